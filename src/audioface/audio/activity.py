@@ -1,0 +1,92 @@
+"""Where the speech is: a loudness envelope, voiced regions and pause split points.
+
+The motion stage scales the jaw by loudness, the language stage splits long
+audio at pauses to align pieces in parallel, and a recording with no speech
+(silence or steady noise) must come out as a face at rest. All three read the
+same 10 ms energy envelope computed once here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
+
+from audioface.audio.load import Audio
+
+HOP = 0.01  # seconds per envelope frame, matching pocketsphinx's frame rate
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Per-10-ms-frame energy (dBFS), loudness in [0, 1], and a speech mask."""
+
+    db: np.ndarray
+    loudness: np.ndarray
+    speech: np.ndarray
+    hop: float = HOP
+
+    @property
+    def has_speech(self) -> bool:
+        return bool(self.speech.any())
+
+    def regions(self) -> list[tuple[float, float]]:
+        """Speech regions as (start, end) seconds."""
+        mask = np.concatenate([[False], self.speech, [False]]).astype(np.int8)
+        edges = np.flatnonzero(np.diff(mask))
+        return [(s * self.hop, e * self.hop) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def detect_activity(audio: Audio) -> Activity:
+    """Energy-based speech detection with a noise floor estimated from the file itself.
+
+    Steady noise has a flat envelope, so nothing rises above floor + margin and it
+    is treated as no speech; speech swings by 20-40 dB between syllables and pauses.
+    """
+    hop = int(round(HOP * audio.sample_rate))
+    win = 2 * hop
+    x = audio.samples
+    n = max(1, (len(x) - win) // hop + 1) if len(x) >= win else 1
+    padded = np.pad(x, (0, max(0, (n - 1) * hop + win - len(x))))
+    frames = np.lib.stride_tricks.sliding_window_view(padded, win)[::hop][:n]
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
+    db = 20 * np.log10(rms + 1e-9)
+
+    floor = float(np.percentile(db, 10))
+    peak = float(np.percentile(db, 99))
+    threshold = max(floor + 12.0, peak - 35.0, -55.0)
+    speech = db > threshold
+    # Fill short gaps inside words (stop closures) and drop isolated clicks.
+    speech = minimum_filter1d(maximum_filter1d(speech, 7), 7)
+    speech = maximum_filter1d(minimum_filter1d(speech, 5), 5)
+    if peak - floor < 15.0:  # no dynamics at all: silence or steady noise
+        speech[:] = False
+
+    loud = np.clip((db - threshold) / max(peak - threshold, 1e-6), 0.0, 1.0)
+    return Activity(db=db, loudness=loud.astype(np.float32), speech=speech)
+
+
+def split_points(activity: Activity, target: float, min_pause: float = 0.15) -> list[float]:
+    """Times (s) at the middle of pauses, roughly every ``target`` seconds of audio.
+
+    Pieces cut here can be aligned independently, since no word spans a pause.
+    """
+    pauses = []
+    regions = activity.regions()
+    for (_, end), (start, _) in zip(regions, regions[1:], strict=False):
+        if start - end >= min_pause:
+            pauses.append(((end + start) / 2, start - end))
+    cuts: list[float] = []
+    last = 0.0
+    duration = len(activity.db) * activity.hop
+    for i, (mid, _length) in enumerate(pauses):
+        if mid - last < target:
+            continue
+        # Among pauses near the target point, take the longest: the safest cut.
+        near = [p for p in pauses[max(0, i - 3) : i + 1] if p[0] - last >= target * 0.6]
+        best = max(near, key=lambda p: p[1]) if near else (mid, _length)
+        if duration - best[0] >= target * 0.3:
+            cuts.append(best[0])
+            last = best[0]
+    return cuts

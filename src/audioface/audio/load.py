@@ -1,0 +1,125 @@
+"""Reading audio files and arrays into the one format the pipeline uses.
+
+Every later stage assumes 16 kHz mono float32 in [-1, 1] (pocketsphinx's
+acoustic model was trained at 16 kHz), so all conversion happens here, and every
+way a file can be unusable is reported here as one readable line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from audioface.errors import AudioFaceError
+
+SAMPLE_RATE = 16000
+MIN_DURATION = 0.1
+DEFAULT_MAX_DURATION = 3 * 3600.0  # beyond this the user must raise the limit on purpose
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono float32 samples at :data:`SAMPLE_RATE`."""
+
+    samples: np.ndarray
+    sample_rate: int = SAMPLE_RATE
+    source: str = "<array>"
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+    def pcm16(self) -> bytes:
+        """Little-endian int16 bytes, the input pocketsphinx expects."""
+        return (np.clip(self.samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def load_audio(
+    source: str | os.PathLike | np.ndarray | Audio,
+    sample_rate: int | None = None,
+    *,
+    max_duration: float = DEFAULT_MAX_DURATION,
+) -> Audio:
+    """Load a file (WAV, FLAC, OGG, MP3, ...) or an array and convert to 16 kHz mono.
+
+    Arrays need ``sample_rate``; they may be (samples,) or (samples, channels),
+    float in [-1, 1] or integer PCM.
+    """
+    if isinstance(source, Audio):
+        return source
+    if isinstance(source, np.ndarray):
+        if sample_rate is None:
+            raise AudioFaceError("an audio array needs its sample_rate")
+        data, rate, name = source, sample_rate, "<array>"
+    else:
+        data, rate, name = _read_file(Path(source), max_duration)
+    return _to_pipeline_format(np.asarray(data), rate, name, max_duration)
+
+
+def _read_file(path: Path, max_duration: float) -> tuple[np.ndarray, int, str]:
+    name = str(path)
+    if not path.exists():
+        raise AudioFaceError(f"audio file not found: {name}")
+    if path.is_dir():
+        raise AudioFaceError(f"expected an audio file but got a directory: {name}")
+    if path.stat().st_size == 0:
+        raise AudioFaceError(f"audio file is empty (0 bytes): {name}")
+    try:
+        info = sf.info(name)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise AudioFaceError(
+            f"not a readable audio file (WAV, FLAC, OGG or MP3 expected): {name}: {_short(exc)}"
+        ) from None
+    if info.samplerate <= 0:
+        raise AudioFaceError(f"audio file has an invalid sample rate: {name}")
+    if info.frames > 0 and info.frames / info.samplerate > max_duration:
+        raise AudioFaceError(
+            f"audio is {info.frames / info.samplerate / 60:.0f} min long, over the "
+            f"{max_duration / 60:.0f} min limit (raise it with --max-duration): {name}"
+        )
+    try:
+        data, rate = sf.read(name, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise AudioFaceError(f"audio file is corrupt or truncated: {name}: {_short(exc)}") from None
+    # MP3 and some WAV headers state a length; a file cut short delivers fewer frames.
+    if info.frames > 0 and len(data) < info.frames * 0.98 and info.format != "MPEG":
+        raise AudioFaceError(
+            f"audio file is truncated: header promises {info.frames} frames, "
+            f"only {len(data)} present: {name}"
+        )
+    return data, rate, name
+
+
+def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: float) -> Audio:
+    if data.size == 0:
+        raise AudioFaceError(f"audio has zero length: {name}")
+    if np.issubdtype(data.dtype, np.integer):
+        scale = float(np.iinfo(data.dtype).max) + 1.0
+        data = data.astype(np.float32) / scale
+    data = data.astype(np.float32, copy=False)
+    if data.ndim == 2:
+        data = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    elif data.ndim != 1:
+        raise AudioFaceError(f"audio array must be 1-D or 2-D, got shape {data.shape}")
+    if not np.all(np.isfinite(data)):
+        raise AudioFaceError(f"audio contains NaN or infinite samples: {name}")
+    duration = len(data) / rate
+    if duration < MIN_DURATION:
+        raise AudioFaceError(
+            f"audio is {duration * 1000:.0f} ms long, shorter than the {MIN_DURATION * 1000:.0f} ms "
+            f"minimum: {name}"
+        )
+    if duration > max_duration:
+        raise AudioFaceError(f"audio is longer than the {max_duration / 60:.0f} min limit: {name}")
+    if rate != SAMPLE_RATE:
+        data = soxr.resample(data, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
+    return Audio(np.ascontiguousarray(np.clip(data, -1.0, 1.0)), SAMPLE_RATE, name)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__

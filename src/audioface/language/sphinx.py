@@ -1,0 +1,131 @@
+"""pocketsphinx on one piece of audio: forced alignment, word and phone recognition.
+
+Each function takes 16 kHz int16 PCM of one piece (a few seconds to tens of
+seconds, cut at pauses) and returns times in seconds relative to the piece. The
+settings follow what is known to work (shared/reference/tooling.md): no
+bestpath and wide beams for alignment, otherwise the phone pass fails on some
+audio. Decoders are cached per process, since worker processes call these
+functions many times.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pocketsphinx import Decoder, get_model_path
+
+FRAME = 0.01  # pocketsphinx frame period, seconds
+
+RawPhone = tuple[str, float, float]  # (ARPAbet without stress, start, end)
+RawWord = tuple[str, float, float, list[RawPhone]]
+
+
+def _model(*parts: str) -> str:
+    return os.path.join(get_model_path(), *parts)
+
+
+@lru_cache(maxsize=1)
+def _align_decoder() -> Decoder:
+    return Decoder(
+        hmm=_model("en-us", "en-us"),
+        dict=_model("en-us", "cmudict-en-us.dict"),
+        lm=None,
+        samprate=16000,
+        bestpath=False,
+        beam=1e-80,
+        wbeam=1e-60,
+        pbeam=1e-80,
+        loglevel="FATAL",
+    )
+
+
+@lru_cache(maxsize=1)
+def _asr_decoder() -> Decoder:
+    return Decoder(
+        hmm=_model("en-us", "en-us"),
+        dict=_model("en-us", "cmudict-en-us.dict"),
+        lm=_model("en-us", "en-us.lm.bin"),
+        samprate=16000,
+        loglevel="FATAL",
+    )
+
+
+@lru_cache(maxsize=1)
+def _phone_decoder() -> Decoder:
+    return Decoder(
+        hmm=_model("en-us", "en-us"),
+        allphone=_model("en-us", "en-us-phone.lm.bin"),
+        lw=2.0,
+        beam=1e-20,
+        pbeam=1e-20,
+        lm=None,
+        samprate=16000,
+        loglevel="FATAL",
+    )
+
+
+def _decode(decoder: Decoder, pcm: bytes) -> None:
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+
+
+def align(pcm: bytes, words: list[str], prons: dict[str, tuple[str, ...]]) -> list[RawWord]:
+    """Force-align ``words`` to the audio; raises RuntimeError when it cannot.
+
+    ``prons`` gives a stress-free pronunciation for words the model's own
+    dictionary lacks. Returned words drop the ``(2)`` variant suffix.
+    """
+    if not words:
+        return []
+    decoder = _align_decoder()
+    for w in set(words):
+        if decoder.lookup_word(w) is None:
+            if not prons.get(w):
+                raise RuntimeError(f"no pronunciation for {w!r}")
+            decoder.add_word(w, " ".join(prons[w]), True)
+    decoder.set_align_text(" ".join(words))
+    _decode(decoder, pcm)
+    if decoder.hyp() is None:
+        raise RuntimeError("word pass found no path")
+    decoder.set_alignment()
+    _decode(decoder, pcm)
+    alignment = decoder.get_alignment()
+    if alignment is None:
+        raise RuntimeError("phone pass found no path")
+    out: list[RawWord] = []
+    for w in alignment.words():
+        name = w.name.split("(")[0]
+        if name.startswith("<") or name.startswith("["):
+            continue
+        phones = [(p.name, p.start * FRAME, (p.start + p.duration) * FRAME) for p in w]
+        out.append((name, w.start * FRAME, (w.start + w.duration) * FRAME, phones))
+    if [w[0] for w in out] != words:
+        raise RuntimeError("alignment did not cover the transcript")
+    return out
+
+
+def recognize(pcm: bytes) -> list[str]:
+    """Words heard in the piece by the 3-gram language model, fillers dropped."""
+    decoder = _asr_decoder()
+    _decode(decoder, pcm)
+    words = []
+    for seg in decoder.seg():
+        name = seg.word.split("(")[0]
+        if not name.startswith(("<", "[", "+")):
+            words.append(name)
+    return words
+
+
+def recognize_phones(pcm: bytes) -> list[RawPhone]:
+    """Phones heard in the piece by the phone language model (no words)."""
+    decoder = _phone_decoder()
+    _decode(decoder, pcm)
+    out = []
+    for seg in decoder.seg():
+        name = seg.word
+        if name in ("SIL", "+NSN+", "+SPN+", "+BREATH+", "+SMACK+", "+COUGH+", "+UM+"):
+            continue
+        out.append((name, seg.start_frame * FRAME, (seg.end_frame + 1) * FRAME))
+    return out

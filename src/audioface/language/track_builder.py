@@ -1,0 +1,104 @@
+"""The language stage's entry point: audio (+ transcript) -> :class:`PhoneTrack`.
+
+Long recordings are cut at pauses into pieces of about ``PIECE_SECONDS`` and
+the pieces are processed by a pool of worker processes (one per core);
+short ones are done in this process, where a pool would only add start-up time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from audioface.audio.activity import Activity, split_points
+from audioface.audio.load import SAMPLE_RATE, Audio
+from audioface.language import lexicon
+from audioface.language.normalize import normalize
+from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
+from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job
+from audioface.track import PhoneTrack, Word
+
+ASR_MODES = ("words", "phonetic")
+PIECE_SECONDS = 10.0
+PARALLEL_FROM_SECONDS = 14.0
+
+Progress = Callable[[int, int], None]  # (pieces done, pieces total)
+
+
+def build_track(
+    audio: Audio,
+    activity: Activity,
+    text: str | None = None,
+    *,
+    asr: str = "words",
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> PhoneTrack:
+    """Timed words and phones for ``audio``.
+
+    With ``text``, the transcript is aligned; without it, words are recognised
+    (``asr="words"``) or phones are (``asr="phonetic"``). No speech -> empty track.
+    """
+    if asr not in ASR_MODES:
+        raise ValueError(f"asr must be one of {ASR_MODES}, got {asr!r}")
+    tokens = normalize(text) if text is not None else None
+    source = "transcript" if tokens else ("phonetic" if asr == "phonetic" else "recognized")
+    if not activity.has_speech or tokens == []:
+        return PhoneTrack([], audio.duration, "none")
+
+    regions = activity.regions()
+    cuts = split_points(activity, PIECE_SECONDS) if audio.duration > PARALLEL_FROM_SECONDS else []
+    pieces = make_pieces(audio.duration, cuts, regions)
+    if tokens:
+        lexicon.load()
+        starts = assign_tokens(
+            pieces,
+            [expected_duration(lexicon.pronunciations(t.word)[0] if lexicon.pronunciations(t.word) else ("AH0",)) for t in tokens],
+            [t.pause_after for t in tokens],
+        )
+        bounds = [*starts, len(tokens)]
+        piece_tokens = [
+            tuple((t.word, t.pause_after) for t in tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)
+        ]
+        work = align_job
+    else:
+        piece_tokens = [()] * len(pieces)
+        work = recognize_job if asr == "words" else phonetic_job
+        if asr == "words":
+            lexicon.load()
+    piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
+    words = _run(work, piece_jobs, jobs, progress)
+    return PhoneTrack(words, audio.duration, source)
+
+
+def _slice(audio: Audio, piece: Piece) -> bytes:
+    a = int(round(piece.start * SAMPLE_RATE))
+    b = int(round(piece.end * SAMPLE_RATE))
+    return Audio(audio.samples[a:b]).pcm16()
+
+
+def _run(
+    work: Callable[[PieceJob], list[Word]],
+    piece_jobs: list[PieceJob],
+    jobs: int | None,
+    progress: Progress | None,
+) -> list[Word]:
+    n = len(piece_jobs)
+    workers = min(jobs or os.cpu_count() or 1, n)
+    results: list[list[Word]] = []
+    if workers <= 1:
+        for i, job in enumerate(piece_jobs):
+            results.append(work(job))
+            if progress:
+                progress(i + 1, n)
+    else:
+        # fork shares the already-loaded dictionary with the workers
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            for i, words in enumerate(pool.map(work, piece_jobs)):
+                results.append(words)
+                if progress:
+                    progress(i + 1, n)
+    return [w for ws in results for w in ws]

@@ -1,0 +1,72 @@
+"""Timed words and phones: what the language stage hands to the motion stage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One ARPAbet phone (no stress digit) or ``sil``, times in seconds."""
+
+    phone: str
+    start: float
+    end: float
+    stress: int | None = None
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word with its phones. ``aligned`` is False where times were estimated."""
+
+    word: str
+    start: float
+    end: float
+    phones: tuple[Phone, ...] = ()
+    aligned: bool = True
+    pause_after: bool = False  # punctuation after the word: a likely pause
+
+
+@dataclass
+class PhoneTrack:
+    """The timed transcript of one recording; ``source`` says how it was made."""
+
+    words: list[Word] = field(default_factory=list)
+    duration: float = 0.0
+    source: str = "none"  # "transcript", "recognized", "phonetic" or "none"
+
+    def phones(self) -> list[Phone]:
+        """All phones in time order with explicit ``sil`` filling every gap."""
+        out: list[Phone] = []
+        t = 0.0
+        for ph in (p for w in self.words for p in w.phones):
+            if ph.start > t + 1e-4:
+                out.append(Phone("sil", t, ph.start))
+            out.append(ph)
+            t = max(t, ph.end)
+        if self.duration > t + 1e-4:
+            out.append(Phone("sil", t, self.duration))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "duration": self.duration,
+            "source": self.source,
+            "words": [
+                {
+                    "word": w.word,
+                    "start": round(w.start, 4),
+                    "end": round(w.end, 4),
+                    "aligned": w.aligned,
+                    "phones": [
+                        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(p).items()}
+                        for p in w.phones
+                    ],
+                }
+                for w in self.words
+            ],
+        }
