@@ -1,0 +1,3 @@
+from audioface.cli import main
+
+raise SystemExit(main())

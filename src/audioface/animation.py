@@ -1,0 +1,41 @@
+"""The result handed from the motion stage to the outputs: plain data, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from audioface import arkit
+from audioface.track import PhoneTrack
+
+
+@dataclass
+class Animation:
+    """ARKit-52 curves (frames x 52, Apple's order) with the phone track they came from."""
+
+    weights: np.ndarray
+    fps: float
+    track: PhoneTrack = field(default_factory=PhoneTrack)
+    names: tuple[str, ...] = arkit.NAMES
+    source: str = ""
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.weights.shape[0])
+
+    @property
+    def duration(self) -> float:
+        return self.track.duration if self.track.duration else (self.n_frames - 1) / self.fps
+
+    def times(self) -> np.ndarray:
+        return np.arange(self.n_frames) / self.fps
+
+    def curve(self, name: str) -> np.ndarray:
+        return self.weights[:, self.names.index(name)]
+
+    def save(self, path, format: str | None = None, **options) -> None:  # noqa: A002
+        """Write to ``path``; the format comes from ``format`` or the file extension."""
+        from audioface.output import save
+
+        save(self, path, format, **options)

@@ -1,0 +1,46 @@
+"""The Python API: one call runs audio -> language -> motion and returns an Animation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from audioface.animation import Animation
+from audioface.audio import Audio, detect_activity, load_audio
+from audioface.audio.load import DEFAULT_MAX_DURATION
+from audioface.errors import AudioFaceError
+from audioface.language import ASR_MODES, build_track
+from audioface.motion import animate_face
+
+
+def animate(
+    audio: str | os.PathLike | np.ndarray | Audio,
+    text: str | None = None,
+    *,
+    fps: float = 60.0,
+    asr: str = "words",
+    sample_rate: int | None = None,
+    jobs: int | None = None,
+    max_duration: float = DEFAULT_MAX_DURATION,
+    progress: Callable[[int, int], None] | None = None,
+) -> Animation:
+    """Animate a face from speech.
+
+    ``audio`` is a path (WAV, FLAC, OGG, MP3), an :class:`Audio`, or an array with
+    ``sample_rate``. With ``text`` the transcript is aligned to the audio;
+    without it, words (``asr="words"``) or phones (``asr="phonetic"``) are
+    recognised. ``jobs`` caps the worker processes (default: one per core).
+    """
+    if not fps or fps <= 0 or fps > 1000:
+        raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
+    if asr not in ASR_MODES:
+        raise AudioFaceError(f"unknown --asr mode {asr!r}; choose one of {', '.join(ASR_MODES)}")
+    if text is not None and not text.strip():
+        raise AudioFaceError("the transcript is empty")
+    sound = load_audio(audio, sample_rate, max_duration=max_duration)
+    activity = detect_activity(sound)
+    track = build_track(sound, activity, text, asr=asr, jobs=jobs, progress=progress)
+    weights = animate_face(track, fps, activity.loudness, activity.hop)
+    return Animation(weights=weights, fps=float(fps), track=track, source=sound.source)

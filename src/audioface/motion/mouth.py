@@ -1,0 +1,132 @@
+"""The mouth generator: a timed phone track -> smooth ARKit mouth curves.
+
+Each phone sets keys for every articulatory parameter: at its centre, or at
+both ends of a plateau when it is long. Where a phone's dominance is low, its
+key is pulled toward its neighbours: lips toward the *next* phone
+(anticipation: lips round before "oo"), jaw toward the *previous* one
+(carry-over). Monotone cubic interpolation through the keys gives smooth
+curves that never overshoot the table's range. Loudness then scales the jaw,
+and hard constraints make sure the lips really seal on P/B/M and tuck on F/V,
+however short the phone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+from scipy.ndimage import gaussian_filter1d
+
+from audioface.motion import targets as tb
+from audioface.phones import VOWELS
+from audioface.track import Phone
+
+ANTICIPATION = 0.01  # s: the mouth leads the sound slightly
+PLATEAU_FROM = 0.16  # s: phones longer than this hold their shape
+EDGE = 0.05  # s: plateau keys sit this far inside the phone
+LIP_NEXT_SHARE = 0.7  # borrowed lip shape comes mostly from the next phone
+JAW_PREV_SHARE = 0.6  # borrowed jaw comes mostly from the previous phone
+
+
+def mouth_params(
+    phones: list[Phone],
+    duration: float,
+    fps: float,
+    loudness: np.ndarray | None = None,
+    loudness_hop: float = 0.01,
+) -> np.ndarray:
+    """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence."""
+    n_frames = int(np.floor(duration * fps + 1e-9)) + 1
+    times = np.arange(n_frames) / fps
+    segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
+    key_t, key_v = _keys(segs, duration)
+    params = PchipInterpolator(key_t, key_v, axis=0, extrapolate=True)(times)
+    if loudness is not None and len(loudness):
+        params = _apply_loudness(params, times, loudness, loudness_hop)
+    _enforce(params, segs, fps)
+    return np.clip(params, 0.0, 1.0)
+
+
+def _expand_diphthongs(phones: list[Phone]) -> list[Phone]:
+    out = []
+    for ph in phones:
+        if ph.phone in tb.DIPHTHONGS:
+            a, b, share = tb.DIPHTHONGS[ph.phone]
+            mid = ph.start + share * ph.duration
+            out += [Phone(a, ph.start, mid, ph.stress), Phone(b, mid, ph.end, ph.stress)]
+        else:
+            out.append(ph)
+    return out
+
+
+def _own_target(ph: Phone) -> np.ndarray:
+    row = tb.target(ph.phone)
+    if ph.phone in VOWELS and ph.stress == 0:
+        for name in ("jaw", "lowerDown", "upperUp"):
+            row[tb.P[name]] *= tb.UNSTRESSED_JAW
+    return row
+
+
+def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
+    own = [_own_target(s) for s in segs]
+    rest = tb.target("sil")
+    times: list[float] = [0.0]
+    values: list[np.ndarray] = [rest]
+    for i, seg in enumerate(segs):
+        prev = own[i - 1] if i > 0 else rest
+        nxt = own[i + 1] if i + 1 < len(segs) else rest
+        lips_dom, jaw_dom = tb.dominance(seg.phone)
+        key = own[i].copy()
+        borrowed_lips = LIP_NEXT_SHARE * nxt + (1 - LIP_NEXT_SHARE) * prev
+        borrowed_jaw = JAW_PREV_SHARE * prev + (1 - JAW_PREV_SHARE) * nxt
+        for idx in tb.LIP_PARAMS:
+            key[idx] = lips_dom * own[i][idx] + (1 - lips_dom) * borrowed_lips[idx]
+        for idx in tb.JAW_PARAMS:
+            key[idx] = jaw_dom * own[i][idx] + (1 - jaw_dom) * borrowed_jaw[idx]
+        if seg.duration > PLATEAU_FROM:
+            for t in (seg.start + EDGE, seg.end - EDGE):
+                times.append(t - ANTICIPATION)
+                values.append(key)
+        else:
+            times.append((seg.start + seg.end) / 2 - ANTICIPATION)
+            values.append(key)
+    times.append(max(duration, times[-1] + 1e-3))
+    values.append(rest)
+    t = np.asarray(times)
+    order = np.argsort(t, kind="stable")
+    t, v = t[order], np.asarray(values)[order]
+    keep = np.concatenate([[True], np.diff(t) > 1e-4])  # PCHIP needs strictly increasing x
+    return t[keep], v[keep]
+
+
+def _apply_loudness(
+    params: np.ndarray, times: np.ndarray, loudness: np.ndarray, hop: float
+) -> np.ndarray:
+    """Louder speech opens the jaw wider: gain 0.75..1.25 from the smoothed envelope."""
+    smooth = gaussian_filter1d(loudness.astype(np.float64), sigma=0.05 / hop)
+    env = np.interp(times, np.arange(len(smooth)) * hop, smooth)
+    gain = 0.75 + 0.5 * env
+    out = params.copy()
+    for name in ("jaw", "lowerDown", "upperUp"):
+        out[:, tb.P[name]] *= gain
+    return out
+
+
+def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
+    """Guarantee closures and tucks on the frames nearest each such phone's middle."""
+    n = params.shape[0]
+    for seg in segs:
+        if seg.phone not in tb.BILABIALS and seg.phone not in tb.LABIODENTALS:
+            continue
+        centre = (seg.start + seg.end) / 2
+        lo = int(np.ceil((centre - seg.duration / 4) * fps))
+        hi = int(np.floor((centre + seg.duration / 4) * fps))
+        frames = set(range(max(lo, 0), min(hi, n - 1) + 1))
+        frames.add(int(np.clip(round(centre * fps), 0, n - 1)))
+        idx = np.fromiter(sorted(frames), dtype=int)
+        if seg.phone in tb.BILABIALS:
+            params[idx, tb.P["seal"]] = 1.0
+            params[idx, tb.P["lowerDown"]] = 0.0
+            params[idx, tb.P["upperUp"]] = 0.0
+        else:
+            tuck = tb.target(seg.phone)[tb.P["rollLower"]]
+            params[idx, tb.P["rollLower"]] = np.maximum(params[idx, tb.P["rollLower"]], tuck)
