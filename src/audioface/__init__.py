@@ -1,8 +1,8 @@
 """AudioFace: speech in, ARKit-52 facial animation out, guided by the phonemes spoken.
 
-    >>> import audioface
-    >>> anim = audioface.animate("hello.wav", text="Hello there")
-    >>> anim.save("hello.csv")          # Live Link Face CSV
+>>> import audioface
+>>> anim = audioface.animate("hello.wav", text="Hello there")
+>>> anim.save("hello.csv")          # Live Link Face CSV
 """
 
 from audioface.animation import Animation

@@ -4,9 +4,7 @@ Phones travel through the pipeline without stress digits; stress is a separate
 field so that a vowel's identity never depends on how it was stressed.
 """
 
-VOWELS: frozenset[str] = frozenset(
-    "AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split()
-)
+VOWELS: frozenset[str] = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 CONSONANTS: frozenset[str] = frozenset(
     "B CH D DH F G HH JH K L M N NG P R S SH T TH V W Y Z ZH".split()
 )

@@ -82,6 +82,8 @@ def _read_file(path: Path, max_duration: float) -> tuple[np.ndarray, int, str]:
             f"audio is {info.frames / info.samplerate / 60:.0f} min long, over the "
             f"{max_duration / 60:.0f} min limit (raise it with --max-duration): {name}"
         )
+    if info.format == "WAV" and _wav_is_truncated(path):
+        raise AudioFaceError(f"audio file is truncated: its header promises more data: {name}")
     try:
         data, rate = sf.read(name, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
@@ -119,6 +121,28 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
     if rate != SAMPLE_RATE:
         data = soxr.resample(data, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
     return Audio(np.ascontiguousarray(np.clip(data, -1.0, 1.0)), SAMPLE_RATE, name)
+
+
+def _wav_is_truncated(path: Path) -> bool:
+    """True when the RIFF 'data' chunk claims more bytes than the file holds.
+
+    libsndfile quietly reads what is there, so a download cut short would
+    otherwise animate only part of the speech without a word.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        if fh.read(12)[8:12] != b"WAVE":
+            return False
+        pos = 12
+        while pos + 8 <= size:
+            fh.seek(pos)
+            head = fh.read(8)
+            chunk, length = head[:4], int.from_bytes(head[4:8], "little")
+            if chunk == b"data":
+                # 0 and 0xFFFFFFFF mark streamed files whose length was never filled in
+                return length not in (0, 0xFFFFFFFF) and pos + 8 + length > size
+            pos += 8 + length + (length & 1)
+    return False
 
 
 def _short(exc: Exception) -> str:

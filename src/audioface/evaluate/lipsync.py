@@ -23,7 +23,13 @@ ROUNDING = frozenset("UW OW W".split())
 CLOSURES = frozenset("P B M".split())
 LABIODENTALS = frozenset("F V".split())
 EVENTS = ("closure", "open_vowel", "rounding", "labiodental", "rest")
-MIN_DURATION = {"closure": 0.03, "open_vowel": 0.06, "rounding": 0.05, "labiodental": 0.04, "rest": 0.30}
+MIN_DURATION = {
+    "closure": 0.03,
+    "open_vowel": 0.06,
+    "rounding": 0.05,
+    "labiodental": 0.04,
+    "rest": 0.30,
+}
 
 
 @dataclass(frozen=True)

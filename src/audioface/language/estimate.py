@@ -27,20 +27,21 @@ def spread(
     lengths = np.array([e - s for s, e in regions])
     edges = np.concatenate([[0.0], np.cumsum(lengths)])
 
-    def to_time(v: float) -> float:  # voiced-time coordinate -> real time
-        i = int(np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(regions) - 1))
-        return regions[i][0] + min(v - edges[i], lengths[i])
+    def region_of(v: float) -> int:
+        return int(np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(regions) - 1))
 
-    per_phone = [
-        [expected_duration((p,)) for p in pron] or [0.1] for _, pron in tokens
-    ]
+    def to_time(v: float, i: int) -> float:  # voiced-time coordinate -> real time
+        return float(regions[i][0] + np.clip(v - edges[i], 0.0, lengths[i]))
+
+    per_phone = [[expected_duration((p,)) for p in pron] or [0.1] for _, pron in tokens]
     scale = edges[-1] / sum(sum(d) for d in per_phone)
     words, v = [], 0.0
     for (word, pron), durs in zip(tokens, per_phone, strict=True):
         phones = []
         for label, d in zip(pron or ("AH0",), durs, strict=False):
             name, stress = split_stress(label)
-            a, b = to_time(v), to_time(v + d * scale)
+            i = region_of(v + 1e-9)  # a phone stays inside the region it starts in
+            a, b = to_time(v, i), to_time(v + d * scale, i)
             phones.append(Phone(name, a, max(b, a + 1e-3), stress))
             v += d * scale
         words.append(Word(word, phones[0].start, phones[-1].end, tuple(phones), aligned=False))

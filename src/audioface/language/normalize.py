@@ -37,7 +37,7 @@ SYMBOLS = {
     "#": " number ", "°": " degrees ", "×": " times ", "/": " slash ",
 }  # fmt: skip
 CURRENCIES = {"$": ("dollar", "cent"), "£": ("pound", "penny"), "€": ("euro", "cent")}
-PAUSE_PUNCTUATION = set(".,;:!?—–()\"")
+PAUSE_PUNCTUATION = set('.,;:!?—–()"')
 
 
 def normalize(text: str) -> list[Token]:
@@ -52,7 +52,9 @@ def normalize(text: str) -> list[Token]:
     for sym, spoken in SYMBOLS.items():
         text = text.replace(sym, spoken)
     tokens: list[Token] = []
-    for raw in re.findall(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9'\u00C0-\u024F]+\.?|[^\sA-Za-z0-9']", text):
+    for raw in re.findall(
+        r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9'\u00C0-\u024F]+\.?|[^\sA-Za-z0-9']", text
+    ):
         if raw in PAUSE_PUNCTUATION or (len(raw) == 1 and not raw.isalnum()):
             if raw in PAUSE_PUNCTUATION and tokens:
                 tokens[-1] = Token(tokens[-1].word, True)

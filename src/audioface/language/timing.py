@@ -62,7 +62,9 @@ def _align_or_split(
     words = [w for w, _ in tokens]
     prons = {w: _pron(w) for w in set(words)}
     try:
-        raw = sphinx.align(pcm, words, {w: tuple(split_stress(p)[0] for p in prons[w]) for w in prons})
+        raw = sphinx.align(
+            pcm, words, {w: tuple(split_stress(p)[0] for p in prons[w]) for w in prons}
+        )
         return [_finish(w, offset, tokens[i][1]) for i, w in enumerate(raw)]
     except RuntimeError:
         pass
@@ -116,11 +118,29 @@ def _stress_pattern(word: str, phones: list[str]) -> list[int | None]:
     for v in variants:
         if [split_stress(p)[0] for p in v] == phones:
             return [split_stress(p)[1] for p in v]
-    vowel_stress = [split_stress(p)[1] for p in (variants[0] if variants else ()) if p[-1].isdigit()]
+    vowel_stress = [
+        split_stress(p)[1] for p in (variants[0] if variants else ()) if p[-1].isdigit()
+    ]
     out: list[int | None] = []
     for p in phones:
         out.append(vowel_stress.pop(0) if vowel_stress and p in _VOWEL_SET else None)
     return out
 
 
-_VOWEL_SET = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"}
+_VOWEL_SET = {
+    "AA",
+    "AE",
+    "AH",
+    "AO",
+    "AW",
+    "AY",
+    "EH",
+    "ER",
+    "EY",
+    "IH",
+    "IY",
+    "OW",
+    "OY",
+    "UH",
+    "UW",
+}

@@ -55,12 +55,20 @@ def build_track(
         lexicon.load()
         starts = assign_tokens(
             pieces,
-            [expected_duration(lexicon.pronunciations(t.word)[0] if lexicon.pronunciations(t.word) else ("AH0",)) for t in tokens],
+            [
+                expected_duration(
+                    lexicon.pronunciations(t.word)[0]
+                    if lexicon.pronunciations(t.word)
+                    else ("AH0",)
+                )
+                for t in tokens
+            ],
             [t.pause_after for t in tokens],
         )
         bounds = [*starts, len(tokens)]
         piece_tokens = [
-            tuple((t.word, t.pause_after) for t in tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)
+            tuple((t.word, t.pause_after) for t in tokens[a:b])
+            for a, b in zip(bounds, bounds[1:], strict=False)
         ]
         work = align_job
     else:
@@ -68,7 +76,9 @@ def build_track(
         work = recognize_job if asr == "words" else phonetic_job
         if asr == "words":
             lexicon.load()
-    piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
+    piece_jobs = [
+        PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)
+    ]
     words = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack(words, audio.duration, source)
 

@@ -75,6 +75,8 @@ def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
         prev = own[i - 1] if i > 0 else rest
         nxt = own[i + 1] if i + 1 < len(segs) else rest
         lips_dom, jaw_dom = tb.dominance(seg.phone)
+        if seg.phone == "sil" and seg.duration > PLATEAU_FROM:
+            lips_dom = jaw_dom = 1.0  # a real pause: the face settles to rest
         key = own[i].copy()
         borrowed_lips = LIP_NEXT_SHARE * nxt + (1 - LIP_NEXT_SHARE) * prev
         borrowed_jaw = JAW_PREV_SHARE * prev + (1 - JAW_PREV_SHARE) * nxt

@@ -14,8 +14,14 @@ def to_phones_json(track: PhoneTrack) -> str:
 def to_textgrid(track: PhoneTrack) -> str:
     """Long-format TextGrid with a "words" and a "phones" tier; gaps become empty intervals."""
     words = [(w.start, w.end, w.word) for w in track.words]
-    phones = [(p.start, p.end, "" if p.phone == "sil" else p.phone + ("" if p.stress is None else str(p.stress)))
-              for p in track.phones()]
+    phones = [
+        (
+            p.start,
+            p.end,
+            "" if p.phone == "sil" else p.phone + ("" if p.stress is None else str(p.stress)),
+        )
+        for p in track.phones()
+    ]
     tiers = [("words", _fill(words, track.duration)), ("phones", _fill(phones, track.duration))]
     out = [
         'File type = "ooTextFile"',

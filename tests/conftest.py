@@ -1,0 +1,27 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audioface.evaluate import RefPhone
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+FIXTURES = sorted(p.stem for p in DATA.glob("*.wav"))
+
+
+def reference_phones(name: str, folder: Path = DATA) -> list[RefPhone]:
+    doc = json.loads((folder / f"{name}.phones.json").read_text())
+    return [RefPhone.from_label(p["phone"], p["start"], p["end"]) for p in doc]
+
+
+def transcript(name: str, folder: Path = DATA) -> str:
+    return (folder / f"{name}.txt").read_text()
+
+
+@pytest.fixture
+def speech() -> tuple[np.ndarray, int]:
+    data, rate = sf.read(DATA / "slt_muffin.wav", dtype="float32")
+    return data, rate

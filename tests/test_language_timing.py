@@ -1,0 +1,112 @@
+import numpy as np
+from conftest import DATA, FIXTURES, reference_phones, transcript
+
+from audioface.audio import Audio, detect_activity, load_audio
+from audioface.evaluate import RefPhone, alignment_accuracy
+from audioface.language import build_track
+from audioface.language.estimate import spread
+from audioface.language.pieces import Piece, assign_tokens
+
+
+def _accuracy(track, name_or_ref):
+    ref = reference_phones(name_or_ref) if isinstance(name_or_ref, str) else name_or_ref
+    pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+    return alignment_accuracy(pred, ref)
+
+
+def test_forced_alignment_is_within_50ms_for_90_percent_of_phones():
+    for name in FIXTURES:
+        audio = load_audio(DATA / f"{name}.wav")
+        track = build_track(audio, detect_activity(audio), transcript(name))
+        acc = _accuracy(track, name)
+        assert acc.within_50ms >= 0.9, (name, acc)
+        assert acc.matched >= 0.9 * acc.reference
+        assert all(w.aligned for w in track.words)
+        assert track.source == "transcript"
+
+
+def test_stress_comes_from_the_dictionary():
+    audio = load_audio(DATA / "slt_muffin.wav")
+    track = build_track(audio, detect_activity(audio), transcript("slt_muffin"))
+    muffin = next(w for w in track.words if w.word == "muffin")
+    assert [p.stress for p in muffin.phones] == [None, 1, None, 0, None]
+
+
+def _long_recording():
+    """Four fixtures end to end (~23 s): long enough to be cut and aligned in parallel."""
+    samples, ref, text, t = [], [], [], 0.0
+    for name in FIXTURES:
+        a = load_audio(DATA / f"{name}.wav")
+        samples.append(a.samples)
+        ref += [RefPhone(p.phone, p.start + t, p.end + t, p.stress) for p in reference_phones(name)]
+        text.append(transcript(name))
+        t += a.duration
+    return Audio(np.concatenate(samples)), ref, " ".join(text)
+
+
+def test_long_audio_is_split_and_aligned_in_parallel_with_the_same_result():
+    audio, ref, text = _long_recording()
+    act = detect_activity(audio)
+    calls = []
+    parallel = build_track(audio, act, text, jobs=2, progress=lambda d, n: calls.append((d, n)))
+    assert calls and calls[-1][0] == calls[-1][1] >= 2  # it really was cut into pieces
+    serial = build_track(audio, act, text, jobs=1)
+    assert [w.word for w in parallel.words] == [w.word for w in serial.words]
+    assert _accuracy(parallel, ref).within_50ms >= 0.9
+
+
+def test_mismatched_transcript_never_crashes_and_flags_estimates():
+    audio = load_audio(DATA / "slt_muffin.wav")
+    act = detect_activity(audio)
+    wrong = "Completely different words about a purple elephant dancing in the snow tonight."
+    track = build_track(audio, act, wrong)
+    assert [w.word for w in track.words][:3] == ["completely", "different", "words"]
+    for w in track.words:
+        assert 0 <= w.start <= w.end <= audio.duration + 1e-6
+    # far too many words for the audio: alignment cannot fit, times are estimated
+    huge = " ".join(["banana"] * 120)
+    track = build_track(audio, act, huge)
+    assert len(track.words) == 120 and not all(w.aligned for w in track.words)
+    speech = act.regions()
+    for p in (p for w in track.words for p in w.phones):
+        assert any(s - 0.02 <= p.start and p.end <= e + 0.02 for s, e in speech)
+
+
+def test_recognition_and_phonetic_modes_produce_timed_phones():
+    audio = load_audio(DATA / "rms_numbers.wav")
+    act = detect_activity(audio)
+    words = build_track(audio, act, None, asr="words")
+    assert words.source == "recognized"
+    heard = " ".join(w.word for w in words.words)
+    assert "soup" in heard and "village" in heard
+    phones = build_track(audio, act, None, asr="phonetic")
+    assert phones.source == "phonetic" and len(phones.phones()) > 30
+    assert _accuracy(phones, "rms_numbers").matched > 20
+
+
+def test_no_speech_gives_an_empty_track():
+    audio = Audio(np.zeros(16000, np.float32))
+    track = build_track(audio, detect_activity(audio), "hello there")
+    assert track.words == [] and track.phones()[0].phone == "sil"
+
+
+def test_assign_tokens_cuts_at_the_punctuation_nearest_the_voiced_time():
+    pieces = [Piece(0, 2, ((0.1, 1.9),)), Piece(2, 4, ((2.1, 3.9),)), Piece(4, 5, ((4.1, 4.9),))]
+    weights = [0.45] * 10
+    pause = [False, False, False, True, False, False, False, True, False, False]
+    starts = assign_tokens(pieces, weights, pause)
+    assert starts == [0, 4, 8]
+
+
+def test_spread_keeps_phones_inside_the_voiced_regions():
+    words = spread(
+        [("hello", ("HH", "AH0", "L", "OW1")), ("you", ("Y", "UW1"))],
+        [(0.5, 1.0), (2.0, 2.5)],
+        0.0,
+        3.0,
+    )
+    assert not any(w.aligned for w in words)
+    for p in (p for w in words for p in w.phones):
+        assert (0.5 <= p.start <= 1.0 and p.end <= 1.0 + 1e-9) or (
+            2.0 <= p.start and p.end <= 2.5 + 1e-9
+        )
