@@ -19,9 +19,7 @@ def test_speech_regions_cover_the_reference_phones():
     covered = np.mean([act.speech[min(i, len(act.speech) - 1)] for i in mid_frames])
     assert covered > 0.9
     # the 0.5 s pause between the sentences is not speech
-    pause = [
-        p for p in reference_phones("awb_weather") if p.phone == "sil" and p.end - p.start > 0.4
-    ][0]
+    pause = [p for p in reference_phones("awb_weather") if p.phone == "sil" and p.end - p.start > 0.4][0]
     centre = int((pause.start + pause.end) / 2 / act.hop)
     assert not act.speech[centre]
 

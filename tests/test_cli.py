@@ -128,8 +128,6 @@ def test_silence_and_noise_give_a_face_at_rest(tmp_path):
 
 def test_mismatched_transcript_warns_but_succeeds(tmp_path):
     out = tmp_path / "m.csv"
-    res = run_cli(
-        "animate", DATA / "slt_muffin.wav", "--text", " ".join(["banana"] * 100), "-o", out
-    )
+    res = run_cli("animate", DATA / "slt_muffin.wav", "--text", " ".join(["banana"] * 100), "-o", out)
     assert res.returncode == 0, res.stderr
     assert "does the transcript match" in res.stderr and out.exists()

@@ -107,6 +107,4 @@ def test_spread_keeps_phones_inside_the_voiced_regions():
     )
     assert not any(w.aligned for w in words)
     for p in (p for w in words for p in w.phones):
-        assert (0.5 <= p.start <= 1.0 and p.end <= 1.0 + 1e-9) or (
-            2.0 <= p.start and p.end <= 2.5 + 1e-9
-        )
+        assert (0.5 <= p.start <= 1.0 and p.end <= 1.0 + 1e-9) or (2.0 <= p.start and p.end <= 2.5 + 1e-9)

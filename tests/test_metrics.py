@@ -78,10 +78,7 @@ def test_flicker_raises_the_movement_ratio():
     w = ideal_mouth(REF)
     flicker = w.copy()
     flicker[::6, arkit.INDEX["jawOpen"]] += 0.4
-    assert (
-        score_lipsync(flicker, FPS, REF).movement_ratio
-        > 2 * score_lipsync(w, FPS, REF).movement_ratio
-    )
+    assert score_lipsync(flicker, FPS, REF).movement_ratio > 2 * score_lipsync(w, FPS, REF).movement_ratio
 
 
 def test_reference_openness_levels():

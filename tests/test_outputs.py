@@ -115,11 +115,7 @@ def test_viseme_tracks_sum_to_one_and_follow_phones(tmp_path, anim):
     vrm = vrm_weights(anim)
     assert vrm.shape == (anim.n_frames, 5) and vrm[int(0.7 * 30), 2] > 0.5  # ou during UW
     save(anim, tmp_path / "o.csv", "ovr")
-    assert (
-        (tmp_path / "o.csv")
-        .read_text()
-        .startswith("time,sil,PP,FF,TH,DD,kk,CH,SS,nn,RR,aa,E,ih,oh,ou\n")
-    )
+    assert (tmp_path / "o.csv").read_text().startswith("time,sil,PP,FF,TH,DD,kk,CH,SS,nn,RR,aa,E,ih,oh,ou\n")
     save(anim, tmp_path / "v.csv", "vrm")
     assert (tmp_path / "v.csv").read_text().startswith("time,aa,ih,ou,ee,oh\n")
 

@@ -70,9 +70,7 @@ EXAMPLE = (
 )
 
 
-def synth_sentence(
-    voice: str, text: str, tmp: Path
-) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
+def synth_sentence(voice: str, text: str, tmp: Path) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
     wav = tmp / "s.wav"
     out = subprocess.run(
         ["flite", "-voice", voice, "-psdur", "-t", text, "-o", str(wav)],

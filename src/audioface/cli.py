@@ -43,9 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EXAMPLES,
     )
-    anim.add_argument(
-        "audio", help="speech recording: WAV, FLAC, OGG or MP3, any rate and channels"
-    )
+    anim.add_argument("audio", help="speech recording: WAV, FLAC, OGG or MP3, any rate and channels")
     anim.add_argument("-o", "--output", help="output file (default: AUDIO's name with .csv, here)")
     text = anim.add_mutually_exclusive_group()
     text.add_argument("--text", help="what is said (improves lip sync a lot)")
@@ -54,25 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--asr",
         choices=("words", "phonetic"),
         default="words",
-        help="without a transcript: recognise words, then align them (default), "
-        "or recognise phones directly",
+        help="without a transcript: recognise words, then align them (default), or recognise phones directly",
     )
     anim.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
-    anim.add_argument(
-        "-f", "--format", help="output format (see below); default from the extension"
-    )
-    anim.add_argument(
-        "--phones-out", help="also write the timed words and phones (.json or .TextGrid)"
-    )
+    anim.add_argument("-f", "--format", help="output format (see below); default from the extension")
+    anim.add_argument("--phones-out", help="also write the timed words and phones (.json or .TextGrid)")
     anim.add_argument(
         "--extended-shapes",
         default="GHX",
         help="Rhubarb formats: which extended shapes to use, as Rhubarb's option (default GHX)",
     )
     anim.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
-    anim.add_argument(
-        "-j", "--jobs", type=int, default=None, help="worker processes (default: cores)"
-    )
+    anim.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
     anim.add_argument(
         "--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes"
     )
@@ -160,9 +151,7 @@ class _Bar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(
-                total=total, unit="piece", desc="aligning", file=sys.stderr, leave=False
-            )
+            self._bar = tqdm(total=total, unit="piece", desc="aligning", file=sys.stderr, leave=False)
         self._bar.n = done
         self._bar.refresh()
 

@@ -5,9 +5,7 @@ field so that a vowel's identity never depends on how it was stressed.
 """
 
 VOWELS: frozenset[str] = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
-CONSONANTS: frozenset[str] = frozenset(
-    "B CH D DH F G HH JH K L M N NG P R S SH T TH V W Y Z ZH".split()
-)
+CONSONANTS: frozenset[str] = frozenset("B CH D DH F G HH JH K L M N NG P R S SH T TH V W Y Z ZH".split())
 SILENCE = "sil"
 PHONES: frozenset[str] = VOWELS | CONSONANTS | {SILENCE}
 

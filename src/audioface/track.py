@@ -63,10 +63,7 @@ class PhoneTrack:
                     "end": round(w.end, 4),
                     "aligned": w.aligned,
                     "phones": [
-                        {
-                            k: (round(v, 4) if isinstance(v, float) else v)
-                            for k, v in asdict(p).items()
-                        }
+                        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(p).items()}
                         for p in w.phones
                     ],
                 }

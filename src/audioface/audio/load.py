@@ -91,8 +91,7 @@ def _read_file(path: Path, max_duration: float) -> tuple[np.ndarray, int, str]:
     # MP3 and some WAV headers state a length; a file cut short delivers fewer frames.
     if info.frames > 0 and len(data) < info.frames * 0.98 and info.format != "MPEG":
         raise AudioFaceError(
-            f"audio file is truncated: header promises {info.frames} frames, "
-            f"only {len(data)} present: {name}"
+            f"audio file is truncated: header promises {info.frames} frames, only {len(data)} present: {name}"
         )
     return data, rate, name
 

@@ -52,18 +52,14 @@ def normalize(text: str) -> list[Token]:
     for sym, spoken in SYMBOLS.items():
         text = text.replace(sym, spoken)
     tokens: list[Token] = []
-    for raw in re.findall(
-        r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9'\u00C0-\u024F]+\.?|[^\sA-Za-z0-9']", text
-    ):
+    for raw in re.findall(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9'\u00C0-\u024F]+\.?|[^\sA-Za-z0-9']", text):
         if raw in PAUSE_PUNCTUATION or (len(raw) == 1 and not raw.isalnum()):
             if raw in PAUSE_PUNCTUATION and tokens:
                 tokens[-1] = Token(tokens[-1].word, True)
             continue
         dotted = raw.endswith(".")
         core = raw.rstrip(".").lower()
-        core = "".join(
-            c for c in unicodedata.normalize("NFD", core) if unicodedata.category(c) != "Mn"
-        )
+        core = "".join(c for c in unicodedata.normalize("NFD", core) if unicodedata.category(c) != "Mn")
         if core in ABBREVIATIONS and (dotted or core not in _DOTTED_ONLY):
             words = ABBREVIATIONS[core].split()
             dotted = False  # the period belonged to the abbreviation

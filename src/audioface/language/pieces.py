@@ -35,9 +35,7 @@ def expected_duration(pron: tuple[str, ...]) -> float:
     return sum(_VOWEL_S if split_stress(p)[0] in VOWELS else _CONSONANT_S for p in pron)
 
 
-def make_pieces(
-    duration: float, cuts: list[float], regions: list[tuple[float, float]]
-) -> list[Piece]:
+def make_pieces(duration: float, cuts: list[float], regions: list[tuple[float, float]]) -> list[Piece]:
     bounds = [0.0, *cuts, duration]
     pieces = []
     for a, b in zip(bounds, bounds[1:], strict=False):

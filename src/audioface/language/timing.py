@@ -62,17 +62,13 @@ def _align_or_split(
     words = [w for w, _ in tokens]
     prons = {w: _pron(w) for w in set(words)}
     try:
-        raw = sphinx.align(
-            pcm, words, {w: tuple(split_stress(p)[0] for p in prons[w]) for w in prons}
-        )
+        raw = sphinx.align(pcm, words, {w: tuple(split_stress(p)[0] for p in prons[w]) for w in prons})
         return [_finish(w, offset, tokens[i][1]) for i, w in enumerate(raw)]
     except RuntimeError:
         pass
     parts = _inner_parts(piece)
     if depth == 0 and len(parts) > 1:
-        starts = assign_tokens(
-            parts, [expected_duration(prons[w]) for w in words], [p for _, p in tokens]
-        )
+        starts = assign_tokens(parts, [expected_duration(prons[w]) for w in words], [p for _, p in tokens])
         out: list[Word] = []
         for k, part in enumerate(parts):
             sub = tokens[starts[k] : starts[k + 1] if k + 1 < len(parts) else len(tokens)]
@@ -106,8 +102,7 @@ def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool) -> Word:
     name, start, end, phones = raw
     stresses = _stress_pattern(name, [p[0] for p in phones])
     timed = tuple(
-        Phone(p, offset + s, offset + e, stress)
-        for (p, s, e), stress in zip(phones, stresses, strict=True)
+        Phone(p, offset + s, offset + e, stress) for (p, s, e), stress in zip(phones, stresses, strict=True)
     )
     return Word(name, offset + start, offset + end, timed, True, pause_after)
 
@@ -118,9 +113,7 @@ def _stress_pattern(word: str, phones: list[str]) -> list[int | None]:
     for v in variants:
         if [split_stress(p)[0] for p in v] == phones:
             return [split_stress(p)[1] for p in v]
-    vowel_stress = [
-        split_stress(p)[1] for p in (variants[0] if variants else ()) if p[-1].isdigit()
-    ]
+    vowel_stress = [split_stress(p)[1] for p in (variants[0] if variants else ()) if p[-1].isdigit()]
     out: list[int | None] = []
     for p in phones:
         out.append(vowel_stress.pop(0) if vowel_stress and p in _VOWEL_SET else None)

@@ -57,9 +57,7 @@ def build_track(
             pieces,
             [
                 expected_duration(
-                    lexicon.pronunciations(t.word)[0]
-                    if lexicon.pronunciations(t.word)
-                    else ("AH0",)
+                    lexicon.pronunciations(t.word)[0] if lexicon.pronunciations(t.word) else ("AH0",)
                 )
                 for t in tokens
             ],
@@ -76,9 +74,7 @@ def build_track(
         work = recognize_job if asr == "words" else phonetic_job
         if asr == "words":
             lexicon.load()
-    piece_jobs = [
-        PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)
-    ]
+    piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
     words = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack(words, audio.duration, source)
 

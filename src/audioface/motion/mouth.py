@@ -100,9 +100,7 @@ def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
     return t[keep], v[keep]
 
 
-def _apply_loudness(
-    params: np.ndarray, times: np.ndarray, loudness: np.ndarray, hop: float
-) -> np.ndarray:
+def _apply_loudness(params: np.ndarray, times: np.ndarray, loudness: np.ndarray, hop: float) -> np.ndarray:
     """Louder speech opens the jaw wider: gain 0.75..1.25 from the smoothed envelope."""
     smooth = gaussian_filter1d(loudness.astype(np.float64), sigma=0.05 / hop)
     env = np.interp(times, np.arange(len(smooth)) * hop, smooth)

@@ -31,9 +31,7 @@ FORMATS: dict[str, Callable[..., str]] = {
     "rhubarb-tsv": lambda a, **o: rhubarb.to_tsv(a, o.get("extended_shapes", "GHX")),
     "rhubarb-json": lambda a, **o: rhubarb.to_json(a, o.get("extended_shapes", "GHX")),
     "rhubarb-xml": lambda a, **o: rhubarb.to_xml(a, o.get("extended_shapes", "GHX")),
-    "rhubarb-dat": lambda a, **o: rhubarb.to_dat(
-        a, o.get("extended_shapes", "GHX"), o.get("dat_fps", 24)
-    ),
+    "rhubarb-dat": lambda a, **o: rhubarb.to_dat(a, o.get("extended_shapes", "GHX"), o.get("dat_fps", 24)),
     "ovr": lambda a, **o: visemes.to_ovr_csv(a),
     "vrm": lambda a, **o: visemes.to_vrm_csv(a),
 }

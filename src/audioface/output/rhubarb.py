@@ -29,9 +29,7 @@ MIN_CUE = 0.04  # s: shorter cues are merged into a neighbour, closures excepted
 LONG_L = 0.12  # s: Rhubarb shows H only for a long L
 
 
-def mouth_cues(
-    phones: list[Phone], duration: float, extended: str = "GHX"
-) -> list[tuple[float, float, str]]:
+def mouth_cues(phones: list[Phone], duration: float, extended: str = "GHX") -> list[tuple[float, float, str]]:
     """(start, end, shape) covering [0, duration] with no gaps."""
     cues: list[list] = []
     for ph in phones:
@@ -90,8 +88,7 @@ def to_xml(anim: Animation, extended: str = "GHX") -> str:
         "  <mouthCues>",
     ]
     lines += [
-        f'    <mouthCue start="{a:.2f}" end="{b:.2f}">{s}</mouthCue>'
-        for a, b, s in _cues(anim, extended)
+        f'    <mouthCue start="{a:.2f}" end="{b:.2f}">{s}</mouthCue>' for a, b, s in _cues(anim, extended)
     ]
     lines += ["  </mouthCues>", "</rhubarbResult>"]
     return "\n".join(lines) + "\n"
