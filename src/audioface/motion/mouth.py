@@ -20,7 +20,7 @@ from audioface.motion import targets as tb
 from audioface.phones import VOWELS
 from audioface.track import Phone
 
-ANTICIPATION = 0.01  # s: the mouth leads the sound slightly
+ANTICIPATION = 0.0  # s: keys sit at phone centres; lips anticipate through dominance instead
 PLATEAU_FROM = 0.16  # s: phones longer than this hold their shape
 EDGE = 0.05  # s: plateau keys sit this far inside the phone
 LIP_NEXT_SHARE = 0.7  # borrowed lip shape comes mostly from the next phone
