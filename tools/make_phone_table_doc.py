@@ -33,7 +33,9 @@ seal and F/V to their tuck on the frames around the phone's middle, however shor
 
 
 def render() -> str:
-    diph = ", ".join(f"{k} = {a} -> {b} ({share:.0%} / {1 - share:.0%})" for k, (a, b, share) in tb.DIPHTHONGS.items())
+    diph = ", ".join(
+        f"{k} = {a} -> {b} ({share:.0%} / {1 - share:.0%})" for k, (a, b, share) in tb.DIPHTHONGS.items()
+    )
     from audioface.motion.mouth import PLATEAU_FROM
 
     out = HEADER.format(unstressed=tb.UNSTRESSED_JAW, diphthongs=diph, plateau=PLATEAU_FROM)
