@@ -142,3 +142,14 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch
         write_atomic(tmp_path / "out.csv", "new contents")
     assert (tmp_path / "out.csv").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.csv", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
