@@ -21,14 +21,24 @@ class Phone:
 
 @dataclass(frozen=True)
 class Word:
-    """A word with its phones. ``aligned`` is False where times were estimated."""
+    """A word with its phones.
+
+    ``origin`` says where it came from: "transcript" (given and aligned),
+    "recognized" (heard in the audio and aligned, also where it replaced
+    transcript words that did not match the audio) or "estimated" (times spread
+    over the speech because nothing could be aligned).
+    """
 
     word: str
     start: float
     end: float
     phones: tuple[Phone, ...] = ()
-    aligned: bool = True
+    origin: str = "transcript"
     pause_after: bool = False  # punctuation after the word: a likely pause
+
+    @property
+    def aligned(self) -> bool:
+        return self.origin != "estimated"
 
 
 @dataclass
@@ -62,6 +72,7 @@ class PhoneTrack:
                     "start": round(w.start, 4),
                     "end": round(w.end, 4),
                     "aligned": w.aligned,
+                    "origin": w.origin,
                     "phones": [
                         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(p).items()}
                         for p in w.phones

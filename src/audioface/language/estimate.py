@@ -20,7 +20,7 @@ def spread(
     start: float,
     end: float,
 ) -> list[Word]:
-    """Words with estimated times (``aligned=False``) filling ``regions``."""
+    """Words with estimated times (origin "estimated") filling ``regions``."""
     if not tokens:
         return []
     regions = [(s, e) for s, e in regions if e > s] or [(start, end)]
@@ -44,5 +44,5 @@ def spread(
             a, b = to_time(v, i), to_time(v + d * scale, i)
             phones.append(Phone(name, a, max(b, a + 1e-3), stress))
             v += d * scale
-        words.append(Word(word, phones[0].start, phones[-1].end, tuple(phones), aligned=False))
+        words.append(Word(word, phones[0].start, phones[-1].end, tuple(phones), origin="estimated"))
     return words

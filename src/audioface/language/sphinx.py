@@ -18,7 +18,7 @@ from pocketsphinx import Decoder, get_model_path
 FRAME = 0.01  # pocketsphinx frame period, seconds
 
 RawPhone = tuple[str, float, float]  # (ARPAbet without stress, start, end)
-RawWord = tuple[str, float, float, list[RawPhone]]
+RawWord = tuple[str, float, float, list[RawPhone], float]  # ..., acoustic score per frame
 
 
 def _model(*parts: str) -> str:
@@ -100,7 +100,8 @@ def align(pcm: bytes, words: list[str], prons: dict[str, tuple[str, ...]]) -> li
         if name.startswith("<") or name.startswith("["):
             continue
         phones = [(p.name, p.start * FRAME, (p.start + p.duration) * FRAME) for p in w]
-        out.append((name, w.start * FRAME, (w.start + w.duration) * FRAME, phones))
+        score = sum(p.score for p in w) / max(w.duration, 1)
+        out.append((name, w.start * FRAME, (w.start + w.duration) * FRAME, phones, score))
     if [w[0] for w in out] != words:
         raise RuntimeError("alignment did not cover the transcript")
     return out
