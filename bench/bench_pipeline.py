@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DATA = Path(__file__).resolve().parent.parent / "corpus" / "dev"
 
 
 def make_speech(seconds: float) -> tuple[np.ndarray, str]:

@@ -7,7 +7,7 @@ import soundfile as sf
 
 from audioface.evaluate import RefPhone
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "corpus" / "dev"
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FIXTURES = sorted(p.stem for p in DATA.glob("*.wav"))
 
@@ -23,5 +23,5 @@ def transcript(name: str, folder: Path = DATA) -> str:
 
 @pytest.fixture
 def speech() -> tuple[np.ndarray, int]:
-    data, rate = sf.read(DATA / "slt_muffin.wav", dtype="float32")
+    data, rate = sf.read(DATA / "flite_slt_01.wav", dtype="float32")
     return data, rate

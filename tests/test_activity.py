@@ -12,20 +12,20 @@ def test_silence_and_steady_noise_have_no_speech():
 
 
 def test_speech_regions_cover_the_reference_phones():
-    audio = load_audio(DATA / "awb_weather.wav")
+    audio = load_audio(DATA / "flite_slt_02.wav")
     act = detect_activity(audio)
-    speech_phones = [p for p in reference_phones("awb_weather") if p.phone != "sil"]
+    speech_phones = [p for p in reference_phones("flite_slt_02") if p.phone != "sil"]
     mid_frames = [int((p.start + p.end) / 2 / act.hop) for p in speech_phones]
     covered = np.mean([act.speech[min(i, len(act.speech) - 1)] for i in mid_frames])
     assert covered > 0.9
     # the 0.5 s pause between the sentences is not speech
-    pause = [p for p in reference_phones("awb_weather") if p.phone == "sil" and p.end - p.start > 0.4][0]
+    pause = [p for p in reference_phones("flite_slt_02") if p.phone == "sil" and p.end - p.start > 0.4][0]
     centre = int((pause.start + pause.end) / 2 / act.hop)
     assert not act.speech[centre]
 
 
 def test_split_points_fall_in_pauses():
-    audio = load_audio(DATA / "awb_weather.wav")
+    audio = load_audio(DATA / "flite_slt_02.wav")
     act = detect_activity(audio)
     cuts = split_points(act, target=2.0)
     assert cuts

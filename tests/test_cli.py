@@ -60,7 +60,7 @@ def test_every_format_from_the_command_line(tmp_path, ext, fmt):
     out = tmp_path / f"o{ext}"
     args = [
         "animate",
-        DATA / "slt_rounding.wav",
+        DATA / "flite_awb_04.wav",
         "--text",
         "Bob made a map of the farm. Who knew that you would go?",
         "-o",
@@ -88,7 +88,7 @@ def test_bad_inputs_fail_in_one_line_and_write_nothing(tmp_path):
     (tmp_path / "notes.txt").write_text("hello\n")
     (tmp_path / "empty.wav").write_bytes(b"")
     sf.write(tmp_path / "short.wav", np.zeros(400, np.float32), 16000)
-    raw = (DATA / "slt_muffin.wav").read_bytes()
+    raw = (DATA / "flite_slt_01.wav").read_bytes()
     (tmp_path / "cut.wav").write_bytes(raw[: len(raw) // 2])
     cases = [
         (tmp_path / "missing.wav", [], "not found"),
@@ -97,19 +97,19 @@ def test_bad_inputs_fail_in_one_line_and_write_nothing(tmp_path):
         (tmp_path / "short.wav", [], "shorter than"),
         (tmp_path / "cut.wav", [], "truncated"),
         (
-            DATA / "slt_muffin.wav",
+            DATA / "flite_slt_01.wav",
             ["--text-file", tmp_path / "none.txt"],
             "transcript file not found",
         ),
-        (DATA / "slt_muffin.wav", ["--text", "   "], "transcript is empty"),
-        (DATA / "slt_muffin.wav", ["--format", "fbx"], "unknown format"),
-        (DATA / "slt_muffin.wav", ["--fps", "0"], "fps"),
+        (DATA / "flite_slt_01.wav", ["--text", "   "], "transcript is empty"),
+        (DATA / "flite_slt_01.wav", ["--format", "fbx"], "unknown format"),
+        (DATA / "flite_slt_01.wav", ["--fps", "0"], "fps"),
     ]
     for audio, extra, words in cases:
         _assert_clean_failure(run_cli("animate", audio, "-o", out, *extra), out, words)
-    res = run_cli("animate", DATA / "slt_muffin.wav", "-o", tmp_path / "x.unknown")
+    res = run_cli("animate", DATA / "flite_slt_01.wav", "-o", tmp_path / "x.unknown")
     _assert_clean_failure(res, tmp_path / "x.unknown", "output format")
-    res = run_cli("animate", DATA / "slt_muffin.wav", "-o", tmp_path / "no" / "dir.csv", "-q")
+    res = run_cli("animate", DATA / "flite_slt_01.wav", "-o", tmp_path / "no" / "dir.csv", "-q")
     assert res.returncode != 0 and len(res.stderr.strip().splitlines()) == 1
 
 
@@ -128,6 +128,6 @@ def test_silence_and_noise_give_a_face_at_rest(tmp_path):
 
 def test_mismatched_transcript_warns_but_succeeds(tmp_path):
     out = tmp_path / "m.csv"
-    res = run_cli("animate", DATA / "slt_muffin.wav", "--text", " ".join(["banana"] * 100), "-o", out)
+    res = run_cli("animate", DATA / "flite_slt_01.wav", "--text", " ".join(["banana"] * 100), "-o", out)
     assert res.returncode == 0, res.stderr
     assert "does the transcript match" in res.stderr and out.exists()

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="audioface",
         description="Speech to facial animation (ARKit-52 blendshapes, visemes, mouth cues), "
-        "guided by the phonemes spoken. Offline, on the CPU.",
+        "guided by the phonemes spoken. Offline, on the CPU. Run 'audioface COMMAND --help' for details.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EXAMPLES,
     )
@@ -68,7 +68,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes"
     )
     anim.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+    _add_evaluate(sub)
     return parser
+
+
+EVALUATE_EXAMPLES = """\
+examples:
+  audioface evaluate corpus/dev                                  # all three modes, table
+  audioface evaluate corpus/dev --mode transcript --report report.md
+  audioface evaluate my_corpus --pred rhubarb_out/ --json scores.json   # score another tool's output
+  audioface evaluate ../shared/data/emur-ae --phoneset sampa
+
+A corpus is a folder (searched recursively) of NAME.wav with NAME.txt (transcript), reference phones
+(NAME.phones.json, NAME.TextGrid or NAME.lab) and optionally a face capture NAME.csv (ARKit columns).
+Predictions for --pred are NAME.json (ours or Rhubarb's), NAME.csv (ARKit columns), NAME.tsv or NAME.xml.
+"""
+
+
+def _add_evaluate(sub) -> None:
+    ev = sub.add_parser(
+        "evaluate",
+        help="score lip sync on a corpus with reference phone timings",
+        description="Score lip sync with the phone-anchored metrics of metrics.md: lip-sync score "
+        "(closures, open vowels, rounding, labiodentals, rest), correlation, lag and movement ratio.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EVALUATE_EXAMPLES,
+    )
+    ev.add_argument("corpus", help="corpus folder")
+    ev.add_argument(
+        "--mode",
+        default="transcript,recognized,phonetic",
+        help="pipeline modes to run, comma-separated (default: all three)",
+    )
+    ev.add_argument("--pred", help="score existing predictions from this folder instead of running")
+    ev.add_argument("--json", help="write all figures as JSON to this file ('-' for standard output)")
+    ev.add_argument("--report", help="write a report with plots: .md or .html")
+    ev.add_argument("--phoneset", default="auto", help="reference labels: auto, arpabet, radio, timit, sampa")
+    ev.add_argument("--fps", type=float, default=60.0, help="frame rate for the pipeline's curves")
+    ev.add_argument("--mesh", help="ARKit reference mesh folder, for lip vertex error against captures")
+    ev.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
+    ev.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return _animate(args)
+        return _animate(args) if args.command == "animate" else _evaluate(args)
     except AudioFaceError as exc:
         print(f"audioface: error: {exc}", file=sys.stderr)
         return 2
@@ -139,11 +178,53 @@ def _animate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from audioface.evaluate import find_items, load_reference_mesh
+    from audioface.evaluate.report import table, to_json, write_report
+    from audioface.evaluate.runner import MODES, plan, run
+    from audioface.output.atomic import write_atomic
+
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        raise AudioFaceError(f"unknown --mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    pred = Path(args.pred) if args.pred else None
+    if pred is not None and not pred.is_dir():
+        raise AudioFaceError(f"prediction folder not found: {pred}")
+    if args.report and Path(args.report).suffix.lower() not in (".md", ".html", ".htm"):
+        raise AudioFaceError("--report must end in .md or .html")
+    for out in (args.report, None if args.json == "-" else args.json):
+        if out and not Path(out).resolve().parent.is_dir():
+            raise AudioFaceError(f"output folder does not exist: {Path(out).parent}")
+    mesh = load_reference_mesh(args.mesh) if args.mesh else None
+    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh)
+    if not tasks:
+        raise AudioFaceError(f"nothing to score in {args.corpus}: no item has reference phones")
+    bar = _progress_bar(args.quiet, "scoring", "item")
+    try:
+        results = run(tasks, args.jobs, bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    if args.json == "-":
+        sys.stdout.write(to_json(results))
+    else:
+        print(table(results))
+        if args.json:
+            write_atomic(args.json, to_json(results))
+    if args.report:
+        write_report(results, args.report)
+        if not args.quiet:
+            print(f"audioface: wrote {args.report}", file=sys.stderr)
+    return 0
+
+
 class _Bar:
     """tqdm over pieces of audio, created on the first report (short files have one piece)."""
 
-    def __init__(self) -> None:
+    def __init__(self, desc: str = "aligning", unit: str = "piece") -> None:
         self._bar = None
+        self._desc, self._unit = desc, unit
 
     def update(self, done: int, total: int) -> None:
         if total < 2:
@@ -151,7 +232,7 @@ class _Bar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="piece", desc="aligning", file=sys.stderr, leave=False)
+            self._bar = tqdm(total=total, unit=self._unit, desc=self._desc, file=sys.stderr, leave=False)
         self._bar.n = done
         self._bar.refresh()
 
@@ -160,8 +241,8 @@ class _Bar:
             self._bar.close()
 
 
-def _progress_bar(quiet: bool) -> _Bar | None:
-    return None if quiet or not sys.stderr.isatty() else _Bar()
+def _progress_bar(quiet: bool, desc: str = "aligning", unit: str = "piece") -> _Bar | None:
+    return None if quiet or not sys.stderr.isatty() else _Bar(desc, unit)
 
 
 def _report(anim, output: str, had_text: bool) -> None:

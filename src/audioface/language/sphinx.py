@@ -4,14 +4,14 @@ Each function takes 16 kHz int16 PCM of one piece (a few seconds to tens of
 seconds, cut at pauses) and returns times in seconds relative to the piece. The
 settings follow what is known to work (shared/reference/tooling.md): no
 bestpath and wide beams for alignment, otherwise the phone pass fails on some
-audio. Decoders are cached per process, since worker processes call these
-functions many times.
+audio. Every call makes a fresh decoder (0.1-0.2 s): a reused pocketsphinx
+decoder carries state from one utterance into the next, so results would
+depend on what a worker process happened to decode before.
 """
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 from pocketsphinx import Decoder, get_model_path
 
@@ -25,7 +25,6 @@ def _model(*parts: str) -> str:
     return os.path.join(get_model_path(), *parts)
 
 
-@lru_cache(maxsize=1)
 def _align_decoder() -> Decoder:
     return Decoder(
         hmm=_model("en-us", "en-us"),
@@ -36,22 +35,22 @@ def _align_decoder() -> Decoder:
         beam=1e-80,
         wbeam=1e-60,
         pbeam=1e-80,
+        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
         loglevel="FATAL",
     )
 
 
-@lru_cache(maxsize=1)
 def _asr_decoder() -> Decoder:
     return Decoder(
         hmm=_model("en-us", "en-us"),
         dict=_model("en-us", "cmudict-en-us.dict"),
         lm=_model("en-us", "en-us.lm.bin"),
         samprate=16000,
+        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
         loglevel="FATAL",
     )
 
 
-@lru_cache(maxsize=1)
 def _phone_decoder() -> Decoder:
     return Decoder(
         hmm=_model("en-us", "en-us"),
@@ -61,6 +60,7 @@ def _phone_decoder() -> Decoder:
         pbeam=1e-20,
         lm=None,
         samprate=16000,
+        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
         loglevel="FATAL",
     )
 
@@ -123,10 +123,11 @@ def recognize_phones(pcm: bytes) -> list[RawPhone]:
     """Phones heard in the piece by the phone language model (no words)."""
     decoder = _phone_decoder()
     _decode(decoder, pcm)
-    out = []
-    for seg in decoder.seg():
-        name = seg.word
-        if name in ("SIL", "+NSN+", "+SPN+", "+BREATH+", "+SMACK+", "+COUGH+", "+UM+"):
-            continue
-        out.append((name, seg.start_frame * FRAME, (seg.end_frame + 1) * FRAME))
-    return out
+    return [
+        (seg.word, seg.start_frame * FRAME, (seg.end_frame + 1) * FRAME)
+        for seg in decoder.seg()
+        if seg.word not in NOT_PHONES
+    ]
+
+
+NOT_PHONES = {"SIL", "+NSN+", "+SPN+", "+BREATH+", "+SMACK+", "+COUGH+", "+UM+"}

@@ -28,9 +28,9 @@ from audioface.track import Phone, Word
 
 MIN_INNER_PAUSE = 0.08
 # Acoustic score per 10 ms frame relative to the piece's median word. On the test
-# recordings, matching words measured -35..+8, words not in the audio -25..-101:
+# recordings, matching words measured -42..+16, words not in the audio -25..-115:
 # a word below SEED starts a mismatched stretch, which grows through neighbours below GROW.
-MISMATCH_SEED = -40.0
+MISMATCH_SEED = -45.0
 MISMATCH_GROW = -20.0
 
 Token = tuple[str, bool]  # (word, pause_after)
@@ -50,8 +50,10 @@ def align_job(job: PieceJob) -> list[Word]:
 def recognize_job(job: PieceJob) -> list[Word]:
     """Recognise the words, then align them for phone times."""
     heard = [(w, False) for w in sphinx.recognize(job.pcm)]
-    words = _align_or_split(job.piece, job.pcm, heard, depth=1, verify=False)
-    return [replace(w, origin="recognized") if w.aligned else w for w in words]
+    aligned = _align(job.pcm, heard, job.piece.start, origin="recognized")
+    if aligned is not None:
+        return aligned[1]
+    return _align_or_split(job.piece, job.pcm, heard, depth=1, verify=False)
 
 
 def phonetic_job(job: PieceJob) -> list[Word]:
@@ -74,12 +76,9 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, v
         return []
     words = [w for w, _ in tokens]
     prons = {w: _pron(w) for w in set(words)}
-    try:
-        raw = sphinx.align(pcm, words, {w: tuple(split_stress(p)[0] for p in prons[w]) for w in prons})
-    except RuntimeError:
-        raw = None
-    if raw is not None:
-        timed = [_finish(w, piece.start, tokens[i][1]) for i, w in enumerate(raw)]
+    aligned = _align(pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
+    if aligned is not None:
+        raw, timed = aligned
         return _verify(piece, pcm, raw, timed) if verify else timed
     parts = _inner_parts(piece)
     if depth == 0 and len(parts) > 1:
@@ -90,6 +89,17 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, v
             out += _align_or_split(part, _slice(pcm, piece, part.start, part.end), sub, depth + 1, verify)
         return out
     return spread([(w, prons[w]) for w in words], list(piece.regions), piece.start, piece.end)
+
+
+def _align(pcm: bytes, tokens: list[Token], offset: float, origin: str):
+    """(raw pocketsphinx words, finished Words), or None when alignment fails."""
+    words = [w for w, _ in tokens]
+    prons = {w: tuple(split_stress(p)[0] for p in _pron(w)) for w in set(words)}
+    try:
+        raw = sphinx.align(pcm, words, prons)
+    except RuntimeError:
+        return None
+    return raw, [_finish(r, offset, tokens[i][1], origin) for i, r in enumerate(raw)]
 
 
 def _verify(piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Word]) -> list[Word]:
@@ -122,13 +132,12 @@ def _verify(piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Wor
 
 def _recognize_stretch(piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
     start, end = words[0].start, words[-1].end
-    part = Piece(start, end, ((start, end),))
     chunk = _slice(pcm, piece, start, end)
     heard = [(w, False) for w in sphinx.recognize(chunk)] if end - start > 0.1 else []
     if heard:
-        found = _align_or_split(part, chunk, heard, depth=1, verify=False)
-        if found and all(w.aligned for w in found):
-            return [replace(w, origin="recognized") for w in found]
+        found = _align(chunk, heard, start, origin="recognized")
+        if found is not None:
+            return found[1]
     return [replace(w, origin="estimated") for w in words]
 
 
@@ -157,13 +166,13 @@ def _pron(word: str) -> tuple[str, ...]:
     return found[0] if found else ("AH0",)
 
 
-def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool) -> Word:
+def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool, origin: str = "transcript") -> Word:
     name, start, end, phones, _ = raw
     stresses = _stress_pattern(name, [p[0] for p in phones])
     timed = tuple(
         Phone(p, offset + s, offset + e, stress) for (p, s, e), stress in zip(phones, stresses, strict=True)
     )
-    return Word(name, offset + start, offset + end, timed, "transcript", pause_after)
+    return Word(name, offset + start, offset + end, timed, origin, pause_after)
 
 
 def _stress_pattern(word: str, phones: list[str]) -> list[int | None]:

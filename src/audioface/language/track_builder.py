@@ -75,8 +75,73 @@ def build_track(
         if asr == "words":
             lexicon.load()
     piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
-    words = _run(work, piece_jobs, jobs, progress)
-    return PhoneTrack(words, audio.duration, source)
+    results = _run(work, piece_jobs, jobs, progress)
+    if tokens:
+        results = _repair(audio, pieces, piece_tokens, results, jobs)
+    return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
+
+
+EDGE_WORDS = 2  # words at each end of a piece that betray a misplaced cut
+REPAIR_ROUNDS = 2  # one join fixes a misplaced cut, two a drift over neighbours
+
+
+def _repair(
+    audio: Audio,
+    pieces: list[Piece],
+    piece_tokens: list[tuple],
+    results: list[list[Word]],
+    jobs: int | None,
+) -> list[list[Word]]:
+    """Re-align neighbouring pieces together where a cut took words from the wrong side.
+
+    A word given to the wrong piece cannot be aligned there: it comes back
+    estimated or replaced by what is heard, at the piece's edge. Joining the two
+    pieces gives back the right words to align, whatever side they were put on.
+    At most :data:`REPAIR_ROUNDS` rounds: audio that cannot be aligned at all
+    would otherwise join everything into one slow piece for nothing.
+    """
+    groups = [[i] for i in range(len(pieces))]
+    for _ in range(REPAIR_ROUNDS):
+        if len(groups) < 2:
+            break
+        suspicious = [_suspicious_edges(ws) for ws in results]
+        join = {g for g in range(len(groups) - 1) if suspicious[g][1] or suspicious[g + 1][0]}
+        if not join:
+            break
+        new_groups, new_results, redo = [], [], []
+        g = 0
+        while g < len(groups):
+            members, words, changed = list(groups[g]), results[g], False
+            while g in join:
+                g += 1
+                members += groups[g]
+                changed = True
+            new_groups.append(members)
+            new_results.append(None if changed else words)
+            if changed:
+                redo.append(len(new_groups) - 1)
+            g += 1
+        jobs_to_run = []
+        for k in redo:
+            members = new_groups[k]
+            piece = Piece(
+                pieces[members[0]].start,
+                pieces[members[-1]].end,
+                tuple(r for m in members for r in pieces[m].regions),
+            )
+            tokens = tuple(t for m in members for t in piece_tokens[m])
+            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens))
+        for k, words in zip(redo, _run(align_job, jobs_to_run, jobs, None), strict=True):
+            new_results[k] = words
+        groups, results = new_groups, new_results
+    return results
+
+
+def _suspicious_edges(words: list[Word]) -> tuple[bool, bool]:
+    def bad(ws: list[Word]) -> bool:
+        return any(w.origin != "transcript" for w in ws)
+
+    return bad(words[:EDGE_WORDS]), bad(words[-EDGE_WORDS:])
 
 
 def _slice(audio: Audio, piece: Piece) -> bytes:
@@ -90,7 +155,7 @@ def _run(
     piece_jobs: list[PieceJob],
     jobs: int | None,
     progress: Progress | None,
-) -> list[Word]:
+) -> list[list[Word]]:
     n = len(piece_jobs)
     workers = min(jobs or os.cpu_count() or 1, n)
     results: list[list[Word]] = []
@@ -107,4 +172,4 @@ def _run(
                 results.append(words)
                 if progress:
                     progress(i + 1, n)
-    return [w for ws in results for w in ws]
+    return results

@@ -1,0 +1,56 @@
+"""A corpus: audio files with their transcripts, reference phones and captures.
+
+Items are found by file name stem anywhere under the corpus folder, so both a
+flat folder (``NAME.wav``, ``NAME.txt``, ``NAME.phones.json``, ``NAME.csv``) and
+a database laid out in sub-folders (``wavFiles/NAME.wav``,
+``annotationFiles/NAME.lab``, ...) work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from audioface.errors import AudioFaceError
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
+PHONE_SUFFIXES = (".phones.json", ".TextGrid", ".textgrid", ".lab")
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    audio: Path
+    text: str | None = None
+    phones: Path | None = None
+    capture: Path | None = None
+
+
+def find_items(folder: str | Path) -> list[Item]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AudioFaceError(f"corpus folder not found: {folder}")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    by_name: dict[str, list[Path]] = {}
+    for p in files:
+        by_name.setdefault(p.name, []).append(p)
+
+    def companion(stem: str, *suffixes: str) -> Path | None:
+        for suffix in suffixes:
+            if stem + suffix in by_name:
+                return by_name[stem + suffix][0]
+        return None
+
+    items = []
+    for audio in files:
+        if audio.suffix.lower() not in AUDIO_EXTENSIONS:
+            continue
+        stem = audio.name[: -len(audio.suffix)]
+        text_file = companion(stem, ".txt")
+        text = text_file.read_text(encoding="utf-8-sig").strip() if text_file else None
+        items.append(
+            Item(stem, audio, text or None, companion(stem, *PHONE_SUFFIXES), companion(stem, ".csv"))
+        )
+    if not items:
+        raise AudioFaceError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) in corpus {folder}")
+    return items
