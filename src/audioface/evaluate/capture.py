@@ -76,7 +76,13 @@ def load_reference_mesh(folder: str | Path) -> FaceMesh:
     with zipfile.ZipFile(folder / "ARKit_reference_blendshapes.zip") as zf:
         objs = {Path(n).stem: zf.read(n).decode() for n in zf.namelist() if n.endswith(".obj")}
     neutral = _obj_vertices(objs["Neutral"])
-    deltas = np.stack([_obj_vertices(objs[name]) - neutral for name in arkit.NAMES])
+    # the shipped set has 51 shapes (no tongueOut): a missing shape moves nothing
+    deltas = np.stack(
+        [
+            _obj_vertices(objs[name]) - neutral if name in objs else np.zeros_like(neutral)
+            for name in arkit.NAMES
+        ]
+    )
     landmarks = np.loadtxt(folder / "ARKit_landmarks.txt", dtype=int)
     return FaceMesh(neutral, deltas, landmarks)
 

@@ -133,7 +133,7 @@ def reference_openness(phones: list[RefPhone], n_frames: int, fps: float) -> np.
     o = np.zeros(n_frames)
     for ph in phones:
         o[(times >= ph.start) & (times < ph.end)] = openness(ph)
-    return gaussian_filter1d(o, sigma=0.03 * fps, mode="nearest")
+    return gaussian_filter1d(o, sigma=0.03 * fps)
 
 
 def score_lipsync(
