@@ -127,3 +127,14 @@ def test_spread_keeps_phones_inside_the_voiced_regions():
     assert not any(w.aligned for w in words)
     for p in (p for w in words for p in w.phones):
         assert (0.5 <= p.start <= 1.0 and p.end <= 1.0 + 1e-9) or (2.0 <= p.start and p.end <= 2.5 + 1e-9)
+
+
+def test_a_piece_takes_only_the_words_it_holds_from_a_wider_window():
+    from audioface.language import sphinx
+
+    pcm = load_audio(DATA / "flite_slt_01.wav").pcm16()
+    spoken = "peter bought a muffin from the bakery move over the boat will leave at five".split()
+    window = ["and", "then", "we", "saw", *spoken, "today", "he", "said", "so"]
+    assert sphinx.choose_span(pcm, window, 6, 6, {}) == (4, 4 + len(spoken))
+    # the estimate gave it too few words: the free tail is taken up to what was said
+    assert sphinx.choose_span(pcm, spoken, 0, 6, {}) == (0, len(spoken))

@@ -80,11 +80,7 @@ def align(pcm: bytes, words: list[str], prons: dict[str, tuple[str, ...]]) -> li
     if not words:
         return []
     decoder = _align_decoder()
-    for w in set(words):
-        if decoder.lookup_word(w) is None:
-            if not prons.get(w):
-                raise RuntimeError(f"no pronunciation for {w!r}")
-            decoder.add_word(w, " ".join(prons[w]), True)
+    _add_words(decoder, words, prons)
     decoder.set_align_text(" ".join(words))
     _decode(decoder, pcm)
     if decoder.hyp() is None:
@@ -105,6 +101,70 @@ def align(pcm: bytes, words: list[str], prons: dict[str, tuple[str, ...]]) -> li
     if [w[0] for w in out] != words:
         raise RuntimeError("alignment did not cover the transcript")
     return out
+
+
+def choose_span(pcm: bytes, words: list[str], free_head: int, free_tail: int, prons: dict) -> tuple[int, int]:
+    """Which stretch of ``words`` is spoken in the piece: (start, end) indices.
+
+    The piece may start at any of the first ``free_head + 1`` positions and end at
+    any of the last ``free_tail + 1``: a grammar with nested optional words at both
+    ends lets the audio decide where the cut falls in the text. Raises RuntimeError
+    when no path through the grammar fits.
+    """
+    core = words[free_head : len(words) - free_tail]
+    if not core:
+        raise RuntimeError("no required words")
+    decoder = _align_decoder()
+    _add_words(decoder, words, prons)
+    head = _nest_left(words[:free_head])
+    tail = _nest_right(words[len(words) - free_tail :])
+    body = " ".join(_quote(w) for w in core)
+    try:
+        decoder.add_jsgf_string("span", f"#JSGF V1.0;\ngrammar span;\npublic <s> = {head} {body} {tail};\n")
+    except ValueError as exc:
+        raise RuntimeError(f"span grammar rejected: {exc}") from None
+    decoder.activate_search("span")
+    _decode(decoder, pcm)
+    hyp = decoder.hyp()
+    if hyp is None:
+        raise RuntimeError("no path through the span grammar")
+    heard = [w.split("(")[0] for w in hyp.hypstr.split()]
+    for used_head in range(free_head + 1):
+        start = free_head - used_head
+        if heard[used_head : used_head + len(core)] == core and heard[:used_head] == words[start:free_head]:
+            return start, start + len(heard)
+    raise RuntimeError("span grammar result does not match the words")
+
+
+def _quote(word: str) -> str:
+    """A JSGF token (pocketsphinx's parser takes no quoted tokens)."""
+    if not all(c.isalnum() or c in "'-." for c in word):
+        raise RuntimeError(f"word {word!r} cannot go into a grammar")
+    return word
+
+
+def _nest_left(words: list[str]) -> str:
+    """[ [ [ w0 ] w1 ] w2 ]: any suffix of the words, including none."""
+    out = ""
+    for w in words:
+        out = f"[ {out} {_quote(w)} ]"
+    return out
+
+
+def _nest_right(words: list[str]) -> str:
+    """[ w0 [ w1 [ w2 ] ] ]: any prefix of the words, including none."""
+    out = ""
+    for w in reversed(words):
+        out = f"[ {_quote(w)} {out} ]"
+    return out
+
+
+def _add_words(decoder: Decoder, words: list[str], prons: dict) -> None:
+    for w in set(words):
+        if decoder.lookup_word(w) is None:
+            if not prons.get(w):
+                raise RuntimeError(f"no pronunciation for {w!r}")
+            decoder.add_word(w, " ".join(prons[w]), True)
 
 
 def recognize(pcm: bytes) -> list[str]:

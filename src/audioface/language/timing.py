@@ -41,10 +41,31 @@ class PieceJob:
     piece: Piece
     pcm: bytes  # int16 PCM of exactly piece.start..piece.end
     tokens: tuple[Token, ...] = ()
+    # For span_job: the piece may start within the first free_head + 1 tokens and end
+    # within the last free_tail + 1; ``first`` is the index of tokens[0] in the transcript.
+    free_head: int = 0
+    free_tail: int = 0
+    first: int = 0
 
 
 def align_job(job: PieceJob) -> list[Word]:
     return _align_or_split(job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
+
+
+def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
+    """Let the audio decide which stretch of the tokens the piece holds, then align it.
+
+    Returns the words and the transcript indices [start, end) they came from; when
+    no stretch fits, the piece keeps its estimated tokens (without the free ones).
+    """
+    words = [w for w, _ in job.tokens]
+    prons = {w: tuple(split_stress(p)[0] for p in _pron(w)) for w in set(words)}
+    try:
+        a, b = sphinx.choose_span(job.pcm, words, job.free_head, job.free_tail, prons)
+    except RuntimeError:
+        a, b = job.free_head, len(words) - job.free_tail
+    tokens = list(job.tokens[a:b])
+    return _align_or_split(job.piece, job.pcm, tokens, depth=0, verify=True), (job.first + a, job.first + b)
 
 
 def recognize_job(job: PieceJob) -> list[Word]:

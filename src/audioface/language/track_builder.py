@@ -17,7 +17,7 @@ from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.language import lexicon
 from audioface.language.normalize import normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
-from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job
+from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job, span_job
 from audioface.track import PhoneTrack, Word
 
 ASR_MODES = ("words", "phonetic")
@@ -74,11 +74,49 @@ def build_track(
         work = recognize_job if asr == "words" else phonetic_job
         if asr == "words":
             lexicon.load()
+    if tokens and len(pieces) > 1:
+        results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
+        piece_tokens, disagree = _tokens_used(results, tokens)
+        results = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
+        return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
     piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
     results = _run(work, piece_jobs, jobs, progress)
-    if tokens:
-        results = _repair(audio, pieces, piece_tokens, results, jobs)
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
+
+
+SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
+
+
+def _align_pieces(audio, pieces, tokens, starts, jobs, progress):
+    """Each piece with a few optional words at each edge, so the audio fixes the cuts."""
+    n = len(tokens)
+    bounds = [*starts, n]
+    piece_jobs = []
+    for i, piece in enumerate(pieces):
+        s, e = bounds[i], bounds[i + 1]
+        inner = min(SPAN_MARGIN, max(0, (e - s - 1) // 2))
+        lo = 0 if i == 0 else max(0, s - SPAN_MARGIN)
+        hi = n if i == len(pieces) - 1 else min(n, e + SPAN_MARGIN)
+        head = 0 if i == 0 else (s - lo) + inner
+        tail = 0 if i == len(pieces) - 1 else (hi - e) + inner
+        window = tuple((t.word, t.pause_after) for t in tokens[lo:hi])
+        if head + tail >= len(window):  # too few words to leave any required: no freedom
+            head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
+        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo))
+    return _run(span_job, piece_jobs, jobs, progress)
+
+
+def _tokens_used(results, tokens) -> tuple[list[tuple], set[int]]:
+    """Token ranges per piece after the spans chose, and the boundaries where
+    neighbours disagree (a word claimed twice or by nobody). There the boundary
+    goes to the middle, and the repair pass re-aligns the pair together."""
+    spans = [list(span) for _, span in results]
+    disagree = set()
+    for i, (left, right) in enumerate(zip(spans, spans[1:], strict=False)):
+        if left[1] != right[0]:
+            disagree.add(i)
+            left[1] = right[0] = max(left[0], min(right[1], (left[1] + right[0]) // 2))
+    return [tuple((t.word, t.pause_after) for t in tokens[a:b]) for a, b in spans], disagree
 
 
 EDGE_WORDS = 2  # words at each end of a piece that betray a misplaced cut
@@ -91,6 +129,7 @@ def _repair(
     piece_tokens: list[tuple],
     results: list[list[Word]],
     jobs: int | None,
+    disagree: set[int] | None = None,
 ) -> list[list[Word]]:
     """Re-align neighbouring pieces together where a cut took words from the wrong side.
 
@@ -101,11 +140,13 @@ def _repair(
     would otherwise join everything into one slow piece for nothing.
     """
     groups = [[i] for i in range(len(pieces))]
-    for _ in range(REPAIR_ROUNDS):
+    for round_ in range(REPAIR_ROUNDS):
         if len(groups) < 2:
             break
         suspicious = [_suspicious_edges(ws) for ws in results]
         join = {g for g in range(len(groups) - 1) if suspicious[g][1] or suspicious[g + 1][0]}
+        if round_ == 0 and disagree:
+            join |= disagree
         if not join:
             break
         new_groups, new_results, redo = [], [], []
