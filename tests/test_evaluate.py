@@ -188,3 +188,24 @@ def test_evaluate_bad_input(tmp_path):
     assert res.returncode != 0 and "corpus folder not found" in res.stderr and "Traceback" not in res.stderr
     res = _cli("evaluate", DATA, "--mode", "lipread")
     assert res.returncode != 0 and "unknown --mode" in res.stderr
+
+
+def test_evaluate_against_a_capture_reports_errors_and_the_capture_ceiling(tmp_path):
+    name = "flite_awb_04"
+    for suffix in (".wav", ".txt", ".phones.json"):
+        (tmp_path / f"{name}{suffix}").write_bytes((DATA / f"{name}{suffix}").read_bytes())
+    # the "capture" is our own output: the transcript run must match it almost exactly
+    res = _cli("animate", tmp_path / f"{name}.wav", "--text-file", tmp_path / f"{name}.txt", "-o",
+               tmp_path / f"{name}.csv", "-q")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    args = ["evaluate", tmp_path, "--mode", "transcript,phonetic", "--json", "-", "-q"]
+    if MESH.is_dir():
+        args += ["--mesh", MESH]
+    doc = json.loads(_cli(*args).stdout)
+    by_mode = {i["mode"]: i for i in doc["items"]}
+    assert set(by_mode) == {"transcript", "phonetic", "capture"}
+    assert by_mode["transcript"]["capture"]["mse"] < 1e-6
+    assert by_mode["phonetic"]["capture"]["mse_mouth"] > by_mode["transcript"]["capture"]["mse_mouth"]
+    assert by_mode["capture"]["score"] == pytest.approx(by_mode["transcript"]["score"], abs=0.01)
+    if MESH.is_dir():
+        assert by_mode["transcript"]["capture"]["lve"] < 1e-9 < by_mode["phonetic"]["capture"]["lve"]
