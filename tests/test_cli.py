@@ -41,6 +41,8 @@ def test_example_runs_end_to_end(tmp_path):
     assert res.returncode == 0, res.stderr
     rows = list(csv.DictReader(open(tmp_path / "hello.csv")))
     assert len(rows) > 60 * 8 and max(float(r["JawOpen"]) for r in rows) > 0.3
+    assert max(abs(float(r["HeadYaw"])) for r in rows) > 0.001  # the head moves with the speech
+    assert max(float(r["EyeBlinkLeft"]) for r in rows) > 0.9
     assert "IntervalTier" in (tmp_path / "hello.TextGrid").read_text()
 
 
@@ -104,6 +106,7 @@ def test_bad_inputs_fail_in_one_line_and_write_nothing(tmp_path):
         (DATA / "flite_slt_01.wav", ["--text", "   "], "transcript is empty"),
         (DATA / "flite_slt_01.wav", ["--format", "fbx"], "unknown format"),
         (DATA / "flite_slt_01.wav", ["--fps", "0"], "fps"),
+        (DATA / "flite_slt_01.wav", ["--emotion", "smug"], "unknown emotion"),
     ]
     for audio, extra, words in cases:
         _assert_clean_failure(run_cli("animate", audio, "-o", out, *extra), out, words)
@@ -122,8 +125,10 @@ def test_silence_and_noise_give_a_face_at_rest(tmp_path):
         res = run_cli("animate", tmp_path / f"{name}.wav", "--text", "hello", "-o", out)
         assert res.returncode == 0, res.stderr
         assert "no speech" in res.stderr
-        frames = np.array(json.loads(out.read_text())["frames"])
-        assert frames.max() < 0.05
+        doc = json.loads(out.read_text())
+        frames = np.array(doc["frames"])
+        mouth = [i for i, n in enumerate(doc["names"]) if n.startswith(("jaw", "mouth"))]
+        assert frames[:, mouth].max() < 0.05  # the eyes may blink, the mouth rests
 
 
 def test_mismatched_transcript_warns_but_succeeds(tmp_path):

@@ -3,10 +3,18 @@ import pytest
 
 from audioface import arkit
 from audioface.evaluate.lipsync import lip_gap, rounding, tuck
-from audioface.motion import animate_face
+from audioface.motion import FaceOptions, Prosody
+from audioface.motion import animate_face as animate_whole_face
 from audioface.motion import targets as tb
 from audioface.phones import PHONES
 from audioface.track import Phone, PhoneTrack, Word
+
+MOUTH_ONLY = FaceOptions(blinks=False, brows=False, gaze=False, head=False, cheeks=False)
+
+
+def animate_face(track, fps, loudness=None):
+    """The mouth alone, as the tests below examine it."""
+    return animate_whole_face(track, fps, Prosody(loudness=loudness), MOUTH_ONLY)[0]
 
 
 def track_of(*spec, lead=0.3, tail=0.3):

@@ -19,6 +19,7 @@ class Animation:
     track: PhoneTrack = field(default_factory=PhoneTrack)
     names: tuple[str, ...] = arkit.NAMES
     source: str = ""
+    rotations: np.ndarray | None = None  # frames x 9, radians: head yaw/pitch/roll, then each eye
 
     @property
     def n_frames(self) -> int:

@@ -10,9 +10,10 @@ import numpy as np
 from audioface.animation import Animation
 from audioface.audio import Audio, detect_activity, load_audio
 from audioface.audio.load import DEFAULT_MAX_DURATION
+from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.language import ASR_MODES, build_track
-from audioface.motion import animate_face
+from audioface.motion import FaceOptions, Prosody, animate_face
 
 
 def animate(
@@ -25,6 +26,7 @@ def animate(
     jobs: int | None = None,
     max_duration: float = DEFAULT_MAX_DURATION,
     progress: Callable[[int, int], None] | None = None,
+    face: FaceOptions | None = None,
 ) -> Animation:
     """Animate a face from speech.
 
@@ -32,6 +34,8 @@ def animate(
     ``sample_rate``. With ``text`` the transcript is aligned to the audio;
     without it, words (``asr="words"``) or phones (``asr="phonetic"``) are
     recognised. ``jobs`` caps the worker processes (default: one per core).
+    ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
+    and sets an emotion; by default all are on and the emotion is neutral.
     """
     if not fps or fps <= 0 or fps > 1000:
         raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
@@ -42,5 +46,8 @@ def animate(
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
     activity = detect_activity(sound)
     track = build_track(sound, activity, text, asr=asr, jobs=jobs, progress=progress)
-    weights = animate_face(track, fps, activity.loudness, activity.hop)
-    return Animation(weights=weights, fps=float(fps), track=track, source=sound.source)
+    face = face or FaceOptions()
+    f0 = pitch_track(sound) if (face.brows or face.head) else None
+    prosody = Prosody(activity.loudness, activity.speech, f0, activity.hop)
+    weights, rotations = animate_face(track, fps, prosody, face)
+    return Animation(weights=weights, fps=float(fps), track=track, source=sound.source, rotations=rotations)

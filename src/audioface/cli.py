@@ -16,6 +16,7 @@ examples:
   audioface animate speech.wav -o speech.tsv                 # no transcript: words are recognised
   audioface animate speech.wav --asr phonetic --format ovr -o visemes.csv
   audioface animate speech.wav --format rhubarb-json -o cues.json
+  audioface animate speech.wav --text-file speech.txt --emotion happy --no-head -o happy.csv
 
 output formats (from --format, else the extension of -o):
   livelink      .csv   Live Link Face CSV (ARKit 52 + head/eye rotations), the default
@@ -67,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument(
         "--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes"
     )
+    face = anim.add_argument_group("the rest of the face (all on by default)")
+    for part, what in (("blinks", "blinks"), ("brows", "brow raises on prominent syllables"),
+                       ("gaze", "eye drift and saccades"), ("head", "head motion from prosody"),
+                       ("cheeks", "cheek and nose involvement")):  # fmt: skip
+        face.add_argument(f"--no-{part}", action="store_true", help=f"no {what}")
+    face.add_argument(
+        "--emotion", default="neutral", help="neutral, happy, sad, angry or surprised (default neutral)"
+    )
+    face.add_argument("--emotion-intensity", type=float, default=0.6, help="0..1 (default 0.6)")
+    face.add_argument("--seed", type=int, default=0, help="seed for blinks, gaze and sway (default 0)")
     anim.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
     _add_evaluate(sub)
     return parser
@@ -155,6 +166,14 @@ def _animate(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)
+    from audioface.motion import FaceOptions
+    from audioface.motion.emotion import preset
+
+    preset(args.emotion, args.emotion_intensity)  # fail on a bad emotion before the work
+    face = FaceOptions(
+        blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
+        cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,
+    )  # fmt: skip
     bar = _progress_bar(args.quiet)
     try:
         anim = animate(
@@ -165,6 +184,7 @@ def _animate(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             max_duration=args.max_duration * 60.0,
             progress=bar.update if bar else None,
+            face=face,
         )
     finally:
         if bar:

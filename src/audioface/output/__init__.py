@@ -11,6 +11,7 @@ from audioface.animation import Animation
 from audioface.errors import AudioFaceError
 from audioface.output import livelink, rhubarb, visemes
 from audioface.output.atomic import write_atomic
+from audioface.output.livelink import ROTATION_COLUMNS as ROTATION_NAMES
 from audioface.output.phones_file import to_phones_json, to_textgrid
 
 
@@ -20,6 +21,10 @@ def to_json(anim: Animation) -> str:
         "fps": anim.fps,
         "duration": round(anim.duration, 4),
         "frames": [[round(float(v), 4) for v in row] for row in anim.weights],
+        "rotation_names": list(ROTATION_NAMES),
+        "rotations": None
+        if anim.rotations is None
+        else [[round(float(v), 5) for v in r] for r in anim.rotations],
         **{k: v for k, v in anim.track.to_dict().items() if k != "duration"},
     }
     return json.dumps(doc, separators=(",", ":")) + "\n"

@@ -39,11 +39,11 @@ def timecode(seconds: float, fps: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}:{ff:02d}.{int(round(frac * 1000)) % 1000:03d}"
 
 
-def to_livelink_csv(anim: Animation, rotations: np.ndarray | None = None) -> str:
-    """The CSV text. ``rotations`` (frames x 9, radians) defaults to zeros."""
+def to_livelink_csv(anim: Animation) -> str:
+    """The CSV text; head and eye rotations (radians) are zero where the animation has none."""
     order = [anim.names.index(_camel(c)) for c in BLENDSHAPE_COLUMNS]
     shapes = anim.weights[:, order]
-    rot = np.zeros((anim.n_frames, 9)) if rotations is None else rotations
+    rot = np.zeros((anim.n_frames, 9)) if anim.rotations is None else anim.rotations
     buf = io.StringIO()
     buf.write(HEADER + "\n")
     count = len(BLENDSHAPE_COLUMNS) + len(ROTATION_COLUMNS)
