@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from conftest import DATA, reference_phones
 
 from audioface.audio import Audio, detect_activity, load_audio, split_points
@@ -32,3 +33,15 @@ def test_split_points_fall_in_pauses():
     regions = act.regions()
     for c in cuts:
         assert not any(s < c < e for s, e in regions)
+
+
+def test_pitch_track_finds_f0_and_leaves_silence_unvoiced():
+    from audioface.audio.pitch import pitch_track
+
+    t = np.arange(32000) / 16000
+    tone = 0.4 * np.sin(2 * np.pi * 140 * t) + 0.2 * np.sin(2 * np.pi * 280 * t)
+    audio = Audio(np.concatenate([tone, np.zeros(16000)]).astype(np.float32))
+    f0 = pitch_track(audio)
+    assert len(f0) == len(detect_activity(audio).db)
+    assert np.nanmedian(f0[20:180]) == pytest.approx(140, rel=0.02)
+    assert np.isnan(f0[220:]).all()
