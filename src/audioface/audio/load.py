@@ -85,15 +85,38 @@ def _read_file(path: Path, max_duration: float) -> tuple[np.ndarray, int, str]:
     if info.format == "WAV" and _wav_is_truncated(path):
         raise AudioFaceError(f"audio file is truncated: its header promises more data: {name}")
     try:
-        data, rate = sf.read(name, dtype="float32", always_2d=True)
+        data, read = _read_mono(name, info.samplerate)
     except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
         raise AudioFaceError(f"audio file is corrupt or truncated: {name}: {_short(exc)}") from None
     # MP3 and some WAV headers state a length; a file cut short delivers fewer frames.
-    if info.frames > 0 and len(data) < info.frames * 0.98 and info.format != "MPEG":
+    if info.frames > 0 and read < info.frames * 0.98 and info.format != "MPEG":
         raise AudioFaceError(
-            f"audio file is truncated: header promises {info.frames} frames, only {len(data)} present: {name}"
+            f"audio file is truncated: header promises {info.frames} frames, only {read} present: {name}"
         )
-    return data, rate, name
+    return data, SAMPLE_RATE if read else info.samplerate, name
+
+
+BLOCK_FRAMES = 1 << 20
+
+
+def _read_mono(name: str, rate: int) -> tuple[np.ndarray, int]:
+    """Read in blocks, mixing to mono and resampling as it goes.
+
+    Memory stays at the size of the 16 kHz mono result, however many channels
+    or however high the rate of the file (hours of 48 kHz stereo would otherwise
+    need gigabytes before any conversion). Returns (samples, frames read).
+    """
+    stream = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
+    out, read = [], 0
+    with sf.SoundFile(name) as fh:
+        for block in fh.blocks(blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
+            read += len(block)
+            mono = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+            if not np.all(np.isfinite(mono)):
+                raise ValueError("audio contains NaN or infinite samples")
+            out.append(stream.resample_chunk(np.ascontiguousarray(mono)))
+    out.append(stream.resample_chunk(np.zeros(0, np.float32), last=True))
+    return np.concatenate(out) if out else np.zeros(0, np.float32), read
 
 
 def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: float) -> Audio:
@@ -117,7 +140,7 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
         )
     if duration > max_duration:
         raise AudioFaceError(f"audio is longer than the {max_duration / 60:.0f} min limit: {name}")
-    if rate != SAMPLE_RATE:
+    if rate != SAMPLE_RATE:  # arrays; files are resampled while reading
         data = soxr.resample(data, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
     return Audio(np.ascontiguousarray(np.clip(data, -1.0, 1.0)), SAMPLE_RATE, name)
 
