@@ -25,44 +25,30 @@ def _model(*parts: str) -> str:
     return os.path.join(get_model_path(), *parts)
 
 
+def _decoder(**settings) -> Decoder:
+    """The shipped US-English acoustic model, 16 kHz, quiet, and batch CMN so that each
+    piece is normalised on its own."""
+    base = {"hmm": _model("en-us", "en-us"), "samprate": 16000, "cmn": "batch", "loglevel": "FATAL"}
+    return Decoder(**base, **settings)
+
+
 def _align_decoder() -> Decoder:
-    return Decoder(
-        hmm=_model("en-us", "en-us"),
+    return _decoder(
         dict=_model("en-us", "cmudict-en-us.dict"),
         lm=None,
-        samprate=16000,
         bestpath=False,
         beam=1e-80,
         wbeam=1e-60,
         pbeam=1e-80,
-        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
-        loglevel="FATAL",
     )
 
 
 def _asr_decoder() -> Decoder:
-    return Decoder(
-        hmm=_model("en-us", "en-us"),
-        dict=_model("en-us", "cmudict-en-us.dict"),
-        lm=_model("en-us", "en-us.lm.bin"),
-        samprate=16000,
-        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
-        loglevel="FATAL",
-    )
+    return _decoder(dict=_model("en-us", "cmudict-en-us.dict"), lm=_model("en-us", "en-us.lm.bin"))
 
 
 def _phone_decoder() -> Decoder:
-    return Decoder(
-        hmm=_model("en-us", "en-us"),
-        allphone=_model("en-us", "en-us-phone.lm.bin"),
-        lw=2.0,
-        beam=1e-20,
-        pbeam=1e-20,
-        lm=None,
-        samprate=16000,
-        cmn="batch",  # each piece on its own: results must not depend on what a worker saw before
-        loglevel="FATAL",
-    )
+    return _decoder(allphone=_model("en-us", "en-us-phone.lm.bin"), lw=2.0, beam=1e-20, pbeam=1e-20, lm=None)
 
 
 def _decode(decoder: Decoder, pcm: bytes) -> None:
