@@ -9,7 +9,7 @@ from pathlib import Path
 
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
-from audioface.output import livelink, rhubarb, visemes
+from audioface.output import gltf, livelink, rhubarb, visemes
 from audioface.output.atomic import write_atomic
 from audioface.output.livelink import ROTATION_COLUMNS as ROTATION_NAMES
 from audioface.output.phones_file import to_phones_json, to_textgrid
@@ -30,7 +30,17 @@ def to_json(anim: Animation) -> str:
     return json.dumps(doc, separators=(",", ":")) + "\n"
 
 
-FORMATS: dict[str, Callable[..., str]] = {
+def _gltf(anim: Animation, binary: bool, **options) -> bytes:
+    if not options.get("mesh"):
+        raise AudioFaceError(
+            "glTF export bakes the animation onto an avatar: give --mesh AVATAR.glb "
+            "(a standalone face is not bundled yet)"
+        )
+    doc, blob = gltf.bake(anim, options["mesh"], options.get("gltf_targets", "arkit"))
+    return gltf.to_glb(doc, blob) if binary else gltf.to_gltf(doc, blob)
+
+
+FORMATS: dict[str, Callable[..., str | bytes]] = {
     "livelink": lambda a, **o: livelink.to_livelink_csv(a),
     "json": lambda a, **o: to_json(a),
     "rhubarb-tsv": lambda a, **o: rhubarb.to_tsv(a, o.get("extended_shapes", "GHX")),
@@ -39,10 +49,12 @@ FORMATS: dict[str, Callable[..., str]] = {
     "rhubarb-dat": lambda a, **o: rhubarb.to_dat(a, o.get("extended_shapes", "GHX"), o.get("dat_fps", 24)),
     "ovr": lambda a, **o: visemes.to_ovr_csv(a),
     "vrm": lambda a, **o: visemes.to_vrm_csv(a),
+    "glb": lambda a, **o: _gltf(a, True, **o),
+    "gltf": lambda a, **o: _gltf(a, False, **o),
 }
 EXTENSIONS = {
     ".csv": "livelink", ".json": "json", ".tsv": "rhubarb-tsv", ".xml": "rhubarb-xml",
-    ".dat": "rhubarb-dat",
+    ".dat": "rhubarb-dat", ".glb": "glb", ".gltf": "gltf",
 }  # fmt: skip
 
 

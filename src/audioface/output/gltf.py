@@ -1,0 +1,146 @@
+"""glTF 2.0 export: the animation as morph-target weights, baked onto a user's avatar.
+
+The avatar's meshes keep everything they had; one animation is added whose
+channels drive each mesh's ``weights``. Morph targets are matched to ARKit by
+name (``extras.targetNames``, the convention Blender, three.js and Ready Player
+Me use): camelCase, PascalCase, any case, with or without a prefix such as
+``blendShape1.`` or ``ARKit_``. Ready Player Me's ``viseme_*`` targets can be
+driven by the Oculus viseme track instead (``targets="visemes"``) or as well.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from audioface import arkit
+from audioface.animation import Animation
+from audioface.errors import AudioFaceError
+from audioface.output.visemes import OVR, ovr_weights
+
+GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
+FLOAT, SCALAR = 5126, "SCALAR"
+TARGET_MODES = ("arkit", "visemes", "both")
+_KEY = {re.sub(r"[^a-z0-9]", "", n.lower()): n for n in arkit.NAMES}
+
+
+def arkit_name(target: str) -> str | None:
+    """ARKit name for a morph target name in any common convention, or None."""
+    tail = re.split(r"[.:|/]", target)[-1]
+    for candidate in (tail, re.sub(r"^(arkit|blendshape\d*|bs)[_\-]?", "", tail, flags=re.IGNORECASE)):
+        key = re.sub(r"[^a-z0-9]", "", candidate.lower())
+        if key in _KEY:
+            return _KEY[key]
+    return None
+
+
+def viseme_name(target: str) -> str | None:
+    """OVR viseme for a Ready Player Me ``viseme_XX`` target (its I, O, U are OVR's ih, oh, ou)."""
+    m = re.fullmatch(r"viseme_(\w+)", target.split(".")[-1])
+    if not m:
+        return None
+    alias = {"I": "ih", "O": "oh", "U": "ou"}
+    name = alias.get(m.group(1), m.group(1))
+    return name if name in OVR else None
+
+
+def read_glb(path: str | Path) -> tuple[dict, bytes]:
+    data = Path(path).read_bytes()
+    if len(data) < 20 or struct.unpack_from("<I", data, 0)[0] != GLB_MAGIC:
+        raise AudioFaceError(f"not a binary glTF (.glb) file: {path}")
+    length = struct.unpack_from("<I", data, 8)[0]
+    pos, doc, binary = 12, None, b""
+    while pos + 8 <= min(length, len(data)):
+        size, kind = struct.unpack_from("<II", data, pos)
+        chunk = data[pos + 8 : pos + 8 + size]
+        if kind == JSON_CHUNK:
+            doc = json.loads(chunk.decode("utf-8"))
+        elif kind == BIN_CHUNK and not binary:
+            binary = bytes(chunk)
+        pos += 8 + size
+    if doc is None:
+        raise AudioFaceError(f"glTF file has no JSON chunk: {path}")
+    return doc, binary
+
+
+def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[dict, bytes]:
+    """The avatar's glTF document and binary buffer with the animation added."""
+    if targets not in TARGET_MODES:
+        raise AudioFaceError(
+            f"unknown morph-target mode {targets!r}; choose one of {', '.join(TARGET_MODES)}"
+        )
+    doc, binary = read_glb(avatar)
+    buffers = doc.setdefault("buffers", [])
+    if buffers and "uri" in buffers[0]:
+        raise AudioFaceError(f"the avatar's data is not inside the .glb (buffer with a uri): {avatar}")
+    if not buffers:
+        buffers.append({"byteLength": 0})
+    visemes = ovr_weights(anim) if targets in ("visemes", "both") else None
+    blob = bytearray(binary)
+    times = anim.times().astype(np.float32)
+    time_acc = _append(doc, blob, times, {"min": [float(times[0])], "max": [float(times[-1])]})
+    samplers, channels, driven = [], [], 0
+    for mi, mesh in enumerate(doc.get("meshes", [])):
+        names = (mesh.get("extras") or {}).get("targetNames") or []
+        n_targets = len(mesh["primitives"][0].get("targets", [])) if mesh.get("primitives") else 0
+        if not n_targets or len(names) != n_targets:
+            continue
+        weights = np.zeros((anim.n_frames, n_targets), dtype=np.float32)
+        for k, name in enumerate(names):
+            ark, vis = arkit_name(name), viseme_name(name)
+            if ark and targets in ("arkit", "both"):
+                weights[:, k] = anim.curve(ark)
+            elif vis and visemes is not None:
+                weights[:, k] = visemes[:, OVR.index(vis)]
+        if not weights.any() and not any(arkit_name(n) or viseme_name(n) for n in names):
+            continue
+        out_acc = _append(doc, blob, weights.reshape(-1), {})
+        for ni, node in enumerate(doc.get("nodes", [])):
+            if node.get("mesh") == mi:
+                samplers.append({"input": time_acc, "output": out_acc, "interpolation": "LINEAR"})
+                channels.append({"sampler": len(samplers) - 1, "target": {"node": ni, "path": "weights"}})
+                driven += 1
+    if not driven:
+        raise AudioFaceError(
+            f"no morph target of {avatar} has an ARKit{' or viseme' if visemes is not None else ''} name "
+            "(looked in each mesh's extras.targetNames)"
+        )
+    doc.setdefault("animations", []).append({"name": "audioface", "samplers": samplers, "channels": channels})
+    buffers[0]["byteLength"] = len(blob)
+    return doc, bytes(blob)
+
+
+def _append(doc: dict, blob: bytearray, values: np.ndarray, extra: dict) -> int:
+    while len(blob) % 4:
+        blob.append(0)
+    view = {"buffer": 0, "byteOffset": len(blob), "byteLength": int(values.nbytes)}
+    blob.extend(values.astype("<f4").tobytes())
+    doc.setdefault("bufferViews", []).append(view)
+    accessor = {"bufferView": len(doc["bufferViews"]) - 1, "componentType": FLOAT, "count": int(values.size),
+                "type": SCALAR, **extra}  # fmt: skip
+    doc.setdefault("accessors", []).append(accessor)
+    return len(doc["accessors"]) - 1
+
+
+def to_glb(doc: dict, binary: bytes) -> bytes:
+    text = json.dumps(doc, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    chunks = struct.pack("<II", len(text), JSON_CHUNK) + text
+    if binary:
+        chunks += struct.pack("<II", len(binary), BIN_CHUNK) + binary
+    return struct.pack("<III", GLB_MAGIC, 2, 12 + len(chunks)) + chunks
+
+
+def to_gltf(doc: dict, binary: bytes) -> bytes:
+    """A self-contained .gltf: the buffer embedded as a base64 data URI."""
+    doc = json.loads(json.dumps(doc))
+    if binary:
+        encoded = base64.b64encode(binary).decode("ascii")
+        doc["buffers"][0]["uri"] = "data:application/octet-stream;base64," + encoded
+    return (json.dumps(doc, indent=1) + "\n").encode("utf-8")
