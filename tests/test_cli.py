@@ -104,6 +104,7 @@ def test_bad_inputs_fail_in_one_line_and_write_nothing(tmp_path):
             "transcript file not found",
         ),
         (DATA / "flite_slt_01.wav", ["--text", "   "], "transcript is empty"),
+        (DATA / "flite_slt_01.wav", ["--text", "?!... —"], "no words"),
         (DATA / "flite_slt_01.wav", ["--format", "fbx"], "unknown format"),
         (DATA / "flite_slt_01.wav", ["--fps", "0"], "fps"),
         (DATA / "flite_slt_01.wav", ["--emotion", "smug"], "unknown emotion"),
