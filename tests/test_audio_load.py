@@ -91,3 +91,16 @@ def test_too_long_is_refused_before_reading(tmp_path):
     sf.write(tmp_path / "long.wav", np.zeros(16000 * 3, np.float32), 16000)
     with pytest.raises(AudioFaceError, match="limit"):
         load_audio(tmp_path / "long.wav", max_duration=2.0)
+
+
+def test_dc_offset_and_rumble_are_removed(speech):
+    from audioface.audio import detect_activity
+
+    data, rate = speech
+    hum = 0.3 + 0.1 * np.sin(2 * np.pi * 8 * np.arange(len(data)) / rate)  # offset plus slow rumble
+    audio = load_audio((0.5 * data + hum).astype(np.float32), rate)
+    assert abs(float(audio.samples[rate // 2 :].mean())) < 0.01
+    clean = detect_activity(load_audio(data, rate))
+    shifted = detect_activity(audio)
+    assert shifted.has_speech
+    assert np.mean(shifted.speech == clean.speech) > 0.9

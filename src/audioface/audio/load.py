@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
+from scipy.signal import butter, sosfilt
 
 from audioface.errors import AudioFaceError
 
@@ -142,7 +143,15 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
         raise AudioFaceError(f"audio is longer than the {max_duration / 60:.0f} min limit: {name}")
     if rate != SAMPLE_RATE:  # arrays; files are resampled while reading
         data = soxr.resample(data, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
-    return Audio(np.ascontiguousarray(np.clip(data, -1.0, 1.0)), SAMPLE_RATE, name)
+    return Audio(np.ascontiguousarray(np.clip(_remove_dc(data), -1.0, 1.0)), SAMPLE_RATE, name)
+
+
+_HIGH_PASS = butter(2, 40.0, btype="highpass", fs=SAMPLE_RATE, output="sos")
+
+
+def _remove_dc(data: np.ndarray) -> np.ndarray:
+    """A 40 Hz high-pass: a DC offset or rumble would raise the energy floor and hide the speech."""
+    return sosfilt(_HIGH_PASS, data - data[: SAMPLE_RATE].mean()).astype(np.float32)
 
 
 def _wav_is_truncated(path: Path) -> bool:
