@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import DATA
 
-from audioface import animate
+from audioface import animate, arkit
 from audioface.errors import AudioFaceError
 from audioface.output import save
 from audioface.output.gltf import arkit_name, read_glb, viseme_name
@@ -115,9 +115,16 @@ def test_visemes_and_embedded_gltf(tmp_path, anim, validator):
     assert not weights[:, names.index("jawOpen")].any()
 
 
+def test_standalone_glb_of_our_own_face(tmp_path, anim, validator):
+    out = tmp_path / "face.glb"
+    save(anim, out)
+    assert validator(out).get("numErrors") == 0
+    times, weights, names = _weights_of(out)
+    assert names == list(arkit.NAMES)
+    assert np.allclose(weights, anim.weights, atol=1e-6) and np.allclose(times, anim.times(), atol=1e-6)
+
+
 def test_gltf_errors(tmp_path, anim):
-    with pytest.raises(AudioFaceError, match="--mesh"):
-        save(anim, tmp_path / "x.glb")
     (tmp_path / "not.glb").write_bytes(b"hello world, not a glb")
     with pytest.raises(AudioFaceError, match="not a binary glTF"):
         save(anim, tmp_path / "x.glb", mesh=tmp_path / "not.glb")
@@ -142,5 +149,7 @@ def test_cli_glb(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert read_glb(tmp_path / "a.glb")[0]["animations"][0]["name"] == "audioface"
-    res = subprocess.run([*cli, str(tmp_path / "b.glb")], capture_output=True, text=True)
-    assert res.returncode != 0 and "--mesh" in res.stderr and "Traceback" not in res.stderr
+    res = subprocess.run(
+        [*cli, str(tmp_path / "b.glb"), "--mesh", str(tmp_path / "none.glb")], capture_output=True, text=True
+    )
+    assert res.returncode != 0 and "avatar not found" in res.stderr and "Traceback" not in res.stderr

@@ -24,7 +24,7 @@ output formats (from --format, else the extension of -o):
   rhubarb-tsv   .tsv   Rhubarb Lip Sync mouth cues; also rhubarb-json, rhubarb-xml, rhubarb-dat (.xml, .dat)
   ovr                  Oculus/Meta 15-viseme weights per frame (CSV)
   vrm                  VRM 5-viseme (aa ih ou ee oh) weights per frame (CSV)
-  glb, gltf     .glb   the animation baked onto --mesh AVATAR.glb as morph-target weights
+  glb, gltf     .glb   morph-target animation on AudioFace's own face, or baked onto --mesh AVATAR.glb
 """
 
 
@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="Rhubarb formats: which extended shapes to use, as Rhubarb's option (default GHX)",
     )
     anim.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
-    anim.add_argument("--mesh", help="glb/gltf formats: the avatar (.glb) to bake the animation onto")
+    anim.add_argument(
+        "--mesh", help="glb/gltf formats: your avatar (.glb) to bake onto (default: AudioFace's own face)"
+    )
     anim.add_argument(
         "--gltf-targets",
         choices=("arkit", "visemes", "both"),
@@ -171,11 +173,8 @@ def _animate(args: argparse.Namespace) -> int:
 
     output = args.output or Path(args.audio).with_suffix(".csv").name
     fmt = resolve_format(output, args.format)  # fail on a bad format before the work
-    if fmt in ("glb", "gltf"):
-        if not args.mesh:
-            raise AudioFaceError(f"{fmt} output bakes the animation onto an avatar: give --mesh AVATAR.glb")
-        if not Path(args.mesh).is_file():
-            raise AudioFaceError(f"avatar not found: {args.mesh}")
+    if args.mesh and not Path(args.mesh).is_file():
+        raise AudioFaceError(f"avatar not found: {args.mesh}")
     if args.jobs is not None and args.jobs < 1:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)

@@ -151,7 +151,7 @@ _HIGH_PASS = butter(2, 40.0, btype="highpass", fs=SAMPLE_RATE, output="sos")
 
 def _remove_dc(data: np.ndarray) -> np.ndarray:
     """A 40 Hz high-pass: a DC offset or rumble would raise the energy floor and hide the speech."""
-    return sosfilt(_HIGH_PASS, data - data[: SAMPLE_RATE].mean()).astype(np.float32)
+    return sosfilt(_HIGH_PASS, data - data[:SAMPLE_RATE].mean()).astype(np.float32)
 
 
 def _wav_is_truncated(path: Path) -> bool:

@@ -31,12 +31,11 @@ def to_json(anim: Animation) -> str:
 
 
 def _gltf(anim: Animation, binary: bool, **options) -> bytes:
-    if not options.get("mesh"):
-        raise AudioFaceError(
-            "glTF export bakes the animation onto an avatar: give --mesh AVATAR.glb "
-            "(a standalone face is not bundled yet)"
-        )
-    doc, blob = gltf.bake(anim, options["mesh"], options.get("gltf_targets", "arkit"))
+    """Baked onto the user's avatar (``mesh``), or standalone on AudioFace's own face."""
+    if options.get("mesh"):
+        doc, blob = gltf.bake(anim, options["mesh"], options.get("gltf_targets", "arkit"))
+    else:
+        doc, blob = gltf.default_face_glb_document(anim)
     return gltf.to_glb(doc, blob) if binary else gltf.to_gltf(doc, blob)
 
 

@@ -115,14 +115,74 @@ def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[d
     return doc, bytes(blob)
 
 
-def _append(doc: dict, blob: bytearray, values: np.ndarray, extra: dict) -> int:
+def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
+    """A standalone glTF of AudioFace's own face (all 52 ARKit targets) with the animation."""
+    from audioface.avatar import default_face
+
+    doc: dict = {
+        "asset": {"version": "2.0", "generator": "AudioFace"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0, "name": "AudioFace"}],
+        "buffers": [{"byteLength": 0}],
+        "materials": [],
+    }
+    blob = bytearray()
+    primitives = []
+    for part in default_face():
+        doc["materials"].append(
+            {"name": part.name, "pbrMetallicRoughness": {"baseColorFactor": [*part.colour, 1.0],
+             "metallicFactor": 0.0, "roughnessFactor": 0.8}}
+        )  # fmt: skip
+        position = _append(doc, blob, part.vertices.astype(np.float32), _bounds(part.vertices), "VEC3", 34962)
+        indices = _append(doc, blob, part.triangles.astype(np.uint32).ravel(), {}, "SCALAR", 34963)
+        targets = [
+            {"POSITION": _append(doc, blob, delta.astype(np.float32), _bounds(delta), "VEC3", 34962)}
+            for delta in part.deltas
+        ]
+        primitives.append(
+            {"attributes": {"POSITION": position}, "indices": indices, "targets": targets,
+             "material": len(doc["materials"]) - 1}
+        )  # fmt: skip
+    doc["meshes"] = [
+        {
+            "name": "AudioFace",
+            "primitives": primitives,
+            "weights": [0.0] * 52,
+            "extras": {"targetNames": list(arkit.NAMES)},
+        }
+    ]
+    times = anim.times().astype(np.float32)
+    t = _append(doc, blob, times, {"min": [float(times[0])], "max": [float(times[-1])]})
+    w = _append(doc, blob, anim.weights.astype(np.float32).reshape(-1), {})
+    doc["animations"] = [
+        {"name": "audioface", "samplers": [{"input": t, "output": w, "interpolation": "LINEAR"}],
+         "channels": [{"sampler": 0, "target": {"node": 0, "path": "weights"}}]}
+    ]  # fmt: skip
+    doc["buffers"][0]["byteLength"] = len(blob)
+    return doc, bytes(blob)
+
+
+def _bounds(values: np.ndarray) -> dict:
+    v = values.astype(np.float32)
+    return {"min": v.min(axis=0).tolist(), "max": v.max(axis=0).tolist()}
+
+
+def _append(
+    doc: dict, blob: bytearray, values: np.ndarray, extra: dict, kind: str = SCALAR, target: int | None = None
+) -> int:
     while len(blob) % 4:
         blob.append(0)
-    view = {"buffer": 0, "byteOffset": len(blob), "byteLength": int(values.nbytes)}
-    blob.extend(values.astype("<f4").tobytes())
+    data = values.astype("<u4" if values.dtype == np.uint32 else "<f4")
+    view = {"buffer": 0, "byteOffset": len(blob), "byteLength": int(data.nbytes)}
+    if target is not None:
+        view["target"] = target
+    blob.extend(data.tobytes())
     doc.setdefault("bufferViews", []).append(view)
-    accessor = {"bufferView": len(doc["bufferViews"]) - 1, "componentType": FLOAT, "count": int(values.size),
-                "type": SCALAR, **extra}  # fmt: skip
+    component = 5125 if data.dtype == np.dtype("<u4") else FLOAT
+    count = int(data.shape[0]) if kind == "VEC3" else int(data.size)
+    accessor = {"bufferView": len(doc["bufferViews"]) - 1, "componentType": component, "count": count,
+                "type": kind, **extra}  # fmt: skip
     doc.setdefault("accessors", []).append(accessor)
     return len(doc["accessors"]) - 1
 
