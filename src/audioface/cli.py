@@ -47,15 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     anim.add_argument("audio", help="speech recording: WAV, FLAC, OGG or MP3, any rate and channels")
     anim.add_argument("-o", "--output", help="output file (default: AUDIO's name with .csv, here)")
-    text = anim.add_mutually_exclusive_group()
-    text.add_argument("--text", help="what is said (improves lip sync a lot)")
-    text.add_argument("--text-file", help="UTF-8 text file with what is said")
-    anim.add_argument(
-        "--asr",
-        choices=("words", "phonetic"),
-        default="words",
-        help="without a transcript: recognise words, then align them (default), or recognise phones directly",
-    )
+    _add_language_options(anim)
     anim.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     anim.add_argument("-f", "--format", help="output format (see below); default from the extension")
     anim.add_argument("--phones-out", help="also write the timed words and phones (.json or .TextGrid)")
@@ -78,7 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument(
         "--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes"
     )
-    face = anim.add_argument_group("the rest of the face (all on by default)")
+    _add_face_options(anim)
+    anim.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+    _add_preview(sub)
+    _add_evaluate(sub)
+    return parser
+
+
+def _add_language_options(p) -> None:
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--text", help="what is said (improves lip sync a lot)")
+    text.add_argument("--text-file", help="UTF-8 text file with what is said")
+    p.add_argument(
+        "--asr",
+        choices=("words", "phonetic"),
+        default="words",
+        help="without a transcript: recognise words, then align them (default), or recognise phones directly",
+    )
+
+
+def _add_face_options(p) -> None:
+    face = p.add_argument_group("the rest of the face (all on by default)")
     for part, what in (("blinks", "blinks"), ("brows", "brow raises on prominent syllables"),
                        ("gaze", "eye drift and saccades"), ("head", "head motion from prosody"),
                        ("cheeks", "cheek and nose involvement")):  # fmt: skip
@@ -88,9 +100,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     face.add_argument("--emotion-intensity", type=float, default=0.6, help="0..1 (default 0.6)")
     face.add_argument("--seed", type=int, default=0, help="seed for blinks, gaze and sway (default 0)")
-    anim.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
-    _add_evaluate(sub)
-    return parser
+
+
+PREVIEW_EXAMPLES = """\
+examples:
+  audioface preview speech.wav --text-file speech.txt -o speech.mp4
+  audioface preview speech.wav --text-file speech.txt --panel -o speech.mp4     # curves and phones beside
+  audioface preview speech.wav --text-file speech.txt --side-by-side notext -o compare.mp4
+  audioface preview speech.wav --side-by-side rhubarb.json -o compare.mp4      # against another tool's track
+  audioface preview speech.wav --text-file speech.txt --format png --times 0.5,1.2,2.0 -o sheet.png
+"""
+
+
+def _add_preview(sub) -> None:
+    pv = sub.add_parser(
+        "preview",
+        help="render the animation on a 3D face as an MP4 with the audio (or a PNG contact sheet)",
+        description="Render the animation on AudioFace's own 3D face, in software (no GPU or display), "
+        "with the audio muxed in (H.264 + AAC), or as a PNG contact sheet of chosen times.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=PREVIEW_EXAMPLES,
+    )
+    pv.add_argument("audio", help="speech recording: WAV, FLAC, OGG or MP3")
+    pv.add_argument("-o", "--output", help="output file (default: AUDIO's name with .mp4 or .png, here)")
+    _add_language_options(pv)
+    pv.add_argument(
+        "--format", choices=("mp4", "png"), help="mp4 (default) or png; default from -o's extension"
+    )
+    pv.add_argument("--fps", type=float, default=30.0, help="video frame rate (default 30)")
+    pv.add_argument("--size", type=int, default=640, help="face image size in pixels (default 640)")
+    pv.add_argument(
+        "--panel", action="store_true", help="add the mouth curves and phone track under a playhead"
+    )
+    pv.add_argument(
+        "--side-by-side",
+        metavar="notext|FILE",
+        help="a second face beside: 'notext' (this audio without the transcript) or another animation "
+        "(our .json, a Live Link or ARKit .csv, or Rhubarb .json/.tsv/.xml)",
+    )
+    pv.add_argument("--times", help="png: comma-separated times in seconds (default: 8 evenly spaced)")
+    _add_face_options(pv)
+    pv.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
+    pv.add_argument("--max-duration", type=float, default=180.0, help="refuse longer audio, minutes")
+    pv.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
 
 
 EVALUATE_EXAMPLES = """\
@@ -138,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return _animate(args) if args.command == "animate" else _evaluate(args)
+        return {"animate": _animate, "preview": _preview, "evaluate": _evaluate}[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {exc}", file=sys.stderr)
         return 2
@@ -178,14 +230,7 @@ def _animate(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)
-    from audioface.motion import FaceOptions
-    from audioface.motion.emotion import preset
-
-    preset(args.emotion, args.emotion_intensity)  # fail on a bad emotion before the work
-    face = FaceOptions(
-        blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
-        cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,
-    )  # fmt: skip
+    face = _face_options(args)
     bar = _progress_bar(args.quiet)
     try:
         anim = animate(
@@ -254,6 +299,78 @@ def _evaluate(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"audioface: wrote {args.report}", file=sys.stderr)
     return 0
+
+
+def _face_options(args: argparse.Namespace):
+    from audioface.motion import FaceOptions
+    from audioface.motion.emotion import preset
+
+    preset(args.emotion, args.emotion_intensity)  # fail on a bad emotion before the work
+    return FaceOptions(
+        blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
+        cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,
+    )  # fmt: skip
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from audioface.api import animate
+    from audioface.audio import load_audio
+    from audioface.output.video import contact_sheet, write_preview
+
+    fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") if args.output else "mp4")
+    if fmt not in ("mp4", "png"):
+        raise AudioFaceError(f"preview writes .mp4 or .png, not {fmt!r}")
+    output = args.output or Path(args.audio).with_suffix(f".{fmt}").name
+    if not 1 <= args.fps <= 120:
+        raise AudioFaceError("--fps for the preview must be between 1 and 120")
+    text = _read_text(args)
+    face = _face_options(args)
+    sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
+    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face)
+    anims, labels = [anim], ["with transcript" if text else "recognised"]
+    if args.side_by_side:
+        anims.append(_second_animation(args.side_by_side, sound, args, face))
+        labels.append("without transcript" if args.side_by_side == "notext" else Path(args.side_by_side).name)
+    if fmt == "png":
+        times = _times(args.times, sound.duration)
+        contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels)
+    else:
+        bar = _progress_bar(args.quiet, "rendering", "part")
+        try:
+            write_preview(anims, sound.samples, sound.sample_rate, output, args.fps, args.size, args.panel,
+                          labels, args.jobs, bar.update if bar else None)  # fmt: skip
+        finally:
+            if bar:
+                bar.close()
+    if not args.quiet:
+        print(f"audioface: wrote {output} ({sound.duration:.1f} s)", file=sys.stderr)
+    return 0
+
+
+def _second_animation(spec: str, sound, args: argparse.Namespace, face):
+    from audioface.animation import Animation
+    from audioface.api import animate
+
+    if spec == "notext":
+        return animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face)
+    from audioface.evaluate.predictions import load_prediction
+
+    if not Path(spec).is_file():
+        raise AudioFaceError(f"--side-by-side: file not found: {spec}")
+    weights, fps = load_prediction(spec)
+    return Animation(weights=weights.astype("float32"), fps=fps, source=spec)
+
+
+def _times(spec: str | None, duration: float) -> list[float]:
+    if not spec:
+        return [round(duration * (k + 0.5) / 8, 2) for k in range(8)]
+    try:
+        times = [float(t) for t in spec.split(",") if t.strip()]
+    except ValueError:
+        raise AudioFaceError(f"--times must be seconds separated by commas, got {spec!r}") from None
+    if not times or any(t < 0 or t > duration for t in times):
+        raise AudioFaceError(f"--times must lie between 0 and the audio's {duration:.2f} s")
+    return times
 
 
 class _Bar:

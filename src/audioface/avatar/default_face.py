@@ -18,7 +18,7 @@ import numpy as np
 from audioface import arkit
 
 R = np.array([0.075, 0.105, 0.09])  # ellipsoid radii
-NU, NV = 57, 61
+NU, NV = 47, 51
 MOUTH_V, MOUTH_W = -0.42, 0.2  # mouth line and half width, in grid units
 EYE_U, EYE_V, EYE_R = 0.33, 0.14, 0.012
 BROW_V = 0.33
@@ -31,6 +31,7 @@ class FacePart:
     vertices: np.ndarray  # (V, 3)
     triangles: np.ndarray  # (T, 3) int
     deltas: np.ndarray  # (52, V, 3), Apple's order
+    vertex_colours: np.ndarray | None = None  # (V, 3) where the colour varies over the part
 
 
 def _bump(u, v, u0, v0, su, sv):
@@ -180,7 +181,11 @@ def _patch(half_w: float, v_lo: float, v_hi: float, inset: float, n: int = 9):
 def default_face() -> tuple[FacePart, ...]:
     u, v, lower_lip, tris = _grid()
     skin = _surface(u, v)
-    parts = [FacePart("skin", (0.87, 0.69, 0.6), skin, tris, _displacements(u, v, skin, lower_lip))]
+    skin_colour = np.array([0.87, 0.69, 0.6])
+    lip = np.clip(1.4 * _bump(u, v, 0, MOUTH_V, MOUTH_W + 0.02, 0.06), 0, 1)[:, None]
+    colours = skin_colour * (1 - lip) + np.array([0.72, 0.36, 0.36]) * lip
+    displacements = _displacements(u, v, skin, lower_lip)
+    parts = [FacePart("skin", tuple(skin_colour), skin, tris, displacements, colours)]
 
     # the mouth cavity and the tongue: patches of the surface pushed inwards, so they
     # are always behind the skin and show only through the opened lips

@@ -1,0 +1,102 @@
+"""The preview: an MP4 with the audio whose frames show the mouth doing what the phones ask."""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import DATA, reference_phones, transcript
+from PIL import Image
+
+from audioface.output.render import mouth_box
+from audioface.output.video import ffmpeg
+
+NAME = "flite_slt_01"  # "Peter bought a muffin from the bakery. Move over, the boat will leave at five."
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "audioface", *map(str, args)], capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    out = tmp_path_factory.mktemp("preview") / "p.mp4"
+    res = _cli("preview", DATA / f"{NAME}.wav", "--text-file", DATA / f"{NAME}.txt", "-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+def _probe(path) -> str:
+    return subprocess.run([ffmpeg(), "-i", str(path)], capture_output=True, text=True).stderr
+
+
+def _frame(path, t: float, tmp_path, fps: float = 30.0) -> np.ndarray:
+    """The video frame nearest to time t (seeking gives the first frame at or after a time)."""
+    start = round(t * fps) / fps - 0.25 / fps
+    png = tmp_path / f"f{t:.3f}.png"
+    cmd = [ffmpeg(), "-y", "-loglevel", "error", "-ss", f"{start:.4f}", "-i", str(path), "-frames:v", "1"]
+    subprocess.run([*cmd, str(png)], check=True)
+    return np.asarray(Image.open(png).convert("RGB")).astype(int)
+
+
+def mouth_interior(image: np.ndarray) -> float:
+    """Share of the mouth box showing the dark red mouth cavity (not skin, not shadow)."""
+    left, top, right, bottom = mouth_box()
+    r, g, b = (image[top:bottom, left:right, k] for k in range(3))
+    return float(np.mean((r <= 110) & (g <= 40) & (r >= 1.6 * g + 3)))
+
+
+def test_duration_matches_the_audio_and_there_is_sound(video):
+    info = _probe(video)
+    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", info).groups()
+    duration = int(h) * 3600 + int(m) * 60 + float(s)
+    import soundfile as sf
+
+    assert duration == pytest.approx(sf.info(DATA / f"{NAME}.wav").duration, abs=0.1)
+    assert re.search(r"Video: h264", info) and re.search(r"Audio: aac", info)
+    assert "640x640" in info and "30 tbr" in info
+
+
+def test_lips_close_on_bilabials_and_open_on_open_vowels(video, tmp_path):
+    phones = reference_phones(NAME)
+    closures = [p for p in phones if p.phone in ("P", "B", "M") and p.end - p.start >= 0.05]
+    open_vowels = ("AA", "AE", "AH", "AO", "AY", "AW", "EH")
+    vowels = [p for p in phones if p.phone in open_vowels and p.stress != 0 and p.end - p.start >= 0.07]
+    assert len(closures) >= 4 and len(vowels) >= 3
+    shut = [mouth_interior(_frame(video, (p.start + p.end) / 2, tmp_path)) for p in closures]
+    opened = [mouth_interior(_frame(video, (p.start + p.end) / 2, tmp_path)) for p in vowels]
+    assert max(shut) < 0.03, shut
+    assert min(opened) > 0.08, opened
+
+
+def test_panel_and_side_by_side(tmp_path):
+    out = tmp_path / "two.mp4"
+    item = DATA / "flite_awb_04"
+    res = _cli("preview", f"{item}.wav", "--text-file", f"{item}.txt", "--side-by-side", "notext", "--panel",
+               "--size", "320", "-o", out, "-q")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "1120x320" in _probe(out)  # two 320-pixel faces and the panel
+
+
+def test_contact_sheet_png(tmp_path):
+    out = tmp_path / "sheet.png"
+    res = _cli("preview", DATA / f"{NAME}.wav", "--text", transcript(NAME), "--format", "png", "--times",
+               "0.5,1.0,1.5", "-o", out, "-q")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    image = Image.open(out)
+    assert image.format == "PNG" and image.size[0] >= 3 * 320
+
+
+def test_preview_errors(tmp_path):
+    res = _cli(
+        "preview", DATA / f"{NAME}.wav", "--format", "png", "--times", "0.5,99", "-o", tmp_path / "x.png"
+    )
+    assert res.returncode != 0 and "--times" in res.stderr and "Traceback" not in res.stderr
+    res = _cli("preview", DATA / f"{NAME}.wav", "-o", tmp_path / "x.avi")
+    assert res.returncode != 0 and ".mp4 or .png" in res.stderr
+    res = _cli("preview", tmp_path / "missing.wav", "-o", tmp_path / "x.mp4")
+    assert res.returncode != 0 and "not found" in res.stderr
+    assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob(".audioface-preview-*"))
