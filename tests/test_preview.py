@@ -100,3 +100,27 @@ def test_preview_errors(tmp_path):
     res = _cli("preview", tmp_path / "missing.wav", "-o", tmp_path / "x.mp4")
     assert res.returncode != 0 and "not found" in res.stderr
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob(".audioface-preview-*"))
+
+
+def test_a_users_avatar_is_rendered_and_moves(tmp_path):
+    from pathlib import Path
+
+    from audioface import arkit
+    from audioface.output.render import Model, render_face
+
+    avatar = (
+        Path(__file__).parent / "files" / "avatar.glb"
+    )  # a 3 x 3 grid whose targets pull the bottom row down
+    model = Model.from_avatar(avatar)
+    rest = np.zeros(52)
+    jaw = rest.copy()
+    jaw[arkit.INDEX["jawOpen"]] = 1.0
+    a = np.asarray(render_face(rest, model.camera(200), model.parts)).astype(int)
+    b = np.asarray(render_face(jaw, model.camera(200), model.parts)).astype(int)
+    changed = np.abs(a - b).sum(axis=2) > 30
+    rows = np.flatnonzero(changed.any(axis=1))
+    assert rows.size and rows.min() > 100  # only the lower part of the image changes
+    out = tmp_path / "avatar.mp4"
+    res = _cli("preview", DATA / "flite_awb_04.wav", "--mesh", avatar, "--size", "256", "-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    assert "Video: h264" in _probe(out)

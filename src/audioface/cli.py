@@ -139,6 +139,7 @@ def _add_preview(sub) -> None:
         "(our .json, a Live Link or ARKit .csv, or Rhubarb .json/.tsv/.xml)",
     )
     pv.add_argument("--times", help="png: comma-separated times in seconds (default: 8 evenly spaced)")
+    pv.add_argument("--mesh", help="render your avatar (.glb with ARKit-named morph targets) instead of ours")
     _add_face_options(pv)
     pv.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
     pv.add_argument("--max-duration", type=float, default=180.0, help="refuse longer audio, minutes")
@@ -323,8 +324,13 @@ def _preview(args: argparse.Namespace) -> int:
     output = args.output or Path(args.audio).with_suffix(f".{fmt}").name
     if not 1 <= args.fps <= 120:
         raise AudioFaceError("--fps for the preview must be between 1 and 120")
+    from audioface.output.render import Model
+
     text = _read_text(args)
     face = _face_options(args)
+    if args.mesh and not Path(args.mesh).is_file():
+        raise AudioFaceError(f"avatar not found: {args.mesh}")
+    model = Model.from_avatar(args.mesh) if args.mesh else Model()
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
     anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face)
     anims, labels = [anim], ["with transcript" if text else "recognised"]
@@ -333,12 +339,12 @@ def _preview(args: argparse.Namespace) -> int:
         labels.append("without transcript" if args.side_by_side == "notext" else Path(args.side_by_side).name)
     if fmt == "png":
         times = _times(args.times, sound.duration)
-        contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels)
+        contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels, model=model)
     else:
         bar = _progress_bar(args.quiet, "rendering", "part")
         try:
             write_preview(anims, sound.samples, sound.sample_rate, output, args.fps, args.size, args.panel,
-                          labels, args.jobs, bar.update if bar else None)  # fmt: skip
+                          labels, args.jobs, bar.update if bar else None, model)  # fmt: skip
         finally:
             if bar:
                 bar.close()

@@ -20,10 +20,10 @@ import numpy as np
 
 from audioface import arkit
 from audioface.animation import Animation
+from audioface.avatar.from_gltf import BIN_CHUNK, GLB_MAGIC, JSON_CHUNK, read_glb
 from audioface.errors import AudioFaceError
 from audioface.output.visemes import OVR, ovr_weights
 
-GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
 FLOAT, SCALAR = 5126, "SCALAR"
 TARGET_MODES = ("arkit", "visemes", "both")
 _KEY = {re.sub(r"[^a-z0-9]", "", n.lower()): n for n in arkit.NAMES}
@@ -47,25 +47,6 @@ def viseme_name(target: str) -> str | None:
     alias = {"I": "ih", "O": "oh", "U": "ou"}
     name = alias.get(m.group(1), m.group(1))
     return name if name in OVR else None
-
-
-def read_glb(path: str | Path) -> tuple[dict, bytes]:
-    data = Path(path).read_bytes()
-    if len(data) < 20 or struct.unpack_from("<I", data, 0)[0] != GLB_MAGIC:
-        raise AudioFaceError(f"not a binary glTF (.glb) file: {path}")
-    length = struct.unpack_from("<I", data, 8)[0]
-    pos, doc, binary = 12, None, b""
-    while pos + 8 <= min(length, len(data)):
-        size, kind = struct.unpack_from("<II", data, pos)
-        chunk = data[pos + 8 : pos + 8 + size]
-        if kind == JSON_CHUNK:
-            doc = json.loads(chunk.decode("utf-8"))
-        elif kind == BIN_CHUNK and not binary:
-            binary = bytes(chunk)
-        pos += 8 + size
-    if doc is None:
-        raise AudioFaceError(f"glTF file has no JSON chunk: {path}")
-    return doc, binary
 
 
 def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[dict, bytes]:

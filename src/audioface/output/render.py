@@ -35,6 +35,26 @@ class Camera:
         return np.stack([x, y], axis=-1)
 
 
+@dataclass(frozen=True)
+class Model:
+    """What to render: the face's parts and where the camera looks (None: AudioFace's own face)."""
+
+    parts: tuple[FacePart, ...] | None = None
+    centre: tuple[float, float] = (0.0, -0.005)
+    span: float = FACE_HEIGHT
+
+    def camera(self, size: int) -> Camera:
+        return Camera(size, self.centre, self.span)
+
+    @classmethod
+    def from_avatar(cls, path) -> Model:
+        from audioface.avatar.from_gltf import head_frame, load_avatar
+
+        parts = load_avatar(path)
+        centre, span = head_frame(parts)
+        return cls(parts, centre, span)
+
+
 def triangle_colours(part: FacePart) -> np.ndarray:
     if part.vertex_colours is not None:
         return part.vertex_colours[part.triangles].mean(axis=1)

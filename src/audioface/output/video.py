@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
 from audioface.output.panel import Panel
-from audioface.output.render import Camera, render_face
+from audioface.output.render import Model, render_face
 
 
 def ffmpeg() -> str:
@@ -45,11 +45,17 @@ def weights_at(anim: Animation, t: float) -> np.ndarray:
 
 
 def compose(
-    anims: list[Animation], t: float, size: int, panel: Panel | None, labels: list[str]
+    anims: list[Animation],
+    t: float,
+    size: int,
+    panel: Panel | None,
+    labels: list[str],
+    model: Model | None = None,
 ) -> Image.Image:
     """One frame: each animation's face side by side, then the panel."""
-    camera = Camera(size)
-    faces = [render_face(weights_at(a, t), camera) for a in anims]
+    model = model or Model()
+    camera = model.camera(size)
+    faces = [render_face(weights_at(a, t), camera, model.parts) for a in anims]
     width = size * len(faces) + (panel.width if panel else 0)
     frame = Image.new("RGB", (width, size), (0, 0, 0))
     for k, face in enumerate(faces):
@@ -62,7 +68,7 @@ def compose(
 
 
 def _encode_segment(job: tuple) -> str:
-    anims, first, last, fps, size, with_panel, labels, path = job
+    anims, first, last, fps, size, with_panel, labels, path, model = job
     panel = Panel(anims[0]) if with_panel else None
     width = size * len(anims) + (panel.width if panel else 0)
     # one encoder thread: the worker processes already keep every core busy
@@ -72,7 +78,7 @@ def _encode_segment(job: tuple) -> str:
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for i in range(first, last):
-            proc.stdin.write(compose(anims, i / fps, size, panel, labels).tobytes())
+            proc.stdin.write(compose(anims, i / fps, size, panel, labels, model).tobytes())
         proc.stdin.close()
     except BrokenPipeError:
         pass
@@ -94,8 +100,12 @@ def write_preview(
     labels: list[str] | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    model: Model | None = None,
 ) -> None:
-    """Render ``anims`` side by side (usually one) with the audio into an MP4 at ``path``."""
+    """Render ``anims`` side by side (usually one) with the audio into an MP4 at ``path``.
+
+    ``model`` is the face to pose: AudioFace's own by default, or a user's avatar.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise AudioFaceError(f"output folder does not exist: {path.parent}")
@@ -108,7 +118,7 @@ def write_preview(
     labels = labels or [f"#{k + 1}" for k in range(len(anims))]
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".audioface-preview-") as tmp:
         spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-        jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"))
+        jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"), model)
                  for k, (a, b) in enumerate(spans)]  # fmt: skip
         if workers == 1:
             segments = []
@@ -139,7 +149,7 @@ def write_preview(
 
 
 def contact_sheet(anims: list[Animation], times: list[float], path: str | os.PathLike, size: int = 320,
-                  labels: list[str] | None = None) -> None:  # fmt: skip
+                  labels: list[str] | None = None, model: Model | None = None) -> None:  # fmt: skip
     """A PNG grid of frames at ``times``, each labelled with its time and phone."""
     from audioface.output.atomic import write_atomic
 
@@ -151,7 +161,8 @@ def contact_sheet(anims: list[Animation], times: list[float], path: str | os.Pat
     for k, t in enumerate(times):
         x, y = (k % cols) * width, (k // cols) * (size + 24)
         for j, anim in enumerate(anims):
-            sheet.paste(render_face(weights_at(anim, t), Camera(size)), (x + j * size, y))
+            model = model or Model()
+            sheet.paste(render_face(weights_at(anim, t), model.camera(size), model.parts), (x + j * size, y))
         phone = next((p.phone for p in anims[0].track.phones() if p.start <= t < p.end), "")
         draw.text((x + 6, y + size + 4), f"{t:.2f} s  {phone}", fill=(230, 230, 230))
     import io

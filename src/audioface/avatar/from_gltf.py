@@ -1,0 +1,156 @@
+"""A user's avatar from a binary glTF (.glb), as parts the renderer can pose.
+
+Meshes are read in their rest (bind) pose with the node transforms applied;
+morph targets are matched to ARKit by name in any common convention
+(``extras.targetNames``); colours come from each material's base colour
+(textures are not sampled). Skinning is ignored: the preview shows the face,
+which blend shapes move.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from audioface import arkit
+from audioface.avatar.default_face import FacePart
+from audioface.errors import AudioFaceError
+
+GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
+_DTYPES = {5120: "i1", 5121: "u1", 5122: "<i2", 5123: "<u2", 5125: "<u4", 5126: "<f4"}
+_WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
+DEFAULT_COLOUR = (0.8, 0.72, 0.66)
+
+
+def read_glb(path: str | Path) -> tuple[dict, bytes]:
+    data = Path(path).read_bytes()
+    if len(data) < 20 or struct.unpack_from("<I", data, 0)[0] != GLB_MAGIC:
+        raise AudioFaceError(f"not a binary glTF (.glb) file: {path}")
+    length = struct.unpack_from("<I", data, 8)[0]
+    pos, doc, binary = 12, None, b""
+    while pos + 8 <= min(length, len(data)):
+        size, kind = struct.unpack_from("<II", data, pos)
+        chunk = data[pos + 8 : pos + 8 + size]
+        if kind == JSON_CHUNK:
+            doc = json.loads(chunk.decode("utf-8"))
+        elif kind == BIN_CHUNK and not binary:
+            binary = bytes(chunk)
+        pos += 8 + size
+    if doc is None:
+        raise AudioFaceError(f"glTF file has no JSON chunk: {path}")
+    return doc, binary
+
+
+def accessor(doc: dict, blob: bytes, index: int) -> np.ndarray:
+    """An accessor's values as float64 (count, width), strides and sparse storage resolved."""
+    acc = doc["accessors"][index]
+    width, dtype = _WIDTH[acc["type"]], np.dtype(_DTYPES[acc["componentType"]])
+    count = acc["count"]
+    out = np.zeros((count, width))
+    if "bufferView" in acc:
+        view = doc["bufferViews"][acc["bufferView"]]
+        start = view.get("byteOffset", 0) + acc.get("byteOffset", 0)
+        stride = view.get("byteStride") or dtype.itemsize * width
+        raw = np.frombuffer(blob, np.uint8, count=(count - 1) * stride + dtype.itemsize * width, offset=start)
+        rows = np.lib.stride_tricks.as_strided(raw, (count, dtype.itemsize * width), (stride, 1))
+        out = rows.copy().view(dtype).reshape(count, width).astype(np.float64)
+        if acc.get("normalized"):
+            out /= np.iinfo(dtype).max
+    sparse = acc.get("sparse")
+    if sparse:
+        n = sparse["count"]
+        iv = doc["bufferViews"][sparse["indices"]["bufferView"]]
+        idx_type = np.dtype(_DTYPES[sparse["indices"]["componentType"]])
+        idx = np.frombuffer(
+            blob, idx_type, n, iv.get("byteOffset", 0) + sparse["indices"].get("byteOffset", 0)
+        )
+        vv = doc["bufferViews"][sparse["values"]["bufferView"]]
+        vals = np.frombuffer(
+            blob, dtype, n * width, vv.get("byteOffset", 0) + sparse["values"].get("byteOffset", 0)
+        )
+        out[idx.astype(int)] = vals.reshape(n, width)
+    return out
+
+
+def _node_matrices(doc: dict) -> dict[int, np.ndarray]:
+    """World matrix of every node reachable from the scene."""
+    nodes = doc.get("nodes", [])
+
+    def local(node: dict) -> np.ndarray:
+        if "matrix" in node:
+            return np.asarray(node["matrix"], dtype=float).reshape(4, 4).T
+        t = np.asarray(node.get("translation", [0, 0, 0]), float)
+        x, y, z, w = node.get("rotation", [0, 0, 0, 1])
+        s = np.asarray(node.get("scale", [1, 1, 1]), float)
+        r = np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+                      [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+                      [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])  # fmt: skip
+        m = np.eye(4)
+        m[:3, :3] = r * s
+        m[:3, 3] = t
+        return m
+
+    out: dict[int, np.ndarray] = {}
+    scene = (
+        doc.get("scenes", [{}])[doc.get("scene", 0)] if doc.get("scenes") else {"nodes": range(len(nodes))}
+    )
+    stack = [(i, np.eye(4)) for i in scene.get("nodes", [])]
+    while stack:
+        i, parent = stack.pop()
+        world = parent @ local(nodes[i])
+        out[i] = world
+        stack += [(c, world) for c in nodes[i].get("children", [])]
+    return out
+
+
+def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
+    """Every triangle mesh of the avatar as a posable part; ARKit-named targets become deltas."""
+    from audioface.output.gltf import arkit_name
+
+    doc, blob = read_glb(path)
+    parts = []
+    for node_index, world in _node_matrices(doc).items():
+        node = doc["nodes"][node_index]
+        if "mesh" not in node:
+            continue
+        mesh = doc["meshes"][node["mesh"]]
+        names = (mesh.get("extras") or {}).get("targetNames") or []
+        linear = world[:3, :3]
+        for k, prim in enumerate(mesh.get("primitives", [])):
+            if prim.get("mode", 4) != 4 or "POSITION" not in prim["attributes"]:
+                continue
+            pos = accessor(doc, blob, prim["attributes"]["POSITION"])
+            verts = pos @ linear.T + world[:3, 3]
+            if "indices" in prim:
+                tris = accessor(doc, blob, prim["indices"]).astype(int).reshape(-1, 3)
+            else:
+                tris = np.arange(len(verts) - len(verts) % 3).reshape(-1, 3)
+            deltas = np.zeros((52, len(verts), 3))
+            for t, target in enumerate(prim.get("targets", [])):
+                name = arkit_name(names[t]) if t < len(names) else None
+                if name and "POSITION" in target:
+                    deltas[arkit.INDEX[name]] = accessor(doc, blob, target["POSITION"]) @ linear.T
+            colour = DEFAULT_COLOUR
+            if "material" in prim:
+                factor = (
+                    doc["materials"][prim["material"]].get("pbrMetallicRoughness", {}).get("baseColorFactor")
+                )
+                if factor:
+                    colour = tuple(float(c) for c in factor[:3])
+            parts.append(FacePart(f"{mesh.get('name', 'mesh')}.{k}", colour, verts, tris, deltas))
+    if not parts:
+        raise AudioFaceError(f"no triangle mesh in {path}")
+    if not any(p.deltas.any() for p in parts):
+        raise AudioFaceError(f"no morph target of {path} has an ARKit name (looked in extras.targetNames)")
+    return tuple(parts)
+
+
+def head_frame(parts: tuple[FacePart, ...]) -> tuple[tuple[float, float], float]:
+    """Centre (x, y) and height of the region the face shapes move, for the camera."""
+    moving = np.vstack([p.vertices[np.abs(p.deltas).sum(axis=(0, 2)) > 0] for p in parts])
+    lo, hi = moving.min(axis=0), moving.max(axis=0)
+    span = max(hi[1] - lo[1], hi[0] - lo[0]) * 1.5
+    return ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2), float(span)
