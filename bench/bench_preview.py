@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import make_speech
+from common import in_fresh_process, make_speech
 
 
 def _render(anim, samples, jobs, queue) -> None:
@@ -42,12 +42,7 @@ def main() -> None:
     print(f"preview of {duration:.1f} s at 640x640, 30 fps; {mp.cpu_count()} cores")
     times = {}
     for jobs in (1, mp.cpu_count()):
-        ctx = mp.get_context("fork")
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_render, args=(anim, samples, jobs, queue))
-        proc.start()
-        times[jobs] = queue.get()
-        proc.join()
+        times[jobs] = in_fresh_process(_render, anim, samples, jobs, method="fork")
         speed, gain = duration / times[jobs], times[1] / times[jobs]
         print(f"jobs {jobs}: {times[jobs]:.2f} s, {speed:.1f}x real time, {gain:.2f}x vs 1 core")
 

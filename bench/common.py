@@ -52,12 +52,17 @@ def _job(samples, text, asr, jobs, queue) -> None:
     )
 
 
-def measure(samples: np.ndarray, text: str | None, asr: str = "words", jobs: int = 2) -> dict:
-    """Run one animate() in a clean process, so its peak memory is its own."""
-    ctx = mp.get_context("spawn")
+def in_fresh_process(target, *args, method: str = "spawn"):
+    """Run ``target(*args, queue)`` in its own process and return what it puts on the queue."""
+    ctx = mp.get_context(method)
     queue = ctx.Queue()
-    proc = ctx.Process(target=_job, args=(samples, text, asr, jobs, queue))
+    proc = ctx.Process(target=target, args=(*args, queue))
     proc.start()
     result = queue.get()
     proc.join()
     return result
+
+
+def measure(samples: np.ndarray, text: str | None, asr: str = "words", jobs: int = 2) -> dict:
+    """Run one animate() in a clean process, so its peak memory is its own."""
+    return in_fresh_process(_job, samples, text, asr, jobs)

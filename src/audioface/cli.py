@@ -66,12 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="arkit",
         help="glb/gltf: drive the avatar's ARKit-named morph targets (default), viseme_* targets, or both",
     )
-    anim.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
-    anim.add_argument(
-        "--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes"
-    )
     _add_face_options(anim)
-    anim.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+    _add_run_options(anim)
     _add_preview(sub)
     _add_evaluate(sub)
     return parser
@@ -87,6 +83,12 @@ def _add_language_options(p) -> None:
         default="words",
         help="without a transcript: recognise words, then align them (default), or recognise phones directly",
     )
+
+
+def _add_run_options(p) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--max-duration", type=float, default=180.0, help="refuse audio longer than this, minutes")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
 
 
 def _add_face_options(p) -> None:
@@ -141,9 +143,7 @@ def _add_preview(sub) -> None:
     pv.add_argument("--times", help="png: comma-separated times in seconds (default: 8 evenly spaced)")
     pv.add_argument("--mesh", help="render your avatar (.glb with ARKit-named morph targets) instead of ours")
     _add_face_options(pv)
-    pv.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
-    pv.add_argument("--max-duration", type=float, default=180.0, help="refuse longer audio, minutes")
-    pv.add_argument("-q", "--quiet", action="store_true", help="no progress bar or messages")
+    _add_run_options(pv)
 
 
 EVALUATE_EXAMPLES = """\
