@@ -37,3 +37,9 @@ def pronunciations(word: str) -> list[tuple[str, ...]]:
 
 def in_dictionary(word: str) -> bool:
     return word.lower() in _cmudict()
+
+
+def first_pronunciation(word: str) -> tuple[str, ...]:
+    """The most common pronunciation, or a schwa for a word nothing can pronounce."""
+    found = pronunciations(word)
+    return found[0] if found else ("AH0",)

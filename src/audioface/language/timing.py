@@ -59,9 +59,8 @@ def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
     no stretch fits, the piece keeps its estimated tokens (without the free ones).
     """
     words = [w for w, _ in job.tokens]
-    prons = {w: tuple(split_stress(p)[0] for p in _pron(w)) for w in set(words)}
     try:
-        a, b = sphinx.choose_span(job.pcm, words, job.free_head, job.free_tail, prons)
+        a, b = sphinx.choose_span(job.pcm, words, job.free_head, job.free_tail, _sphinx_prons(words))
     except RuntimeError:
         a, b = job.free_head, len(words) - job.free_tail
     tokens = list(job.tokens[a:b])
@@ -96,7 +95,7 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, v
     if not tokens:
         return []
     words = [w for w, _ in tokens]
-    prons = {w: _pron(w) for w in set(words)}
+    prons = {w: lexicon.first_pronunciation(w) for w in set(words)}
     aligned = _align(pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
     if aligned is not None:
         raw, timed = aligned
@@ -115,9 +114,8 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, v
 def _align(pcm: bytes, tokens: list[Token], offset: float, origin: str):
     """(raw pocketsphinx words, finished Words), or None when alignment fails."""
     words = [w for w, _ in tokens]
-    prons = {w: tuple(split_stress(p)[0] for p in _pron(w)) for w in set(words)}
     try:
-        raw = sphinx.align(pcm, words, prons)
+        raw = sphinx.align(pcm, words, _sphinx_prons(words))
     except RuntimeError:
         return None
     return raw, [_finish(r, offset, tokens[i][1], origin) for i, r in enumerate(raw)]
@@ -182,9 +180,9 @@ def _inner_parts(piece: Piece) -> list[Piece]:
     ]
 
 
-def _pron(word: str) -> tuple[str, ...]:
-    found = lexicon.pronunciations(word)
-    return found[0] if found else ("AH0",)
+def _sphinx_prons(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Stress-free pronunciations, as pocketsphinx's dictionary wants them."""
+    return {w: tuple(split_stress(p)[0] for p in lexicon.first_pronunciation(w)) for w in set(words)}
 
 
 def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool, origin: str = "transcript") -> Word:

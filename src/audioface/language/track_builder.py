@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.language import lexicon
-from audioface.language.normalize import normalize
+from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
 from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job, span_job
 from audioface.track import PhoneTrack, Word
@@ -53,35 +53,26 @@ def build_track(
     pieces = make_pieces(audio.duration, cuts, regions)
     if tokens:
         lexicon.load()
-        starts = assign_tokens(
-            pieces,
-            [
-                expected_duration(
-                    lexicon.pronunciations(t.word)[0] if lexicon.pronunciations(t.word) else ("AH0",)
-                )
-                for t in tokens
-            ],
-            [t.pause_after for t in tokens],
-        )
-        bounds = [*starts, len(tokens)]
-        piece_tokens = [
-            tuple((t.word, t.pause_after) for t in tokens[a:b])
-            for a, b in zip(bounds, bounds[1:], strict=False)
-        ]
-        work = align_job
+        if len(pieces) > 1:
+            weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
+            starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
+            results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
+            piece_tokens, disagree = _tokens_used(results, tokens)
+            words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
+            return PhoneTrack([w for ws in words for w in ws], audio.duration, source)
+        work, piece_tokens = align_job, [_as_tokens(tokens)]
     else:
-        piece_tokens = [()] * len(pieces)
-        work = recognize_job if asr == "words" else phonetic_job
         if asr == "words":
             lexicon.load()
-    if tokens and len(pieces) > 1:
-        results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
-        piece_tokens, disagree = _tokens_used(results, tokens)
-        results = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
-        return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
+        work, piece_tokens = (recognize_job if asr == "words" else phonetic_job), [()] * len(pieces)
     piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
     results = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
+
+
+def _as_tokens(tokens: list[Token]) -> tuple[tuple[str, bool], ...]:
+    """Normalised tokens in the picklable form the workers take."""
+    return tuple((t.word, t.pause_after) for t in tokens)
 
 
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
@@ -99,7 +90,7 @@ def _align_pieces(audio, pieces, tokens, starts, jobs, progress):
         hi = n if i == len(pieces) - 1 else min(n, e + SPAN_MARGIN)
         head = 0 if i == 0 else (s - lo) + inner
         tail = 0 if i == len(pieces) - 1 else (hi - e) + inner
-        window = tuple((t.word, t.pause_after) for t in tokens[lo:hi])
+        window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
         piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo))
@@ -116,7 +107,7 @@ def _tokens_used(results, tokens) -> tuple[list[tuple], set[int]]:
         if left[1] != right[0]:
             disagree.add(i)
             left[1] = right[0] = max(left[0], min(right[1], (left[1] + right[0]) // 2))
-    return [tuple((t.word, t.pause_after) for t in tokens[a:b]) for a, b in spans], disagree
+    return [_as_tokens(tokens[a:b]) for a, b in spans], disagree
 
 
 EDGE_WORDS = 2  # words at each end of a piece that betray a misplaced cut
