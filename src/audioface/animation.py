@@ -9,6 +9,12 @@ import numpy as np
 from audioface import arkit
 from audioface.track import PhoneTrack
 
+# The columns of Animation.rotations (radians), named as Live Link Face names them.
+ROTATION_NAMES: tuple[str, ...] = (
+    "HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
+    "RightEyeYaw", "RightEyePitch", "RightEyeRoll",
+)  # fmt: skip
+
 
 @dataclass
 class Animation:

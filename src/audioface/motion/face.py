@@ -18,10 +18,6 @@ from audioface.motion.shapes import at_frames, bump
 from audioface.motion.targets import to_arkit
 from audioface.track import PhoneTrack
 
-ROTATION_NAMES = (
-    "HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
-    "RightEyeYaw", "RightEyePitch", "RightEyeRoll",
-)  # fmt: skip
 EYE_YAW, EYE_PITCH = 0.35, 0.25  # rad at full gaze
 
 
@@ -53,7 +49,8 @@ def animate_face(
     prosody: Prosody | None = None,
     options: FaceOptions | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(frames x 52 ARKit weights in [0, 1], frames x 9 rotations in radians)."""
+    """(frames x 52 ARKit weights in [0, 1], frames x 9 rotations in radians, columns as
+    :data:`audioface.animation.ROTATION_NAMES`)."""
     if fps <= 0:
         raise ValueError("fps must be positive")
     prosody = prosody or Prosody()

@@ -7,11 +7,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from audioface.animation import Animation
+from audioface.animation import ROTATION_NAMES, Animation
 from audioface.errors import AudioFaceError
 from audioface.output import gltf, livelink, rhubarb, visemes
 from audioface.output.atomic import write_atomic
-from audioface.output.livelink import ROTATION_COLUMNS as ROTATION_NAMES
 from audioface.output.phones_file import to_phones_json, to_textgrid
 
 

@@ -7,7 +7,7 @@ import io
 import numpy as np
 
 from audioface import arkit
-from audioface.animation import Animation
+from audioface.animation import ROTATION_NAMES, Animation
 
 # The app's own order: note JawRight before JawLeft and MouthRight before MouthLeft.
 BLENDSHAPE_COLUMNS = (
@@ -21,10 +21,7 @@ BLENDSHAPE_COLUMNS = (
     "BrowDownLeft,BrowDownRight,BrowInnerUp,BrowOuterUpLeft,BrowOuterUpRight,CheekPuff,"
     "CheekSquintLeft,CheekSquintRight,NoseSneerLeft,NoseSneerRight,TongueOut"
 ).split(",")
-ROTATION_COLUMNS = (
-    "HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
-    "RightEyeYaw", "RightEyePitch", "RightEyeRoll",
-)  # fmt: skip
+ROTATION_COLUMNS = ROTATION_NAMES  # the animation's rotations are named as the app names them
 HEADER = ",".join(["Timecode", "BlendShapeCount", *BLENDSHAPE_COLUMNS, *ROTATION_COLUMNS])
 
 
