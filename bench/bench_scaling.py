@@ -42,14 +42,14 @@ def main() -> None:
     print(f"{'mode':<12}{head}")
     for mode in args.modes.split(","):
         asr, with_text = MODES[mode]
-        runs, sizes = {}, {}
+        runs, sizes, speech = {}, {}, {}
         for length in lengths:
-            samples, text = make_speech(length)
+            samples, text = speech[length] = make_speech(length)
             sizes[length] = len(samples) / 16000
             runs[length] = measure(samples, text if with_text else None, asr, jobs=2)
         base = 60.0 if 60.0 in runs else lengths[0]
         base_rtf = runs[base]["seconds"] / sizes[base]
-        samples, text = make_speech(base)
+        samples, text = speech[base]
         one_core = measure(samples, text if with_text else None, asr, jobs=1)
         for length, r in runs.items():
             growth = r["seconds"] / sizes[length] / base_rtf

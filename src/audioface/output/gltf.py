@@ -72,13 +72,15 @@ def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[d
         if not n_targets or len(names) != n_targets:
             continue
         weights = np.zeros((anim.n_frames, n_targets), dtype=np.float32)
+        named = False  # does any target of this mesh have a name we know?
         for k, name in enumerate(names):
             ark, vis = arkit_name(name), viseme_name(name)
+            named = named or bool(ark or vis)
             if ark and targets in ("arkit", "both"):
                 weights[:, k] = anim.curve(ark)
             elif vis and visemes is not None:
                 weights[:, k] = visemes[:, OVR.index(vis)]
-        if not weights.any() and not any(arkit_name(n) or viseme_name(n) for n in names):
+        if not named:
             continue
         out_acc = _append(doc, blob, weights.reshape(-1), {})
         for ni, node in enumerate(doc.get("nodes", [])):

@@ -158,12 +158,14 @@ def contact_sheet(anims: list[Animation], times: list[float], path: str | os.Pat
     width = size * len(anims)
     sheet = Image.new("RGB", (cols * width, rows * (size + 24)), (16, 16, 20))
     draw = ImageDraw.Draw(sheet)
+    model = model or Model()
+    camera = model.camera(size)
+    phones = anims[0].track.phones()
     for k, t in enumerate(times):
         x, y = (k % cols) * width, (k // cols) * (size + 24)
         for j, anim in enumerate(anims):
-            model = model or Model()
-            sheet.paste(render_face(weights_at(anim, t), model.camera(size), model.parts), (x + j * size, y))
-        phone = next((p.phone for p in anims[0].track.phones() if p.start <= t < p.end), "")
+            sheet.paste(render_face(weights_at(anim, t), camera, model.parts), (x + j * size, y))
+        phone = next((p.phone for p in phones if p.start <= t < p.end), "")
         draw.text((x + 6, y + size + 4), f"{t:.2f} s  {phone}", fill=(230, 230, 230))
     import io
 
