@@ -13,7 +13,6 @@ from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.language import ASR_MODES, build_track
-from audioface.language.normalize import normalize
 from audioface.motion import FaceOptions, Prosody, animate_face
 
 
@@ -44,8 +43,6 @@ def animate(
         raise AudioFaceError(f"unknown --asr mode {asr!r}; choose one of {', '.join(ASR_MODES)}")
     if text is not None and not text.strip():
         raise AudioFaceError("the transcript is empty")
-    if text is not None and not normalize(text):
-        raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)")
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
     activity = detect_activity(sound)
     track = build_track(sound, activity, text, asr=asr, jobs=jobs, progress=progress)

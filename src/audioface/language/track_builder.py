@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
+from audioface.errors import AudioFaceError
 from audioface.language import lexicon
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
@@ -44,8 +45,10 @@ def build_track(
     if asr not in ASR_MODES:
         raise ValueError(f"asr must be one of {ASR_MODES}, got {asr!r}")
     tokens = normalize(text) if text is not None else None
+    if tokens == []:
+        raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)")
     source = "transcript" if tokens else ("phonetic" if asr == "phonetic" else "recognized")
-    if not activity.has_speech or tokens == []:
+    if not activity.has_speech:
         return PhoneTrack([], audio.duration, "none")
 
     regions = activity.regions()
