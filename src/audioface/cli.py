@@ -66,10 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
         default="arkit",
         help="glb/gltf: drive the avatar's ARKit-named morph targets (default), viseme_* targets, or both",
     )
+    _add_generator_option(anim)
+    anim.add_argument(
+        "--stream",
+        action="store_true",
+        help="simulate live use: feed the audio in chunks to the causal model (--generator stream, "
+        "or an audio-only PATH) and report latency and speed",
+    )
+    anim.add_argument("--chunk-ms", type=float, default=20.0, help="--stream: chunk length, ms (default 20)")
     _add_face_options(anim)
     _add_run_options(anim)
     _add_preview(sub)
     _add_evaluate(sub)
+    _add_train(sub)
     return parser
 
 
@@ -82,6 +91,17 @@ def _add_language_options(p) -> None:
         choices=("words", "phonetic"),
         default="words",
         help="without a transcript: recognise words, then align them (default), or recognise phones directly",
+    )
+
+
+def _add_generator_option(p) -> None:
+    p.add_argument(
+        "--generator",
+        default="rules",
+        metavar="rules|learned|learned-audio|stream|PATH",
+        help="what makes the mouth: the articulatory rules (default); the shipped learned model with the "
+        "phone track (learned) or on the audio alone (learned-audio); the causal live model (stream); "
+        "or an .onnx model from 'audioface train'",
     )
 
 
@@ -98,7 +118,10 @@ def _add_face_options(p) -> None:
                        ("cheeks", "cheek and nose involvement")):  # fmt: skip
         face.add_argument(f"--no-{part}", action="store_true", help=f"no {what}")
     face.add_argument(
-        "--emotion", default="neutral", help="neutral, happy, sad, angry or surprised (default neutral)"
+        "--emotion",
+        default="neutral",
+        help="neutral, happy, sad, angry, surprised, or auto: per sentence, read from the transcript's "
+        "meaning by a sentence-embedding model (needs the [language] extra) (default neutral)",
     )
     face.add_argument("--emotion-intensity", type=float, default=0.6, help="0..1 (default 0.6)")
     face.add_argument("--seed", type=int, default=0, help="seed for blinks, gaze and sway (default 0)")
@@ -142,6 +165,7 @@ def _add_preview(sub) -> None:
     )
     pv.add_argument("--times", help="png: comma-separated times in seconds (default: 8 evenly spaced)")
     pv.add_argument("--mesh", help="render your avatar (.glb with ARKit-named morph targets) instead of ours")
+    _add_generator_option(pv)
     _add_face_options(pv)
     _add_run_options(pv)
 
@@ -180,8 +204,88 @@ def _add_evaluate(sub) -> None:
     ev.add_argument("--phoneset", default="auto", help="reference labels: auto, arpabet, radio, timit, sampa")
     ev.add_argument("--fps", type=float, default=60.0, help="frame rate for the pipeline's curves")
     ev.add_argument("--mesh", help="ARKit reference mesh folder, for lip vertex error against captures")
+    _add_generator_option(ev)
     ev.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+TRAIN_EXAMPLES = """\
+examples:
+  audioface train --data my_captures/                      # fine-tune the shipped model on your captures
+  audioface train --config src/audioface/models/learned.toml --out runs/learned   # the shipped recipe
+  audioface train --config my.toml --out runs/mine --resume                       # go on after a stop
+  audioface train --data ../shared/data/facegood-capture --out runs/facegood   # FACEGOOD, retargeted
+
+A data folder is a corpus: NAME.wav with NAME.csv (a Live Link Face CSV or any CSV with ARKit-named
+columns), and optionally NAME.txt (the transcript: its aligned phones become the model's phone cues).
+Training needs the training extra: pip install 'audioface[train]' (PyTorch, CPU build).
+"""
+
+
+def _add_train(sub) -> None:
+    tr = sub.add_parser(
+        "train",
+        help="train or fine-tune the learned generator (needs the [train] extra: PyTorch)",
+        description="Train the learned mouth generator from a TOML config, or fine-tune the shipped one on "
+        "your captures (--data). Writes checkpoints after every epoch, the model as .pt and .onnx "
+        "(use it with --generator PATH) and a held-out evaluation report into the run folder.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=TRAIN_EXAMPLES,
+    )
+    tr.add_argument("--config", help="training config (TOML); default: fine-tune the shipped model on --data")
+    tr.add_argument("--data", action="append", default=[], help="corpus folder to train on (repeatable)")
+    tr.add_argument("--out", default="runs/train", help="run folder (default runs/train)")
+    tr.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
+    tr.add_argument("--epochs", type=int, help="override the config's number of epochs")
+    tr.add_argument("--seed", type=int, help="override the config's seed")
+    tr.add_argument("--init", help="start from these weights: learned, stream or a model.pt")
+    tr.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation at the end")
+    tr.add_argument("-q", "--quiet", action="store_true", help="no messages")
+
+
+FINE_TUNE = """\
+name = "fine-tuned"
+[data]
+augment_copies = 1
+holdout = 0.15
+[train]
+init = "learned"
+epochs = 15
+lr = 0.0005
+phone_dropout = 0.3
+"""
+
+
+def _train(args: argparse.Namespace) -> int:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise AudioFaceError("training needs PyTorch: pip install 'audioface[train]'") from None
+    from audioface.training.config import load_config
+    from audioface.training.report import evaluate_run
+    from audioface.training.train import train
+
+    if args.config is None and not args.data:
+        raise AudioFaceError("give --data FOLDER to fine-tune on, or --config FILE for a full recipe")
+    cfg = load_config(args.config) if args.config else load_config(text=FINE_TUNE)
+    cfg.data.corpora += [str(Path(d)) for d in args.data]
+    for folder in cfg.data.corpora:
+        if not Path(folder).is_dir():
+            raise AudioFaceError(f"data folder not found: {folder}")
+    if args.epochs is not None:
+        cfg.train.epochs = args.epochs
+    if args.seed is not None:
+        cfg.seed = args.seed
+    if args.init is not None:
+        cfg.train.init = args.init
+    log = (lambda _msg: None) if args.quiet else (lambda msg: print(f"audioface: {msg}", file=sys.stderr))
+    run_dir = Path(args.out)
+    onnx_path = train(cfg, run_dir, resume=args.resume, log=log)
+    if not args.no_eval:
+        report = evaluate_run(run_dir, onnx_path, log=log)
+        if report is not None:
+            log(f"held-out report in {report}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"animate": _animate, "preview": _preview, "evaluate": _evaluate}[args.command](args)
+        commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train}
+        return commands[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {exc}", file=sys.stderr)
         return 2
@@ -232,21 +337,26 @@ def _animate(args: argparse.Namespace) -> int:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)
     face = _face_options(args)
-    bar = _progress_bar(args.quiet)
-    try:
-        anim = animate(
-            args.audio,
-            text,
-            fps=args.fps,
-            asr=args.asr,
-            jobs=args.jobs,
-            max_duration=args.max_duration * 60.0,
-            progress=bar.update if bar else None,
-            face=face,
-        )
-    finally:
-        if bar:
-            bar.close()
+    _check_generator(args.generator)
+    if args.stream:
+        anim = _stream(args, face)
+    else:
+        bar = _progress_bar(args.quiet)
+        try:
+            anim = animate(
+                args.audio,
+                text,
+                fps=args.fps,
+                asr=args.asr,
+                jobs=args.jobs,
+                max_duration=args.max_duration * 60.0,
+                progress=bar.update if bar else None,
+                face=face,
+                generator=args.generator,
+            )
+        finally:
+            if bar:
+                bar.close()
     options = {
         "extended_shapes": args.extended_shapes.upper(),
         "dat_fps": args.dat_fps,
@@ -257,8 +367,53 @@ def _animate(args: argparse.Namespace) -> int:
     if args.phones_out:
         save_phones(anim, args.phones_out)
     if not args.quiet:
-        _report(anim, output, text is not None)
+        _report(anim, output, text is not None, "stream" if args.stream else args.generator)
     return 0
+
+
+def _check_generator(name: str) -> None:
+    from audioface.motion.learned import GENERATORS
+
+    if name not in GENERATORS and not Path(name).is_file():
+        choices = ", ".join(GENERATORS)
+        raise AudioFaceError(f"--generator: no such generator or model file: {name} ({choices})")
+
+
+def _stream(args: argparse.Namespace, face):
+    """The file through the live path: chunks in, final frames out, then the rest of the face."""
+    import time
+
+    import numpy as np
+
+    from audioface.animation import Animation
+    from audioface.audio import detect_activity, load_audio
+    from audioface.audio.pitch import pitch_track
+    from audioface.motion import Prosody, animate_face
+    from audioface.streaming import StreamAnimator
+    from audioface.track import PhoneTrack
+
+    if args.chunk_ms <= 0:
+        raise AudioFaceError("--chunk-ms must be positive")
+    name = "stream" if args.generator in ("rules", "learned-audio") else args.generator
+    sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
+    stream = StreamAnimator(name, fps=args.fps)
+    chunk = max(1, int(round(args.chunk_ms / 1000 * sound.sample_rate)))
+    started = time.perf_counter()
+    parts = [stream.push(sound.samples[i : i + chunk]) for i in range(0, len(sound.samples), chunk)]
+    parts.append(stream.finish())
+    seconds = time.perf_counter() - started
+    mouth = np.concatenate(parts)
+    activity = detect_activity(sound)
+    track = PhoneTrack([], sound.duration, "none")
+    prosody = Prosody(activity.loudness, activity.speech, pitch_track(sound), activity.hop)
+    weights, rotations = animate_face(track, args.fps, prosody, face, mouth)
+    if not args.quiet:
+        print(f"audioface: streamed {sound.duration:.1f} s in {chunk}-sample chunks: look-ahead "
+              f"{stream.latency * 1000:.1f} ms, compute {seconds / max(sound.duration, 1e-9):.3f} x real "
+              "time",
+              file=sys.stderr)  # fmt: skip
+    return Animation(weights=weights, fps=float(args.fps), track=track, source=sound.source,
+                     rotations=rotations)  # fmt: skip
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -280,7 +435,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if out and not Path(out).resolve().parent.is_dir():
             raise AudioFaceError(f"output folder does not exist: {Path(out).parent}")
     mesh = load_reference_mesh(args.mesh) if args.mesh else None
-    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh)
+    _check_generator(args.generator)
+    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, args.generator)
     if not tasks:
         raise AudioFaceError(f"nothing to score in {args.corpus}: no item has reference phones")
     bar = _progress_bar(args.quiet, "scoring", "item")
@@ -332,7 +488,9 @@ def _preview(args: argparse.Namespace) -> int:
         raise AudioFaceError(f"avatar not found: {args.mesh}")
     model = Model.from_avatar(args.mesh) if args.mesh else Model()
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face)
+    _check_generator(args.generator)
+    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
+                   generator=args.generator)  # fmt: skip
     anims, labels = [anim], ["with transcript" if text else "recognised"]
     if args.side_by_side:
         anims.append(_second_animation(args.side_by_side, sound, args, face))
@@ -358,7 +516,8 @@ def _second_animation(spec: str, sound, args: argparse.Namespace, face):
     from audioface.api import animate
 
     if spec == "notext":
-        return animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face)
+        return animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
+                       generator=args.generator)  # fmt: skip
     from audioface.evaluate.predictions import load_prediction
 
     if not Path(spec).is_file():
@@ -405,15 +564,15 @@ def _progress_bar(quiet: bool, desc: str = "aligning", unit: str = "piece") -> _
     return None if quiet or not sys.stderr.isatty() else _Bar(desc, unit)
 
 
-def _report(anim, output: str, had_text: bool) -> None:
+def _report(anim, output: str, had_text: bool, generator: str = "rules") -> None:
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
-    print(
-        f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, "
-        f"{len(words)} words from {anim.track.source})",
-        file=sys.stderr,
-    )
-    if not words:
+    audio_only = generator != "rules" and anim.track.source == "none"
+    what = f"{len(words)} words from {anim.track.source}"
+    if audio_only:
+        what = f"{generator} generator on the audio alone"
+    print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)
+    if not words and not audio_only:
         print("audioface: no speech found: the face stays at rest", file=sys.stderr)
     elif had_text and estimated > 0.3 * len(words):
         print(

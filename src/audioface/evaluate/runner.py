@@ -45,10 +45,12 @@ class Task:
     phoneset: str = "auto"
     fps: float = 60.0
     mesh: FaceMesh | None = None
+    generator: str = "rules"
+    audio_only: bool = False
 
 
 def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: str, fps: float,
-         mesh: FaceMesh | None) -> list[Task]:  # fmt: skip
+         mesh: FaceMesh | None, generator: str = "rules") -> list[Task]:  # fmt: skip
     tasks = []
     for item in items:
         if item.phones is None:
@@ -59,7 +61,7 @@ def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: s
             for mode in modes:
                 if mode == "transcript" and item.text is None:
                     continue
-                tasks.append(Task(item, mode, None, phoneset, fps, mesh))
+                tasks.append(Task(item, mode, None, phoneset, fps, mesh, generator))
         if item.capture is not None:
             tasks.append(Task(item, "capture", None, phoneset, fps, mesh))
     return tasks
@@ -85,10 +87,13 @@ def run_task(task: Task) -> ItemResult:
             fps=task.fps,
             asr="phonetic" if task.mode == "phonetic" else "words",
             jobs=1,
+            generator=task.generator,
+            audio_only=task.audio_only,
         )
         weights, fps, duration = anim.weights, anim.fps, anim.duration
-        predicted = [RefPhone(p.phone, p.start, p.end, p.stress) for p in anim.track.phones()]
-        align = alignment_accuracy(predicted, ref)
+        if anim.track.words:
+            predicted = [RefPhone(p.phone, p.start, p.end, p.stress) for p in anim.track.phones()]
+            align = alignment_accuracy(predicted, ref)
     seconds = time.perf_counter() - t0
     capture = None
     if task.item.capture is not None and task.mode != "capture":

@@ -7,6 +7,8 @@ so closures still close and vowels still open under any emotion.
 
 from __future__ import annotations
 
+import numpy as np
+
 from audioface.errors import AudioFaceError
 
 PRESETS: dict[str, dict[str, float]] = {
@@ -37,8 +39,22 @@ assert not any(LIP_CHANNELS & set(p) for p in PRESETS.values())
 
 
 def preset(name: str, intensity: float) -> dict[str, float]:
-    if name not in PRESETS:
-        raise AudioFaceError(f"unknown emotion {name!r}; choose one of {', '.join(PRESETS)}")
+    """Constant weights for one emotion; "auto" sets none here (see :func:`mood_curves`)."""
+    if name not in PRESETS and name != "auto":
+        raise AudioFaceError(f"unknown emotion {name!r}; choose one of {', '.join(PRESETS)} or auto")
     if not 0.0 <= intensity <= 1.0:
         raise AudioFaceError(f"emotion intensity must be between 0 and 1, got {intensity}")
-    return {k: v * intensity for k, v in PRESETS[name].items()}
+    return {k: v * intensity for k, v in PRESETS.get(name, {}).items()}
+
+
+def mood_curves(times: np.ndarray, moods: list[tuple[float, float, str]], intensity: float,
+                fade: float = 0.3) -> dict[str, np.ndarray]:  # fmt: skip
+    """Per-frame weights for emotions that change by sentence, each easing in and out
+    over ``fade`` seconds around its (start, end) span."""
+    curves: dict[str, np.ndarray] = {}
+    for start, end, name in moods:
+        ramp = np.clip(np.minimum(times - (start - fade), (end + fade) - times) / fade, 0.0, 1.0)
+        ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep
+        for channel, value in preset(name, intensity).items():
+            curves[channel] = np.maximum(curves.get(channel, np.zeros_like(times)), value * ramp)
+    return curves

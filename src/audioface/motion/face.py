@@ -48,17 +48,25 @@ def animate_face(
     fps: float = 60.0,
     prosody: Prosody | None = None,
     options: FaceOptions | None = None,
+    mouth: np.ndarray | None = None,
+    moods: list[tuple[float, float, str]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(frames x 52 ARKit weights in [0, 1], frames x 9 rotations in radians, columns as
-    :data:`audioface.animation.ROTATION_NAMES`)."""
+    :data:`audioface.animation.ROTATION_NAMES`).
+
+    ``mouth`` is a mouth from another generator (the learned one), frames at
+    ``fps``; without it the rules make the mouth from the phone track.
+    ``moods`` are (start, end, emotion) spans for ``emotion="auto"``."""
     if fps <= 0:
         raise ValueError("fps must be positive")
     prosody = prosody or Prosody()
     options = options or FaceOptions()
     mood = emotion.preset(options.emotion, options.intensity)
     phones = track.phones()
-    params = mouth_params(phones, track.duration, fps, prosody.loudness, prosody.hop)
-    weights = to_arkit(params)
+    if mouth is None:
+        weights = to_arkit(mouth_params(phones, track.duration, fps, prosody.loudness, prosody.hop))
+    else:
+        weights = np.array(mouth, dtype=np.float32)
     n = len(weights)
     times = np.arange(n) / fps
     rotations = np.zeros((n, 9), dtype=np.float32)
@@ -70,6 +78,9 @@ def animate_face(
 
     for name, value in mood.items():
         raise_to(name, np.full(n, value))
+    if options.emotion == "auto" and moods:
+        for name, curve in emotion.mood_curves(times, moods, options.intensity).items():
+            raise_to(name, curve)
     if options.blinks and n:
         curve = blinks.blink_curve(times, blinks.blink_times(phones, track.duration, rng), rng)
         raise_to("eyeBlinkLeft", curve)

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import gaussian_filter1d
 
+from audioface import arkit
 from audioface.motion import targets as tb
 from audioface.phones import VOWELS
 from audioface.track import Phone
@@ -25,6 +26,7 @@ PLATEAU_FROM = 0.16  # s: phones longer than this hold their shape
 EDGE = 0.05  # s: plateau keys sit this far inside the phone
 LIP_NEXT_SHARE = 0.7  # borrowed lip shape comes mostly from the next phone
 JAW_PREV_SHARE = 0.6  # borrowed jaw comes mostly from the previous phone
+LIP_RAISERS = ("mouthLowerDownLeft", "mouthLowerDownRight", "mouthUpperUpLeft", "mouthUpperUpRight")
 
 
 def mouth_params(
@@ -111,22 +113,44 @@ def _apply_loudness(params: np.ndarray, times: np.ndarray, loudness: np.ndarray,
     return out
 
 
+def constraint_frames(seg: Phone, fps: float, n: int) -> np.ndarray:
+    """The frames a P/B/M must seal on (or an F/V tuck on): the middle half of the
+    phone, and always the frame nearest its centre, however short the phone."""
+    centre = (seg.start + seg.end) / 2
+    lo = int(np.ceil((centre - seg.duration / 4) * fps))
+    hi = int(np.floor((centre + seg.duration / 4) * fps))
+    frames = set(range(max(lo, 0), min(hi, n - 1) + 1))
+    frames.add(int(np.clip(round(centre * fps), 0, n - 1)))
+    return np.fromiter(sorted(frames), dtype=int)
+
+
 def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
     """Guarantee closures and tucks on the frames nearest each such phone's middle."""
-    n = params.shape[0]
     for seg in segs:
-        if seg.phone not in tb.BILABIALS and seg.phone not in tb.LABIODENTALS:
-            continue
-        centre = (seg.start + seg.end) / 2
-        lo = int(np.ceil((centre - seg.duration / 4) * fps))
-        hi = int(np.floor((centre + seg.duration / 4) * fps))
-        frames = set(range(max(lo, 0), min(hi, n - 1) + 1))
-        frames.add(int(np.clip(round(centre * fps), 0, n - 1)))
-        idx = np.fromiter(sorted(frames), dtype=int)
         if seg.phone in tb.BILABIALS:
+            idx = constraint_frames(seg, fps, params.shape[0])
             params[idx, tb.P["seal"]] = 1.0
             params[idx, tb.P["lowerDown"]] = 0.0
             params[idx, tb.P["upperUp"]] = 0.0
-        else:
+        elif seg.phone in tb.LABIODENTALS:
+            idx = constraint_frames(seg, fps, params.shape[0])
             tuck = tb.target(seg.phone)[tb.P["rollLower"]]
             params[idx, tb.P["rollLower"]] = np.maximum(params[idx, tb.P["rollLower"]], tuck)
+
+
+def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.ndarray:
+    """The same guarantees on ARKit weights from any generator: sealed lips (mouthClose
+    meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V."""
+    out = weights.copy()
+    col = {name: arkit.INDEX[name] for name in arkit.MOUTH_GROUP}
+    for seg in phones:
+        if seg.phone in tb.BILABIALS:
+            idx = constraint_frames(seg, fps, len(out))
+            out[idx, col["mouthClose"]] = out[idx, col["jawOpen"]]
+            for name in LIP_RAISERS:
+                out[idx, col[name]] = 0.0
+        elif seg.phone in tb.LABIODENTALS:
+            idx = constraint_frames(seg, fps, len(out))
+            tuck = tb.target(seg.phone)[tb.P["rollLower"]]
+            out[idx, col["mouthRollLower"]] = np.maximum(out[idx, col["mouthRollLower"]], tuck)
+    return out

@@ -1,0 +1,56 @@
+"""Phone cues per 10 ms frame: what the language stage tells the learned generator.
+
+A frame carries the identity of the phone under it (one-hot), that phone's
+articulatory targets from the phone table (so an unseen combination still
+knows that P seals the lips), its stress, how far through the phone the frame
+is, whether a word starts there, and a flag saying cues are present at all. An
+all-zero cue block with the flag down is how the same model runs audio only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from audioface.motion import targets as tb
+from audioface.phones import VOWELS
+from audioface.track import PhoneTrack
+
+PHONES: tuple[str, ...] = (
+    "sil", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G",
+    "HH", "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH",
+    "UH", "UW", "V", "W", "Y", "Z", "ZH",
+)  # fmt: skip
+PHONE_INDEX = {p: i for i, p in enumerate(PHONES)}
+N_CUES = len(PHONES) + len(tb.PARAMS) + 4  # + stress, progress, word start, present
+_ARTIC = np.stack([tb.target(p) for p in PHONES]).astype(np.float32)
+
+
+def phone_cues(track: PhoneTrack, n_frames: int, rate: float = 100.0) -> np.ndarray:
+    """(n_frames, N_CUES) cues for a timed track; frame i stands for time i / rate."""
+    out = np.zeros((n_frames, N_CUES), np.float32)
+    base = len(PHONES) + len(tb.PARAMS)
+    out[:, PHONE_INDEX["sil"]] = 1.0
+    out[:, len(PHONES) : base] = _ARTIC[PHONE_INDEX["sil"]]
+    out[:, base + 3] = 1.0
+    for ph in track.phones():
+        lo, hi = int(np.ceil(ph.start * rate - 1e-9)), int(np.ceil(ph.end * rate - 1e-9))
+        lo, hi = max(lo, 0), min(hi, n_frames)
+        if hi <= lo:
+            continue
+        k = PHONE_INDEX.get(ph.phone, PHONE_INDEX["AH"])
+        out[lo:hi, : len(PHONES)] = 0.0
+        out[lo:hi, k] = 1.0
+        out[lo:hi, len(PHONES) : base] = _ARTIC[k]
+        if ph.phone in VOWELS:
+            out[lo:hi, base] = {0: 0.0, 2: 0.5}.get(ph.stress, 1.0) if ph.stress is not None else 0.5
+        out[lo:hi, base + 1] = (np.arange(lo, hi) / rate - ph.start) / max(ph.duration, 1e-3)
+    for word in track.words:
+        i = int(round(word.start * rate))
+        if 0 <= i < n_frames:
+            out[i, base + 2] = 1.0
+    return out
+
+
+def no_cues(n_frames: int) -> np.ndarray:
+    """The cue block of a model run without a phone track."""
+    return np.zeros((n_frames, N_CUES), np.float32)

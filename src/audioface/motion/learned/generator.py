@@ -1,0 +1,136 @@
+"""Running a learned generator with onnxruntime: no torch needed to animate.
+
+``learned`` and ``stream`` name the models shipped in the package; anything
+else is a path to an ``.onnx`` file made by ``audioface train``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from audioface.audio.mel import HOP, WINDOW, log_mel
+from audioface.errors import AudioFaceError
+from audioface.motion.learned.cues import no_cues
+
+SHIPPED = ("learned", "stream")
+GENERATORS = ("rules", "learned", "learned-audio", "stream")
+META_KEY = "audioface"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: str
+    lookahead: int  # frames of 10 ms the output waits for
+    phones: bool
+    sentence: bool
+    n_mels: int
+    hidden: int
+    state_frames: int
+    frame_rate: float
+    extra: dict
+
+    @property
+    def latency(self) -> float:
+        """Seconds of audio past a frame's time needed before the frame is final."""
+        return (self.lookahead * HOP + WINDOW // 2) / 16000.0
+
+
+def model_path(name: str | os.PathLike) -> Path:
+    if str(name) in SHIPPED:
+        path = Path(str(resources.files("audioface") / "models" / f"{name}.onnx"))
+        if not path.is_file():
+            raise AudioFaceError(f"the shipped {name} model is missing from this installation: {path}")
+        return path
+    path = Path(name)
+    if not path.is_file():
+        choices = ", ".join(GENERATORS)
+        raise AudioFaceError(f"generator model not found: {path} (use {choices} or an .onnx file)")
+    return path
+
+
+class Model:
+    """One ONNX generator and what its metadata says about it."""
+
+    def __init__(self, name: str | os.PathLike):
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:  # pragma: no cover - onnxruntime is a dependency
+            raise AudioFaceError("the learned generator needs onnxruntime (pip install onnxruntime)") from exc
+        path = model_path(name)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # files are parallel across processes, not inside one
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            why = str(exc).splitlines()[0]
+            raise AudioFaceError(f"not an AudioFace generator model: {path} ({why})") from None
+        raw = self.session.get_modelmeta().custom_metadata_map.get(META_KEY)
+        if raw is None:
+            raise AudioFaceError(f"not an AudioFace generator model (no metadata): {path}")
+        meta = json.loads(raw)
+        cfg = meta["config"]
+        self.info = ModelInfo(
+            str(path), int(cfg["lookahead"]), bool(cfg["phones"]), bool(cfg["sentence"]), int(cfg["n_mels"]),
+            int(cfg["hidden"]), sum((cfg["kernel"] - 1) * d for d in cfg["dilations"]),
+            float(meta["frame_rate"]), {k: v for k, v in meta.items() if k != "config"},
+        )  # fmt: skip
+
+    def initial_state(self) -> np.ndarray:
+        return np.zeros((1, self.info.hidden, self.info.state_frames), np.float32)
+
+    def step(
+        self, mel: np.ndarray, cues: np.ndarray | None, sentence: np.ndarray | None, state: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Frames (T, n_mels) [+ cues] -> (T, 52) weights delayed by the look-ahead, and the next state."""
+        feed = {"mel": mel[None].astype(np.float32), "state": state}
+        if self.info.phones:
+            feed["cues"] = (cues if cues is not None else no_cues(len(mel)))[None].astype(np.float32)
+        if self.info.sentence:
+            if sentence is None:
+                sentence = np.zeros(384, np.float32)
+            feed["sentence"] = sentence[None].astype(np.float32)
+        weights, state = self.session.run(None, feed)
+        return weights[0], state
+
+    def run(
+        self, samples: np.ndarray, cues: np.ndarray | None = None, sentence: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(frames at 100 per second, 52) weights for a whole 16 kHz recording."""
+        look = self.info.lookahead
+        mel = log_mel(np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP, np.float32)]),
+                      self.info.n_mels)  # fmt: skip
+        if cues is not None:
+            cues = fit_frames(cues, len(mel))
+        weights, _ = self.step(mel, cues, sentence, self.initial_state())
+        return weights[look:]
+
+
+def fit_frames(rows: np.ndarray, total: int) -> np.ndarray:
+    """``rows`` cut or extended (repeating the last row) to ``total`` frames."""
+    if len(rows) >= total:
+        return rows[:total]
+    last = rows[-1:] if len(rows) else np.zeros((1, rows.shape[1]), rows.dtype)
+    return np.concatenate([rows, np.repeat(last, total - len(rows), axis=0)])
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> Model:
+    return Model(name)
+
+
+def to_fps(weights: np.ndarray, frame_rate: float, fps: float, duration: float) -> np.ndarray:
+    """Resample model frames (frame i at i / frame_rate) to animation frames at ``fps``."""
+    n = int(np.floor(duration * fps + 1e-9)) + 1
+    src = np.arange(len(weights)) / frame_rate
+    dst = np.arange(n) / fps
+    return np.stack([np.interp(dst, src, weights[:, c]) for c in range(weights.shape[1])], axis=1).astype(
+        np.float32
+    )

@@ -1,0 +1,113 @@
+"""Live animation: PCM chunks in, ARKit frames out as soon as they are final.
+
+The causal "stream" model looks 70 ms ahead; the mel window adds 12.5 ms and
+resampling model frames (100 per second) to the animation's rate at most one
+model frame more, so a frame is final 92.5 ms of audio after its time. Chunks
+may be any size (one sample or a minute); the frames are exactly those of
+running the same model over the whole recording (:func:`audioface.animate`
+with ``generator="stream"``), because the convolution history is carried
+from chunk to chunk instead of being recomputed.
+
+    stream = StreamAnimator(fps=60)
+    for chunk in microphone():          # float32 or int16, 16 kHz mono
+        frames = stream.push(chunk)     # (k, 52), possibly k == 0
+    frames = stream.finish()            # the last frames, at end of speech
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from audioface.audio.mel import HOP, MelStream
+from audioface.errors import AudioFaceError
+from audioface.motion.learned import MOUTH_CHANNELS, load_model
+
+
+class StreamAnimator:
+    def __init__(self, model: str = "stream", fps: float = 60.0, sample_rate: int = 16000):
+        if not 0 < fps <= 1000:
+            raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
+        self.model = load_model(str(model))
+        self.fps = float(fps)
+        self._mel = MelStream(self.model.info.n_mels)
+        self._state = self.model.initial_state()
+        self._skip = self.model.info.lookahead  # the first outputs answer frames before the start
+        self._frames = np.zeros((0, 52), np.float32)  # final model frames not yet fully used
+        self._first = 0  # model frame index of self._frames[0]
+        self._emitted = 0
+        self._samples = 0
+        self._finished = False
+        self._resampler = None
+        if sample_rate != 16000:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(sample_rate, 16000, 1, dtype="float32")
+
+    @property
+    def latency(self) -> float:
+        """Seconds of audio after a frame's time before that frame comes out."""
+        return self.model.info.latency + 1.0 / self.model.info.frame_rate
+
+    def push(self, pcm: np.ndarray) -> np.ndarray:
+        """Frames that became final with this chunk, (k, 52) in ARKit order."""
+        if self._finished:
+            raise AudioFaceError("the stream is finished; start a new StreamAnimator")
+        x = _as_float(pcm)
+        if self._resampler is not None:
+            x = self._resampler.resample_chunk(x)
+        self._samples += len(x)
+        return self._advance(self._mel.push(x), final=False)
+
+    def finish(self) -> np.ndarray:
+        """The frames still owed at the end of the stream."""
+        if self._finished:
+            return np.zeros((0, 52), np.float32)
+        if self._resampler is not None:
+            tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+            self._samples += len(tail)
+            mel = self._mel.push(tail)
+            out = self._advance(mel, final=False)
+        else:
+            out = np.zeros((0, 52), np.float32)
+        pad = np.zeros(self.model.info.lookahead * HOP, np.float32)  # what the offline run appends
+        mel = np.concatenate([self._mel.push(pad), self._mel.finish()])
+        self._finished = True
+        return np.concatenate([out, self._advance(mel, final=True)])
+
+    def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:
+        if len(mel):
+            weights, self._state = self.model.step(mel, None, None, self._state)
+            drop = min(self._skip, len(weights))
+            self._skip -= drop
+            self._frames = np.concatenate([self._frames, weights[drop:]])
+        rate = self.model.info.frame_rate
+        last = self._first + len(self._frames) - 1  # newest final model frame
+        if final:
+            total = int(np.floor(self._samples / 16000 * self.fps + 1e-9)) + 1
+        else:
+            total = int(np.floor(last / rate * self.fps + 1e-9)) + 1 if last >= 0 else 0
+            total = max(total, self._emitted)
+        out = np.zeros((total - self._emitted, 52), np.float32)
+        for row, j in enumerate(range(self._emitted, total)):
+            pos = min(j / self.fps * rate, last) - self._first
+            lo = int(np.floor(pos))
+            hi = min(lo + 1, len(self._frames) - 1)
+            w = pos - lo
+            out[row] = self._frames[lo] * (1 - w) + self._frames[hi] * w
+        self._emitted = total
+        keep_from = max(int(np.floor(total / self.fps * rate)) - 1 - self._first, 0)
+        self._frames = self._frames[keep_from:]
+        self._first += keep_from
+        out[:, ~MOUTH_CHANNELS] = 0.0
+        return np.clip(out, 0.0, 1.0)
+
+
+def _as_float(pcm: np.ndarray) -> np.ndarray:
+    x = np.asarray(pcm)
+    if x.ndim == 2:
+        x = x.mean(axis=1)
+    if x.ndim != 1:
+        raise AudioFaceError(f"PCM chunks must be 1-D (mono) or (samples, channels), got shape {x.shape}")
+    if np.issubdtype(x.dtype, np.integer):
+        return (x.astype(np.float32) / 32768.0).astype(np.float32)
+    return x.astype(np.float32)

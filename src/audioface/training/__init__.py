@@ -1,0 +1,1 @@
+"""Training the learned generator (needs the [train] extra: PyTorch); never imported to animate."""

@@ -1,0 +1,100 @@
+"""Training configuration: one TOML file says everything a run does.
+
+A run is reproducible from its config alone: the synthetic data's seed, the
+split's seed and the training seed are all in it, and the run folder keeps a
+copy of it next to the checkpoints.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from audioface.errors import AudioFaceError
+from audioface.training.augment import AugmentConfig
+from audioface.training.model import ModelConfig
+
+
+@dataclass
+class DataConfig:
+    synthetic_per_voice: int = 0  # two-sentence items per installed voice; 0: none
+    synthetic_seed: int = 0
+    corpora: list[str] = field(default_factory=list)  # corpus folders: captures, recordings
+    augment_copies: int = 2
+    holdout: float = 0.1  # share of items kept out of training and scored at the end
+    use_text: bool = True  # align transcripts into phone cues where items have them
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 30
+    segment_frames: int = 400
+    batch: int = 16
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    phone_dropout: float = 0.3  # share of batches that see no phone cues
+    velocity_weight: float = 1.0
+    threads: int = 2
+    init: str = ""  # weights to start from: "learned", "stream" or a .pt path; "" for random
+
+
+@dataclass
+class RunConfig:
+    name: str = "model"
+    seed: int = 0
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+    def to_toml(self) -> str:
+        lines = [f'name = "{self.name}"', f"seed = {self.seed}"]
+        for section in ("data", "model", "train", "augment"):
+            lines += ["", f"[{section}]"]
+            for key, value in asdict(getattr(self, section)).items():
+                lines.append(f"{key} = {_toml_value(value)}")
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def _section(cls, values: dict, where: str):
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise AudioFaceError(f"unknown setting(s) in [{where}]: {', '.join(sorted(unknown))}")
+    out = {}
+    for key, value in values.items():
+        default = getattr(cls(), key)
+        out[key] = tuple(value) if isinstance(default, tuple) else value
+    return cls(**out)
+
+
+def load_config(path: str | Path | None = None, text: str | None = None) -> RunConfig:
+    """A RunConfig from a TOML file (or text); settings left out keep their defaults."""
+    try:
+        raw = tomllib.loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AudioFaceError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AudioFaceError(f"config {path} is not valid TOML: {exc}") from None
+    extra = set(raw) - {"name", "seed", "data", "model", "train", "augment"}
+    if extra:
+        raise AudioFaceError(f"unknown setting(s) in config: {', '.join(sorted(extra))}")
+    return RunConfig(
+        name=str(raw.get("name", "model")),
+        seed=int(raw.get("seed", 0)),
+        data=_section(DataConfig, raw.get("data", {}), "data"),
+        model=_section(ModelConfig, raw.get("model", {}), "model"),
+        train=_section(TrainConfig, raw.get("train", {}), "train"),
+        augment=_section(AugmentConfig, raw.get("augment", {}), "augment"),
+    )

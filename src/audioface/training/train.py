@@ -1,0 +1,288 @@
+"""``audioface train``: data, split, training loop, checkpoints, export and a held-out score.
+
+Everything lands in the run folder: ``config.toml`` (a copy), ``data/`` (the
+synthetic corpus), ``cache/`` (prepared examples), ``checkpoint.pt`` (after
+every epoch: model, optimiser, schedule and random state, so ``--resume``
+continues where it stopped), ``model.pt`` and ``model.onnx`` (the result) and
+``report.md`` (held-out scores from the evaluator, against the rules).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from audioface.errors import AudioFaceError
+from audioface.evaluate.corpus import Item, find_items
+from audioface.motion.learned.cues import N_CUES
+from audioface.training import data as data_mod
+from audioface.training.config import RunConfig
+from audioface.training.data import Example
+from audioface.training.export import export_onnx
+from audioface.training.model import SENTENCE_DIM, Generator, ModelConfig, parameter_count
+
+Log = Callable[[str], None]
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def split(items: list[Item], share: float, seed: int) -> tuple[list[Item], list[Item]]:
+    """(train, held out): a seeded shuffle by item, so no recording is on both sides."""
+    order = sorted(items, key=lambda it: it.name)
+    random.Random(seed).shuffle(order)
+    k = int(round(len(order) * share)) if len(order) > 1 else 0
+    return order[k:], order[:k]
+
+
+def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
+    from audioface.training.facegood import is_facegood, retarget_folder
+
+    items: list[Item] = []
+    if cfg.data.synthetic_per_voice > 0:
+        from audioface.training.recipe import make_synthetic
+
+        folder = run_dir / "data"
+        log(f"synthesising {cfg.data.synthetic_per_voice} items per voice into {folder}")
+        made = make_synthetic(folder, cfg.data.synthetic_per_voice, cfg.data.synthetic_seed,
+                              jobs=cfg.train.threads,
+                              progress=_bar("synthesis"))  # fmt: skip
+        items += [it for it in find_items(folder) if it.name in set(made)]
+    for corpus in cfg.data.corpora:
+        folder = Path(corpus)
+        if is_facegood(folder):
+            converted = run_dir / "retargeted" / folder.name
+            log(f"retargeting the FACEGOOD capture in {folder} to ARKit")
+            retarget_folder(folder, converted)
+            folder = converted
+        found = [it for it in find_items(folder) if it.capture is not None or it.phones is not None]
+        if not found:
+            raise AudioFaceError(f"{folder}: no item has a capture CSV or a phone file to learn from")
+        items += found
+    if not items:
+        raise AudioFaceError("no training data: set synthetic_per_voice or give --data / corpora")
+    return items
+
+
+def _bar(what: str):
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, desc=what, unit="item", file=sys.stderr, leave=False)
+        state["bar"].update(done - state["bar"].n)
+        if done >= total:
+            state["bar"].close()
+
+    return update
+
+
+@dataclass
+class Batches:
+    """Random fixed-length segments, drawn in proportion to each example's length."""
+
+    examples: list[Example]
+    segment: int
+    lookahead: int
+    n_mels: int
+    n_cues: int
+
+    def draw(self, batch: int, rng: np.random.Generator, dropout: float):
+        lengths = np.array([len(e.mel) for e in self.examples], float)
+        picks = rng.choice(len(self.examples), size=batch, p=lengths / lengths.sum())
+        s, look = self.segment, self.lookahead
+        mel = np.zeros((batch, s, self.n_mels), np.float32)
+        cues = np.zeros((batch, s, self.n_cues), np.float32)
+        target = np.zeros((batch, s, 52), np.float32)
+        sentence = np.zeros((batch, SENTENCE_DIM), np.float32)
+        weight = np.zeros((batch, s, 52), np.float32)
+        for b, k in enumerate(picks):
+            e = self.examples[k]
+            n = len(e.mel)
+            start = int(rng.integers(0, max(n - s + look, 1)))
+            span = min(s, n - start)
+            mel[b, :span] = e.mel[start : start + span]
+            mel[b, span:] = e.mel[-1]
+            if e.cues is not None and rng.random() >= dropout:
+                cues[b, :span] = e.cues[start : start + span]
+                if e.sentence is not None:
+                    sentence[b] = e.sentence
+            # output frame t answers input frame t - look
+            out = min(s - look, n - start)
+            target[b, look : look + out] = e.targets[start : start + out]
+            weight[b, look : look + out] = e.mask[None, :]
+        return tuple(torch.from_numpy(a) for a in (mel, cues, sentence, target, weight))
+
+
+def add_sentences(examples: list[Example], texts: dict[str, str]) -> None:
+    """Each example with a transcript gets that transcript's sentence embedding (augmented
+    copies share their item's)."""
+    from audioface.language.meaning import embed
+
+    names = sorted({e.name.split("~")[0] for e in examples} & set(texts))
+    vectors = dict(zip(names, embed([texts[n] for n in names]), strict=True))
+    for e in examples:
+        e.sentence = vectors.get(e.name.split("~")[0])
+
+
+def loss_fn(pred, target, weight, velocity_weight: float):
+    err = ((pred - target) ** 2 * weight).sum() / weight.sum().clamp(min=1)
+    w = weight[:, 1:] * weight[:, :-1]
+    vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])) ** 2 * w).sum() / w.sum().clamp(
+        min=1
+    )
+    return err + velocity_weight * 100 * vel  # velocities are ~10x smaller than values
+
+
+def load_weights(init: str) -> tuple[ModelConfig, dict]:
+    if init in ("learned", "stream"):
+        from importlib import resources
+
+        init = str(resources.files("audioface") / "models" / f"{init}.pt")
+    if not Path(init).is_file():
+        raise AudioFaceError(f"weights to start from not found: {init}")
+    saved = torch.load(init, map_location="cpu", weights_only=True)
+    return ModelConfig(**saved["config"]), saved["state"]
+
+
+def build_model(cfg: RunConfig, examples: list[Example]) -> Generator:
+    if cfg.train.init:
+        model_cfg, state = load_weights(cfg.train.init)
+        cfg.model = model_cfg
+        model = Generator(model_cfg)
+        model.load_state_dict(state)
+        return model
+    model = Generator(cfg.model)
+    mel = np.concatenate([e.mel for e in examples])
+    model.mel_mean.copy_(torch.from_numpy(mel.mean(0)))
+    model.mel_std.copy_(torch.from_numpy(mel.std(0) + 1e-3))
+    return model
+
+
+def validation_loss(
+    model: Generator, examples: list[Example], use_cues: bool, velocity_weight: float
+) -> float:
+    if not examples:
+        return float("nan")
+    look = model.config.lookahead
+    total = 0.0
+    with torch.no_grad():
+        for e in examples:
+            mel = np.concatenate([e.mel, np.repeat(e.mel[-1:], look, 0)])
+            cues = np.zeros((len(mel), N_CUES), np.float32)
+            if use_cues and e.cues is not None:
+                cues[: len(e.cues)] = e.cues
+            sentence = None
+            if model.config.sentence:
+                vec = np.zeros(SENTENCE_DIM, np.float32)
+                if use_cues and e.sentence is not None:
+                    vec = e.sentence
+                sentence = torch.from_numpy(vec)[None]
+            pred, _ = model(torch.from_numpy(mel)[None], torch.from_numpy(cues)[None], sentence,
+                            model.initial_state())  # fmt: skip
+            pred = pred[:, look:]
+            target = torch.from_numpy(e.targets)[None]
+            weight = torch.from_numpy(np.broadcast_to(e.mask, e.targets.shape).astype(np.float32))[None]
+            total += float(loss_fn(pred, target, weight, velocity_weight))
+    return total / len(examples)
+
+
+def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stderr) -> Path:
+    """Run the whole recipe; the path of the exported ONNX model."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.toml").write_text(cfg.to_toml())
+    seed_everything(cfg.seed)
+    torch.set_num_threads(max(1, cfg.train.threads))
+    started = time.perf_counter()
+    items = gather_items(cfg, run_dir, log)
+    train_items, held_out = split(items, cfg.data.holdout, cfg.seed)
+    (run_dir / "split.json").write_text(json.dumps({"train": [i.name for i in train_items],
+                                                    "held_out": [i.name for i in held_out]}))  # fmt: skip
+    log(f"{len(train_items)} training items, {len(held_out)} held out; preparing examples")
+    paths = data_mod.prepare(train_items, run_dir / "cache", cfg.data.augment_copies, cfg.seed, cfg.augment,
+                             cfg.data.use_text, cfg.train.threads, _bar("examples"))  # fmt: skip
+    examples = [Example.load(p) for p in paths]
+    val_paths = data_mod.prepare(held_out, run_dir / "cache", 0, cfg.seed, cfg.augment, cfg.data.use_text,
+                                 cfg.train.threads) if held_out else []  # fmt: skip
+    validation = [Example.load(p) for p in val_paths]
+    if cfg.model.sentence:
+        add_sentences(examples + validation, {it.name: it.text for it in items if it.text})
+    model = build_model(cfg, examples)
+    look = model.config.lookahead
+    frames = sum(len(e.mel) for e in examples)
+    log(
+        f"{len(examples)} examples, {frames / 100 / 60:.1f} min; "
+        f"model {parameter_count(model) / 1e3:.0f}k parameters"
+    )
+    optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
+    steps_per_epoch = max(1, frames // (cfg.train.segment_frames * cfg.train.batch))
+    total_steps = steps_per_epoch * cfg.train.epochs
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser,
+        lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(s / total_steps, 1.0))),
+    )
+    rng = np.random.default_rng(cfg.seed)
+    first_epoch, history = 0, []
+    checkpoint = run_dir / "checkpoint.pt"
+    if resume and checkpoint.is_file():
+        saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        schedule.load_state_dict(saved["schedule"])
+        rng.bit_generator.state = saved["rng"]
+        torch.set_rng_state(saved["torch_rng"])
+        first_epoch, history = saved["epoch"], saved["history"]
+        log(f"resuming after epoch {first_epoch}")
+    batches = Batches(examples, cfg.train.segment_frames + look, look, model.config.n_mels, N_CUES)
+    from tqdm import tqdm
+
+    for epoch in range(first_epoch, cfg.train.epochs):
+        model.train()
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.train.epochs}", file=sys.stderr,
+                   leave=False, unit="step")  # fmt: skip
+        running = 0.0
+        for step in bar:
+            mel, cues, sentence, target, weight = batches.draw(cfg.train.batch, rng, cfg.train.phone_dropout)
+            pred, _ = model(mel, cues, sentence, model.initial_state(len(mel)))
+            loss = loss_fn(pred, target, weight, cfg.train.velocity_weight)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            running += loss.item()
+            bar.set_postfix(loss=f"{running / (step + 1):.4f}")
+        model.eval()
+        val = validation_loss(model, validation, True, cfg.train.velocity_weight)
+        history.append({"epoch": epoch + 1, "train_loss": running / steps_per_epoch, "val_loss": val})
+        log(f"epoch {epoch + 1}: train loss {running / steps_per_epoch:.4f}, held-out loss {val:.4f}")
+        torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                    "schedule": schedule.state_dict(), "rng": rng.bit_generator.state,
+                    "torch_rng": torch.get_rng_state(), "epoch": epoch + 1, "history": history},
+                   checkpoint.with_suffix(".tmp"))  # fmt: skip
+        checkpoint.with_suffix(".tmp").replace(checkpoint)
+    model.eval()
+    torch.save({"config": model.config.to_dict(), "state": model.state_dict()}, run_dir / "model.pt")
+    info = {"name": cfg.name, "history": history, "train_seconds": round(time.perf_counter() - started, 1)}
+    onnx_path = export_onnx(model, run_dir / "model.onnx", info)
+    (run_dir / "history.json").write_text(json.dumps(history, indent=1))
+    log(f"trained in {time.perf_counter() - started:.0f} s; model in {onnx_path}")
+    return onnx_path
