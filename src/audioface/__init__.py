@@ -9,6 +9,7 @@ from audioface.animation import Animation
 from audioface.api import animate
 from audioface.arkit import NAMES as ARKIT_NAMES
 from audioface.errors import AudioFaceError
+from audioface.streaming import StreamAnimator
 
 __version__ = "0.1.0"
-__all__ = ["ARKIT_NAMES", "Animation", "AudioFaceError", "animate", "__version__"]
+__all__ = ["ARKIT_NAMES", "Animation", "AudioFaceError", "StreamAnimator", "animate", "__version__"]

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Ablation: what each part of the generator buys, on the same recordings, in one process.
+
+Rows: the rules with the transcript (the baseline), the learned model with the
+transcript's aligned phones, the same model on the audio alone, and the causal
+streaming model fed in 20 ms chunks. Figures are metrics.md's (lip-sync score,
+correlation at lag 0, lag, movement ratio) and speed as seconds of compute per
+second of audio on one core, with its ratio to the rules.
+
+    python3 bench/bench_ablation.py                       # corpus/dev and ../shared/data/emur-ae
+    python3 bench/bench_ablation.py --corpus my_corpus --phoneset timit
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from audioface.audio import load_audio
+from audioface.evaluate import find_items, score_lipsync
+from audioface.evaluate.lipsync import movement_ratio
+from audioface.evaluate.readers import read_phones
+from audioface.evaluate.runner import Task, run
+from audioface.evaluate.summary import summarize
+from audioface.streaming import StreamAnimator
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = [(ROOT / "corpus" / "dev", "auto"), (ROOT.parent / "shared" / "data" / "emur-ae", "sampa")]
+ROWS = [("rules + transcript", "rules", False), ("learned + transcript", "learned", False),
+        ("learned, audio only", "learned", True)]  # fmt: skip
+
+
+def stream_row(items, phoneset: str, fps: float = 60.0, chunk_ms: float = 20.0) -> dict:
+    results, seconds, duration = [], 0.0, 0.0
+    for item in items:
+        sound = load_audio(item.audio)
+        stream = StreamAnimator("stream", fps=fps)
+        chunk = int(chunk_ms / 1000 * sound.sample_rate)
+        t0 = time.perf_counter()
+        parts = [stream.push(sound.samples[i : i + chunk]) for i in range(0, len(sound.samples), chunk)]
+        parts.append(stream.finish())
+        seconds += time.perf_counter() - t0
+        duration += sound.duration
+        results.append(score_lipsync(np.concatenate(parts), fps, read_phones(item.phones, phoneset)))
+    return {
+        "score": float(np.mean([r.score for r in results])),
+        "correlation": float(np.mean([r.correlation for r in results])),
+        "lag_ms": float(np.mean([r.lag_ms for r in results])),
+        "movement_ratio": movement_ratio(results),
+        "rtf": seconds / duration,
+        "latency_ms": stream.latency * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", help="one corpus folder instead of the default two")
+    parser.add_argument("--phoneset", default="auto")
+    args = parser.parse_args()
+    corpora = [(Path(args.corpus), args.phoneset)] if args.corpus else [c for c in CORPORA if c[0].is_dir()]
+    print("| corpus | generator | score | correlation | lag ms | movement | compute / audio (1 core) "
+          "| vs rules |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for folder, phoneset in corpora:
+        items = [it for it in find_items(folder) if it.phones is not None and it.text]
+        rows = {}
+        for label, generator, audio_only in ROWS:
+            base_task = Task(items[0], "transcript", phoneset=phoneset)
+            tasks = [replace(base_task, item=it, generator=generator, audio_only=audio_only) for it in items]
+            rows[label] = summarize(run(tasks, jobs=1))["transcript"]
+        rows["streaming (20 ms chunks)"] = stream_row(items, phoneset)
+        base = rows["rules + transcript"]["rtf"]
+        for label, row in rows.items():
+            print(f"| {folder.name} | {label} | {row['score']:.3f} | {row['correlation']:.3f} | "
+                  f"{row['lag_ms']:.0f} | {row['movement_ratio']:.2f} | {row['rtf']:.4f} | "
+                  f"{row['rtf'] / base:.2f}x |", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
