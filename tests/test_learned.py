@@ -309,3 +309,17 @@ def test_fine_tuning_on_a_small_capture_folder_fits_the_capture(tmp_path):
         return float(np.mean((pred[:, mouth] - cap.weights[: len(pred), mouth]) ** 2))
 
     assert error(Model(out / "model.onnx")) < 0.8 * error(Model("learned"))
+
+
+def test_evaluate_scores_a_learned_generator(tmp_path):
+    import json
+
+    corpus = _corpus(tmp_path, ["flite_rms_05", "festival_kal_diphone_09"])
+    res = subprocess.run(
+        [sys.executable, "-m", "audioface", "evaluate", str(corpus), "--mode", "transcript", "--generator",
+         "stream", "--json", "-", "-q"], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert len(doc["items"]) == 2 and doc["summary"]["transcript"]["score"] > 0.5
+    assert all(item["alignment"] is None for item in doc["items"])  # audio only: no phone track to score

@@ -20,6 +20,7 @@ N_FFT = 512
 N_MELS = 40
 FRAME_RATE = SAMPLE_RATE / HOP  # 100 frames per second
 FLOOR = 1e-6
+BLOCK = 4096  # frames transformed at once
 
 
 @lru_cache(maxsize=4)
@@ -45,11 +46,13 @@ _WINDOW_FN = np.hanning(WINDOW).astype(np.float32)
 
 def frames_of(padded: np.ndarray, count: int, n_mels: int = N_MELS) -> np.ndarray:
     """``count`` log-mel frames from audio already padded with WINDOW // 2 zeros in front."""
-    if count <= 0:
-        return np.zeros((0, n_mels), np.float32)
-    idx = np.arange(count)[:, None] * HOP + np.arange(WINDOW)[None, :]
-    spec = np.abs(np.fft.rfft(padded[idx] * _WINDOW_FN, N_FFT)) ** 2
-    return np.log(spec.astype(np.float32) @ mel_filterbank(n_mels).T + FLOOR).astype(np.float32)
+    out = np.zeros((max(count, 0), n_mels), np.float32)
+    offsets = np.arange(WINDOW)[None, :]
+    for start in range(0, count, BLOCK):  # blocks keep memory flat on hours of audio
+        idx = np.arange(start, min(start + BLOCK, count))[:, None] * HOP + offsets
+        spec = np.abs(np.fft.rfft(padded[idx] * _WINDOW_FN, N_FFT)) ** 2
+        out[start : start + len(idx)] = np.log(spec.astype(np.float32) @ mel_filterbank(n_mels).T + FLOOR)
+    return out
 
 
 def frame_count(n_samples: int) -> int:

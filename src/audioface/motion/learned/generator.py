@@ -22,6 +22,7 @@ from audioface.motion.learned.cues import no_cues
 SHIPPED = ("learned", "stream")
 GENERATORS = ("rules", "learned", "learned-audio", "stream")
 META_KEY = "audioface"
+BLOCK = 6000  # frames per inference call: one minute
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,12 @@ class Model:
                       self.info.n_mels)  # fmt: skip
         if cues is not None:
             cues = fit_frames(cues, len(mel))
-        weights, _ = self.step(mel, cues, sentence, self.initial_state())
+        state, parts = self.initial_state(), []
+        for at in range(0, len(mel), BLOCK):  # blocks bound memory; the carried state makes them exact
+            part_cues = None if cues is None else cues[at : at + BLOCK]
+            out, state = self.step(mel[at : at + BLOCK], part_cues, sentence, state)
+            parts.append(out)
+        weights = np.concatenate(parts)
         return weights[look:]
 
 
