@@ -296,7 +296,7 @@ def test_fine_tuning_on_a_small_capture_folder_fits_the_capture(tmp_path):
         (data / f"{stem}.csv").write_text("\n".join(lines[: 20 * 30 + 1]) + "\n")
     out = tmp_path / "run"
     res = subprocess.run(
-        [sys.executable, "-m", "audioface", "train", "--data", str(data), "--out", str(out), "--epochs", "6",
+        [sys.executable, "-m", "audioface", "train", "--data", str(data), "--out", str(out), "--epochs", "30",
          "--no-eval", "-q"], capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr

