@@ -170,16 +170,30 @@ def test_stream_accepts_int16_at_another_rate():
     assert abs(len(frames) - (len(samples) / rate * 30 + 1)) <= 2
 
 
+NO_TORCH = """
+import importlib.abc, sys
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is not installed")
+sys.meta_path.insert(0, NoTorch())
+"""
+
+
 def test_animating_with_the_learned_model_does_not_need_torch(tmp_path):
-    code = (
-        "import sys; sys.modules['torch'] = None\n"
+    code = NO_TORCH + (
         "from audioface.cli import main\n"
-        f"sys.exit(main(['animate', r'{EXAMPLES / 'hello.wav'}', '--text-file', r'{EXAMPLES / 'hello.txt'}', "
-        f"'--generator', 'learned', '-q', '-o', r'{tmp_path / 'out.csv'}']))\n"
+        f"code = main(['animate', r'{EXAMPLES / 'hello.wav'}', '--text-file', r'{EXAMPLES / 'hello.txt'}', "
+        f"'--generator', 'learned', '-q', '-o', r'{tmp_path / 'out.csv'}'])\n"
+        "assert 'torch' not in sys.modules\n"
+        "sys.exit(code)\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "out.csv").stat().st_size > 0
+    code = NO_TORCH + "from audioface.cli import main\nsys.exit(main(['train', '--data', '.']))\n"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and "pip install 'audioface[train]'" in res.stderr
 
 
 def test_cli_stream_and_bad_generator(tmp_path):
