@@ -87,7 +87,9 @@ def _bar(what: str):
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            state["bar"] = tqdm(total=total, desc=what, unit="item", file=sys.stderr, leave=False)
+            # disable=None: a bar on a terminal, nothing in a log file (the per-epoch lines remain)
+            state["bar"] = tqdm(total=total, desc=what, unit="item", file=sys.stderr, leave=False,
+                                disable=None)  # fmt: skip
         state["bar"].update(done - state["bar"].n)
         if done >= total:
             state["bar"].close()
@@ -258,7 +260,7 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     for epoch in range(first_epoch, cfg.train.epochs):
         model.train()
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.train.epochs}", file=sys.stderr,
-                   leave=False, unit="step")  # fmt: skip
+                   leave=False, unit="step", disable=None)  # fmt: skip
         running = 0.0
         for step in bar:
             mel, cues, sentence, target, weight = batches.draw(cfg.train.batch, rng, cfg.train.phone_dropout)
