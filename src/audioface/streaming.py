@@ -95,9 +95,11 @@ class StreamAnimator:
             w = pos - lo
             out[row] = self._frames[lo] * (1 - w) + self._frames[hi] * w
         self._emitted = total
-        keep_from = max(int(np.floor(total / self.fps * rate)) - 1 - self._first, 0)
-        self._frames = self._frames[keep_from:]
-        self._first += keep_from
+        if len(self._frames):  # drop model frames no later animation frame needs; keep the newest
+            needed = int(np.floor(total / self.fps * rate)) - 1 - self._first
+            keep_from = int(np.clip(needed, 0, len(self._frames) - 1))
+            self._frames = self._frames[keep_from:]
+            self._first += keep_from
         out[:, ~MOUTH_CHANNELS] = 0.0
         return np.clip(out, 0.0, 1.0)
 
