@@ -240,6 +240,7 @@ epochs = 4
 segment_frames = 200
 batch = 8
 lr = 0.003
+closure_weight = 2.0
 threads = 2
 """
 

@@ -35,6 +35,7 @@ class TrainConfig:
     weight_decay: float = 1e-4
     phone_dropout: float = 0.3  # share of batches that see no phone cues
     velocity_weight: float = 1.0
+    closure_weight: float = 0.0  # extra loss weight on frames where the target lips seal
     threads: int = 2
     init: str = ""  # weights to start from: "learned", "stream" or a .pt path; "" for random
 

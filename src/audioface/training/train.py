@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.evaluate.corpus import Item, find_items
 from audioface.motion.learned.cues import N_CUES
@@ -145,12 +146,19 @@ def add_sentences(examples: list[Example], texts: dict[str, str]) -> None:
         e.sentence = vectors.get(e.name.split("~")[0])
 
 
-def loss_fn(pred, target, weight, velocity_weight: float):
+JAW, CLOSE = arkit.INDEX["jawOpen"], arkit.INDEX["mouthClose"]
+
+
+def loss_fn(pred, target, weight, velocity_weight: float, closure_weight: float = 0.0):
+    """Masked MSE, a velocity term, and extra weight on frames where the lips seal: a seal
+    is brief and rare, so plain MSE lets the model hedge with a half-closed mouth."""
+    if closure_weight:
+        sealed = (target[..., CLOSE] > 0.5 * target[..., JAW]) & (target[..., JAW] > 0.02)
+        weight = weight * (1.0 + closure_weight * sealed.float())[..., None]
     err = ((pred - target) ** 2 * weight).sum() / weight.sum().clamp(min=1)
     w = weight[:, 1:] * weight[:, :-1]
-    vel = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])) ** 2 * w).sum() / w.sum().clamp(
-        min=1
-    )
+    step = (pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])
+    vel = (step**2 * w).sum() / w.sum().clamp(min=1)
     return err + velocity_weight * 100 * vel  # velocities are ~10x smaller than values
 
 
@@ -265,7 +273,7 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
         for step in bar:
             mel, cues, sentence, target, weight = batches.draw(cfg.train.batch, rng, cfg.train.phone_dropout)
             pred, _ = model(mel, cues, sentence, model.initial_state(len(mel)))
-            loss = loss_fn(pred, target, weight, cfg.train.velocity_weight)
+            loss = loss_fn(pred, target, weight, cfg.train.velocity_weight, cfg.train.closure_weight)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
