@@ -20,7 +20,7 @@ from audioface.motion.learned.generator import Model
 from audioface.output.atomic import write_atomic
 
 
-def held_out_items(run_dir: Path) -> list:
+def held_out_items(run_dir: Path, need: str = "phones") -> list:
     split = json.loads((run_dir / "split.json").read_text())
     wanted = set(split["held_out"])
     folders = [run_dir / "data", run_dir / "retargeted"]
@@ -31,18 +31,29 @@ def held_out_items(run_dir: Path) -> list:
     items = []
     for folder in folders:
         if folder.is_dir():
-            items += [it for it in find_items(folder) if it.name in wanted and it.phones is not None]
+            items += [it for it in find_items(folder) if it.name in wanted and getattr(it, need) is not None]
     return sorted({it.name: it for it in items}.values(), key=lambda it: it.name)
 
 
 def evaluate_run(
     run_dir: Path, onnx_path: Path, jobs: int = 2, log: Callable[[str], None] = print
 ) -> Path | None:
-    """Write ``report.md`` in the run folder; None when no held-out item has reference phones."""
-    items = held_out_items(run_dir)
-    if not items:
-        log("no held-out item has reference phones: skipping the evaluation")
+    """Write ``report.md`` in the run folder; None when no held-out item can be scored."""
+    lines = [f"# Held-out evaluation: {run_dir.name}", ""]
+    phones = _phone_section(run_dir, onnx_path, jobs)
+    captures = _capture_section(run_dir, onnx_path)
+    if not phones and not captures:
+        log("no held-out item has reference phones or a capture: skipping the evaluation")
         return None
+    path = run_dir / "report.md"
+    write_atomic(path, "\n".join(lines + phones + captures))
+    return path
+
+
+def _phone_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]:
+    items = held_out_items(run_dir, "phones")
+    if not items:
+        return []
     model = Model(onnx_path)
     tasks = []
     for item in items:
@@ -56,15 +67,38 @@ def evaluate_run(
     for res, task in zip(results, tasks, strict=True):
         res.mode = task.mode
     summary = summarize(results)
-    lines = [f"# Held-out evaluation: {run_dir.name}", "",
-             f"Model: `{onnx_path}` ({len(items)} held-out items; look-ahead {model.info.lookahead * 10} ms, "
+    lines = [f"Model: `{onnx_path}` ({len(items)} held-out items; look-ahead {model.info.lookahead * 10} ms, "
              f"phone cues: {'yes' if model.info.phones else 'no'}).", "",
              "| generator | items | lip-sync score | correlation | lag ms | movement |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     for mode, row in summary.items():
         lines.append(f"| {mode} | {row['items']} | {row['score']:.3f} | {row['correlation']:.3f} | "
                      f"{row['lag_ms']:.0f} | {row['movement_ratio']:.2f} |")  # fmt: skip
-    lines += ["", "Per item:", "", "```", table(results), "```", ""]
-    path = run_dir / "report.md"
-    write_atomic(path, "\n".join(lines))
-    return path
+    return [*lines, "", "Per item:", "", "```", table(results), "```", ""]
+
+
+def _capture_section(run_dir: Path, onnx_path: Path) -> list[str]:
+    """Held-out captures: the new model's curves against the capture, and the starting model's."""
+    items = held_out_items(run_dir, "capture")
+    if not items:
+        return []
+    from audioface.audio import load_audio
+    from audioface.evaluate.capture import score_capture
+    from audioface.evaluate.readers import read_capture
+    from audioface.motion.learned import learned_mouth
+    from audioface.training.config import load_config
+
+    init = load_config(text=(run_dir / "config.toml").read_text()).train.init
+    models = {"trained": Model(onnx_path)}
+    if init in ("learned", "stream"):
+        models[f"starting point ({init})"] = Model(init)
+    lines = ["Held-out captures (mean squared error against the capture, audio only):", "",
+             "| item | model | MSE, all channels | MSE, mouth |", "|---|---|---|---|"]  # fmt: skip
+    for item in items:
+        sound = load_audio(item.audio)
+        cap = read_capture(item.capture)
+        for label, model in models.items():
+            weights = learned_mouth(sound.samples, 100.0, sound.duration, model)
+            scores = score_capture(weights, 100.0, cap)
+            lines.append(f"| {item.name} | {label} | {scores.mse:.4f} | {scores.mse_mouth:.4f} |")
+    return [*lines, ""]
