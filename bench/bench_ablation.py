@@ -2,8 +2,9 @@
 """Ablation: what each part of the generator buys, on the same recordings, in one process.
 
 Rows: the rules with the transcript (the baseline), the learned model with the
-transcript's aligned phones, the same model on the audio alone, and the causal
-streaming model fed in 20 ms chunks. Figures are metrics.md's (lip-sync score,
+transcript's aligned phones, both again with recognised words instead of a
+transcript, the learned model on the audio alone, and the causal streaming model
+fed in 20 ms chunks. Figures are metrics.md's (lip-sync score,
 correlation at lag 0, lag, movement ratio) and speed as seconds of compute per
 second of audio on one core, with its ratio to the rules.
 
@@ -30,8 +31,12 @@ from audioface.streaming import StreamAnimator
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = [(ROOT / "corpus" / "dev", "auto"), (ROOT.parent / "shared" / "data" / "emur-ae", "sampa")]
-ROWS = [("rules + transcript", "rules", False), ("learned + transcript", "learned", False),
-        ("learned, audio only", "learned", True)]  # fmt: skip
+# (label, generator, audio only, pipeline mode)
+ROWS = [("rules + transcript", "rules", False, "transcript"),
+        ("learned + transcript", "learned", False, "transcript"),
+        ("rules, recognised words", "rules", False, "recognized"),
+        ("learned, recognised words", "learned", False, "recognized"),
+        ("learned, audio only", "learned", True, "transcript")]  # fmt: skip
 
 
 def stream_row(items, phoneset: str, fps: float = 60.0, chunk_ms: float = 20.0) -> dict:
@@ -70,10 +75,10 @@ def main() -> None:
     for folder, phoneset in corpora:
         items = [it for it in find_items(folder) if it.phones is not None and it.text]
         rows = {}
-        for label, generator, audio_only in ROWS:
-            base_task = Task(items[0], "transcript", phoneset=phoneset)
+        for label, generator, audio_only, mode in ROWS:
+            base_task = Task(items[0], mode, phoneset=phoneset)
             tasks = [replace(base_task, item=it, generator=generator, audio_only=audio_only) for it in items]
-            rows[label] = summarize(run(tasks, jobs=1))["transcript"]
+            rows[label] = summarize(run(tasks, jobs=1))[mode]
         rows["streaming (20 ms chunks)"] = stream_row(items, phoneset)
         base = rows["rules + transcript"]["rtf"]
         for label, row in rows.items():

@@ -339,6 +339,9 @@ def _animate(args: argparse.Namespace) -> int:
     face = _face_options(args)
     _check_generator(args.generator)
     if args.stream:
+        if text is not None and not args.quiet:
+            print("audioface: note: the live path hears the audio only; the transcript is not used",
+                  file=sys.stderr)  # fmt: skip
         anim = _stream(args, face)
     else:
         bar = _progress_bar(args.quiet)
