@@ -14,7 +14,7 @@ from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.language import ASR_MODES, build_track
 from audioface.motion import FaceOptions, Prosody, animate_face
-from audioface.motion.learned import learned_mouth, load_model
+from audioface.motion.learned import gate_to_speech, learned_mouth, load_model
 from audioface.track import PhoneTrack
 
 
@@ -29,7 +29,7 @@ def animate(
     max_duration: float = DEFAULT_MAX_DURATION,
     progress: Callable[[int, int], None] | None = None,
     face: FaceOptions | None = None,
-    generator: str = "rules",
+    generator: str = "learned",
     audio_only: bool = False,
 ) -> Animation:
     """Animate a face from speech.
@@ -71,6 +71,7 @@ def animate(
             sentence = embed([text])[0]
         cues_track = None if audio_only else track
         mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence)
+        mouth = gate_to_speech(mouth, fps, activity.speech, activity.hop)
     face = face or FaceOptions()
     f0 = pitch_track(sound) if (face.brows or face.head) else None
     prosody = Prosody(activity.loudness, activity.speech, f0, activity.hop)

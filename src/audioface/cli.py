@@ -97,7 +97,7 @@ def _add_language_options(p) -> None:
 def _add_generator_option(p) -> None:
     p.add_argument(
         "--generator",
-        default="rules",
+        default="learned",
         metavar="rules|learned|learned-audio|stream|PATH",
         help="what makes the mouth: the articulatory rules (default); the shipped learned model with the "
         "phone track (learned) or on the audio alone (learned-audio); the causal live model (stream); "
@@ -574,10 +574,10 @@ def _progress_bar(quiet: bool, desc: str = "aligning", unit: str = "piece") -> _
     return None if quiet or not sys.stderr.isatty() else _Bar(desc, unit)
 
 
-def _report(anim, output: str, had_text: bool, generator: str = "rules") -> None:
+def _report(anim, output: str, had_text: bool, generator: str = "learned") -> None:
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
-    audio_only = generator != "rules" and anim.track.source == "none"
+    audio_only = generator in ("learned-audio", "stream")
     what = f"{len(words)} words from {anim.track.source}"
     if audio_only:
         what = f"{generator} generator on the audio alone"

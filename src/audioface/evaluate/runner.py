@@ -45,12 +45,12 @@ class Task:
     phoneset: str = "auto"
     fps: float = 60.0
     mesh: FaceMesh | None = None
-    generator: str = "rules"
+    generator: str = "learned"
     audio_only: bool = False
 
 
 def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: str, fps: float,
-         mesh: FaceMesh | None, generator: str = "rules") -> list[Task]:  # fmt: skip
+         mesh: FaceMesh | None, generator: str = "learned") -> list[Task]:  # fmt: skip
     tasks = []
     for item in items:
         if item.phones is None:

@@ -12,7 +12,9 @@ from audioface.track import PhoneTrack
 
 MOUTH_CHANNELS = np.array([n in arkit.MOUTH_GROUP or n == "tongueOut" for n in arkit.NAMES])
 
-__all__ = ["GENERATORS", "MOUTH_CHANNELS", "N_CUES", "Model", "learned_mouth", "load_model", "phone_cues"]
+__all__ = ["GENERATORS", "MOUTH_CHANNELS", "N_CUES", "Model", "gate_to_speech", "learned_mouth", "load_model",
+           "phone_cues"]  # fmt: skip
+SPEECH_MARGIN = 0.12  # s kept open around detected speech: onsets, releases, quiet closures
 
 
 def learned_mouth(
@@ -38,3 +40,22 @@ def learned_mouth(
     if cues is not None:
         weights = enforce_weights(weights, track.phones(), fps)
     return np.clip(weights, 0.0, 1.0)
+
+
+def gate_to_speech(weights: np.ndarray, fps: float, speech: np.ndarray, hop: float) -> np.ndarray:
+    """The mouth at rest wherever the audio stage found no speech (with a margin).
+
+    A model that only hears can read noise as speech; the audio stage's speech
+    detector, which measures the file's own noise floor, is the better judge of
+    whether anyone is talking at all.
+    """
+    from scipy.ndimage import gaussian_filter1d, maximum_filter1d
+
+    if not len(speech) or speech.all():
+        return weights
+    wide = maximum_filter1d(speech.astype(np.float64), size=2 * int(SPEECH_MARGIN / hop) + 1)
+    smooth = gaussian_filter1d(wide, sigma=0.03 / hop)
+    gate = np.interp(np.arange(len(weights)) / fps, np.arange(len(smooth)) * hop, smooth)
+    out = weights.copy()
+    out[:, MOUTH_CHANNELS] *= gate[:, None]
+    return out
