@@ -241,6 +241,8 @@ segment_frames = 200
 batch = 8
 lr = 0.003
 closure_weight = 2.0
+freq_mask = 6
+spectral_tilt = 1.5
 threads = 2
 """
 

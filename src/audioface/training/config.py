@@ -36,6 +36,8 @@ class TrainConfig:
     phone_dropout: float = 0.3  # share of batches that see no phone cues
     velocity_weight: float = 1.0
     closure_weight: float = 0.0  # extra loss weight on frames where the target lips seal
+    freq_mask: int = 0  # hide up to this many adjacent mel bands per segment (0: off)
+    spectral_tilt: float = 0.0  # tilt the spectrum by up to this many log units end to end (0: off)
     threads: int = 2
     init: str = ""  # weights to start from: "learned", "stream" or a .pt path; "" for random
 

@@ -108,7 +108,11 @@ class Batches:
     n_mels: int
     n_cues: int
 
-    def draw(self, batch: int, rng: np.random.Generator, dropout: float):
+    def draw(
+        self, batch: int, rng: np.random.Generator, dropout: float, freq_mask: int = 0, tilt: float = 0.0
+    ):
+        """A batch; ``freq_mask`` hides up to that many adjacent mel bands per segment and
+        ``tilt`` tilts the spectrum by up to that many log units end to end (other microphones)."""
         lengths = np.array([len(e.mel) for e in self.examples], float)
         picks = rng.choice(len(self.examples), size=batch, p=lengths / lengths.sum())
         s, look = self.segment, self.lookahead
@@ -124,6 +128,12 @@ class Batches:
             span = min(s, n - start)
             mel[b, :span] = e.mel[start : start + span]
             mel[b, span:] = e.mel[-1]
+            if tilt:
+                mel[b] += rng.uniform(-tilt, tilt) * np.linspace(-0.5, 0.5, self.n_mels, dtype=np.float32)
+            if freq_mask:
+                width = int(rng.integers(0, freq_mask + 1))
+                low = int(rng.integers(0, self.n_mels - width + 1))
+                mel[b, :, low : low + width] = mel[b].mean()
             if e.cues is not None and rng.random() >= dropout:
                 cues[b, :span] = e.cues[start : start + span]
                 if e.sentence is not None:
@@ -271,7 +281,9 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
                    leave=False, unit="step", disable=None)  # fmt: skip
         running = 0.0
         for step in bar:
-            mel, cues, sentence, target, weight = batches.draw(cfg.train.batch, rng, cfg.train.phone_dropout)
+            mel, cues, sentence, target, weight = batches.draw(
+                cfg.train.batch, rng, cfg.train.phone_dropout, cfg.train.freq_mask, cfg.train.spectral_tilt
+            )
             pred, _ = model(mel, cues, sentence, model.initial_state(len(mel)))
             loss = loss_fn(pred, target, weight, cfg.train.velocity_weight, cfg.train.closure_weight)
             optimiser.zero_grad()
