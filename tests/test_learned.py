@@ -1,5 +1,6 @@
 """The learned generator: features, model, export, runtime, streaming, training and fine-tuning."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -262,6 +263,16 @@ def test_tiny_training_run_lowers_the_loss_and_resumes(tmp_path):
     cfg.train.epochs = 6
     train(cfg, run, resume=True, log=lambda _m: None)
     assert len(torch.load(run / "checkpoint.pt", weights_only=False)["history"]) == 6
+    # the held-out report scores the rules and both uses of the new model
+    from audioface.training.report import evaluate_run
+
+    report = evaluate_run(run, onnx_path, jobs=1, log=lambda _m: None).read_text()
+    (held_out,) = json.loads((run / "split.json").read_text())["held_out"]
+    rules = animate(corpus / f"{held_out}.wav", transcript(held_out), generator="rules", jobs=1)
+    rules_score = score_lipsync(rules.weights, rules.fps, reference_phones(held_out)).score
+    rows = {line.split("|")[1].strip(): line for line in report.splitlines() if line.startswith("| ")}
+    assert {"rules", "learned", "learned-audio"} <= set(rows)
+    assert f"| {rules_score:.3f} |" in rows["rules"]
 
 
 def test_sentence_embedding_input_trains_and_exports(tmp_path):

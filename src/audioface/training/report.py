@@ -58,7 +58,7 @@ def _phone_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]:
     tasks = []
     for item in items:
         base = Task(item, "transcript" if item.text else "recognized")
-        tasks.append(replace(base, mode="rules"))
+        tasks.append(replace(base, mode="rules", generator="rules"))
         if model.info.phones and item.text:
             tasks.append(replace(base, mode="learned", generator=str(onnx_path)))
         tasks.append(replace(base, mode="learned-audio", generator=str(onnx_path), audio_only=True))
