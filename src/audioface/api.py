@@ -40,8 +40,8 @@ def animate(
     recognised. ``jobs`` caps the worker processes (default: one per core).
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.
-    ``generator`` makes the mouth: "rules" (the articulatory table), "learned"
-    (the shipped model, hearing the audio and the phone track), "learned-audio"
+    ``generator`` makes the mouth: "learned" (the default: the shipped model,
+    hearing the audio and the phone track), "rules" (the articulatory table), "learned-audio"
     (the same model on the audio alone: no language stage), "stream" (the causal
     live model, audio alone) or the path of an ``.onnx`` model from ``audioface train``.
     ``audio_only`` runs a learned model without the language stage.

@@ -98,10 +98,10 @@ def _add_generator_option(p) -> None:
     p.add_argument(
         "--generator",
         default="learned",
-        metavar="rules|learned|learned-audio|stream|PATH",
-        help="what makes the mouth: the articulatory rules (default); the shipped learned model with the "
-        "phone track (learned) or on the audio alone (learned-audio); the causal live model (stream); "
-        "or an .onnx model from 'audioface train'",
+        metavar="learned|learned-audio|stream|rules|PATH",
+        help="what makes the mouth: the shipped learned model, hearing the audio and the phone track "
+        "(learned, the default) or the audio alone (learned-audio); the causal live model (stream); the "
+        "articulatory rules (rules); or an .onnx model from 'audioface train'",
     )
 
 
