@@ -225,6 +225,36 @@ def validation_loss(
     return total / len(examples)
 
 
+def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example], list[Example]]:
+    """(training examples, held-out examples): gathered, split by item, prepared and cached."""
+    items = gather_items(cfg, run_dir, log)
+    train_items, held_out = split(items, cfg.data.holdout, cfg.seed)
+    (run_dir / "split.json").write_text(json.dumps({"train": [i.name for i in train_items],
+                                                    "held_out": [i.name for i in held_out]}))  # fmt: skip
+    log(f"{len(train_items)} training items, {len(held_out)} held out; preparing examples")
+    cache = run_dir / "cache"
+    paths = data_mod.prepare(train_items, cache, cfg.data.augment_copies, cfg.seed, cfg.augment,
+                             cfg.data.use_text, cfg.train.threads, _bar("examples"))  # fmt: skip
+    examples = [Example.load(p) for p in paths]
+    val_paths = data_mod.prepare(held_out, cache, 0, cfg.seed, cfg.augment, cfg.data.use_text,
+                                 cfg.train.threads) if held_out else []  # fmt: skip
+    validation = [Example.load(p) for p in val_paths]
+    if cfg.model.sentence:
+        add_sentences(examples + validation, {it.name: it.text for it in items if it.text})
+    return examples, validation
+
+
+def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.Generator) -> tuple[int, list]:
+    """Put a run back as its last checkpoint left it; (epochs done, loss history)."""
+    saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    model.load_state_dict(saved["model"])
+    optimiser.load_state_dict(saved["optimiser"])
+    schedule.load_state_dict(saved["schedule"])
+    rng.bit_generator.state = saved["rng"]
+    torch.set_rng_state(saved["torch_rng"])
+    return saved["epoch"], saved["history"]
+
+
 def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stderr) -> Path:
     """Run the whole recipe; the path of the exported ONNX model."""
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -232,19 +262,7 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     seed_everything(cfg.seed)
     torch.set_num_threads(max(1, cfg.train.threads))
     started = time.perf_counter()
-    items = gather_items(cfg, run_dir, log)
-    train_items, held_out = split(items, cfg.data.holdout, cfg.seed)
-    (run_dir / "split.json").write_text(json.dumps({"train": [i.name for i in train_items],
-                                                    "held_out": [i.name for i in held_out]}))  # fmt: skip
-    log(f"{len(train_items)} training items, {len(held_out)} held out; preparing examples")
-    paths = data_mod.prepare(train_items, run_dir / "cache", cfg.data.augment_copies, cfg.seed, cfg.augment,
-                             cfg.data.use_text, cfg.train.threads, _bar("examples"))  # fmt: skip
-    examples = [Example.load(p) for p in paths]
-    val_paths = data_mod.prepare(held_out, run_dir / "cache", 0, cfg.seed, cfg.augment, cfg.data.use_text,
-                                 cfg.train.threads) if held_out else []  # fmt: skip
-    validation = [Example.load(p) for p in val_paths]
-    if cfg.model.sentence:
-        add_sentences(examples + validation, {it.name: it.text for it in items if it.text})
+    examples, validation = load_examples(cfg, run_dir, log)
     model = build_model(cfg, examples)
     look = model.config.lookahead
     frames = sum(len(e.mel) for e in examples)
@@ -264,13 +282,7 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     first_epoch, history = 0, []
     checkpoint = run_dir / "checkpoint.pt"
     if resume and checkpoint.is_file():
-        saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        model.load_state_dict(saved["model"])
-        optimiser.load_state_dict(saved["optimiser"])
-        schedule.load_state_dict(saved["schedule"])
-        rng.bit_generator.state = saved["rng"]
-        torch.set_rng_state(saved["torch_rng"])
-        first_epoch, history = saved["epoch"], saved["history"]
+        first_epoch, history = restore(checkpoint, model, optimiser, schedule, rng)
         log(f"resuming after epoch {first_epoch}")
     batches = Batches(examples, cfg.train.segment_frames + look, look, model.config.n_mels, N_CUES)
     from tqdm import tqdm
