@@ -15,6 +15,7 @@ import numpy as np
 
 from audioface import arkit
 from audioface.evaluate.readers import Capture
+from audioface.motion.shapes import resample_rows
 
 MOUTH = [arkit.INDEX[n] for n in arkit.MOUTH_GROUP]
 # The reference mesh's 68 landmarks follow the common 68-point layout, whose last 20
@@ -34,8 +35,7 @@ class CaptureScores:
 
 
 def resample(weights: np.ndarray, fps: float, times: np.ndarray) -> np.ndarray:
-    src = np.arange(len(weights)) / fps
-    return np.stack([np.interp(times, src, weights[:, k]) for k in range(weights.shape[1])], axis=1)
+    return resample_rows(weights, np.arange(len(weights)) / fps, times)
 
 
 def score_capture(

@@ -22,6 +22,12 @@ def smooth_noise(rng: np.random.Generator, n: int, fps: float, seconds: float, s
     return raw / (raw.std() + 1e-12) * scale
 
 
+def resample_rows(rows: np.ndarray, src_times: np.ndarray, dst_times: np.ndarray) -> np.ndarray:
+    """Every column of ``rows`` (sampled at ``src_times``) linearly interpolated at ``dst_times``;
+    beyond either end the nearest row holds."""
+    return np.stack([np.interp(dst_times, src_times, rows[:, c]) for c in range(rows.shape[1])], axis=1)
+
+
 def at_frames(values: np.ndarray, hop: float, times: np.ndarray) -> np.ndarray:
     """Sample a 10 ms-frame signal at the animation's frame times (NaN kept as NaN)."""
     grid = np.arange(len(values)) * hop

@@ -25,13 +25,13 @@ from audioface.audio.mel import FRAME_RATE, log_mel
 from audioface.evaluate.corpus import Item
 from audioface.evaluate.readers import read_capture, read_phones
 from audioface.language import build_track
+from audioface.motion.learned import MOUTH_CHANNELS
 from audioface.motion.learned.cues import phone_cues
 from audioface.motion.mouth import mouth_params
+from audioface.motion.shapes import resample_rows
 from audioface.motion.targets import to_arkit
 from audioface.track import Phone
 from audioface.training.augment import AugmentConfig, augment
-
-RULE_CHANNELS = np.array([n in arkit.MOUTH_GROUP or n == "tongueOut" for n in arkit.NAMES])
 
 
 @dataclass
@@ -62,10 +62,7 @@ def stretch_frames(rows: np.ndarray, n: int, factor: float, nearest: bool = Fals
     src = np.minimum(np.arange(n) / factor, len(rows) - 1)
     if nearest:
         return rows[np.round(src).astype(int)]
-    lo = np.floor(src).astype(int)
-    hi = np.minimum(lo + 1, len(rows) - 1)
-    w = (src - lo)[:, None]
-    return (rows[lo] * (1 - w) + rows[hi] * w).astype(np.float32)
+    return resample_rows(rows, np.arange(len(rows)), src).astype(np.float32)
 
 
 def rule_targets(item: Item, loudness: np.ndarray, hop: float, n: int) -> np.ndarray:
@@ -78,8 +75,7 @@ def rule_targets(item: Item, loudness: np.ndarray, hop: float, n: int) -> np.nda
 
 def capture_targets(item: Item, n: int) -> tuple[np.ndarray, np.ndarray]:
     cap = read_capture(item.capture)
-    t = np.arange(n) / FRAME_RATE
-    weights = np.stack([np.interp(t, cap.times, cap.weights[:, c]) for c in range(52)], axis=1)
+    weights = resample_rows(cap.weights, cap.times, np.arange(n) / FRAME_RATE)
     mask = np.array([name in cap.present for name in arkit.NAMES])
     return weights.astype(np.float32), mask
 
@@ -95,7 +91,7 @@ def prepare_item(
     if item.capture is not None:
         targets, mask = capture_targets(item, n)
     elif item.phones is not None:
-        targets, mask = rule_targets(item, activity.loudness, activity.hop, n), RULE_CHANNELS.copy()
+        targets, mask = rule_targets(item, activity.loudness, activity.hop, n), MOUTH_CHANNELS.copy()
     else:
         raise ValueError(f"{item.name}: nothing to learn from (no capture CSV and no phone file)")
     targets = np.pad(targets, ((0, n - len(targets)), (0, 0)), mode="edge") if len(targets) < n else targets

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from audioface import arkit
+from audioface.audio.mel import frame_count
 from audioface.motion.learned.cues import N_CUES, phone_cues
 from audioface.motion.learned.generator import GENERATORS, Model, load_model, to_fps
 from audioface.motion.mouth import enforce_weights
+from audioface.motion.shapes import at_frames
 from audioface.track import PhoneTrack
 
 MOUTH_CHANNELS = np.array([n in arkit.MOUTH_GROUP or n == "tongueOut" for n in arkit.NAMES])
@@ -32,8 +34,7 @@ def learned_mouth(
     """
     cues = None
     if track is not None and track.words and model.info.phones:
-        n = len(samples) // 160 + 1
-        cues = phone_cues(track, n, model.info.frame_rate)
+        cues = phone_cues(track, frame_count(len(samples)), model.info.frame_rate)
     frames = model.run(samples, cues, sentence)
     weights = to_fps(frames, model.info.frame_rate, fps, duration)
     weights[:, ~MOUTH_CHANNELS] = 0.0
@@ -55,7 +56,7 @@ def gate_to_speech(weights: np.ndarray, fps: float, speech: np.ndarray, hop: flo
         return weights
     wide = maximum_filter1d(speech.astype(np.float64), size=2 * int(SPEECH_MARGIN / hop) + 1)
     smooth = gaussian_filter1d(wide, sigma=0.03 / hop)
-    gate = np.interp(np.arange(len(weights)) / fps, np.arange(len(smooth)) * hop, smooth)
+    gate = at_frames(smooth, hop, np.arange(len(weights)) / fps)
     out = weights.copy()
     out[:, MOUTH_CHANNELS] *= gate[:, None]
     return out

@@ -18,6 +18,7 @@ import numpy as np
 from audioface.audio.mel import HOP, WINDOW, log_mel
 from audioface.errors import AudioFaceError
 from audioface.motion.learned.cues import no_cues
+from audioface.motion.shapes import resample_rows
 
 SHIPPED = ("learned", "stream")
 GENERATORS = ("rules", "learned", "learned-audio", "stream")
@@ -32,8 +33,6 @@ class ModelInfo:
     phones: bool
     sentence: bool
     n_mels: int
-    hidden: int
-    state_frames: int
     frame_rate: float
     extra: dict
 
@@ -80,12 +79,13 @@ class Model:
         cfg = meta["config"]
         self.info = ModelInfo(
             str(path), int(cfg["lookahead"]), bool(cfg["phones"]), bool(cfg["sentence"]), int(cfg["n_mels"]),
-            int(cfg["hidden"]), sum((cfg["kernel"] - 1) * d for d in cfg["dilations"]),
             float(meta["frame_rate"]), {k: v for k, v in meta.items() if k != "config"},
         )  # fmt: skip
+        # (1, channels, frames of history): fixed in the graph, so read from it rather than recomputed
+        self._state_shape = tuple(next(i for i in self.session.get_inputs() if i.name == "state").shape)
 
     def initial_state(self) -> np.ndarray:
-        return np.zeros((1, self.info.hidden, self.info.state_frames), np.float32)
+        return np.zeros(self._state_shape, np.float32)
 
     def step(
         self, mel: np.ndarray, cues: np.ndarray | None, sentence: np.ndarray | None, state: np.ndarray
@@ -135,8 +135,4 @@ def load_model(name: str) -> Model:
 def to_fps(weights: np.ndarray, frame_rate: float, fps: float, duration: float) -> np.ndarray:
     """Resample model frames (frame i at i / frame_rate) to animation frames at ``fps``."""
     n = int(np.floor(duration * fps + 1e-9)) + 1
-    src = np.arange(len(weights)) / frame_rate
-    dst = np.arange(n) / fps
-    return np.stack([np.interp(dst, src, weights[:, c]) for c in range(weights.shape[1])], axis=1).astype(
-        np.float32
-    )
+    return resample_rows(weights, np.arange(len(weights)) / frame_rate, np.arange(n) / fps).astype(np.float32)
