@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from audioface.animation import Animation
-from audioface.audio import Audio, detect_activity, load_audio
+from audioface.audio import Activity, Audio, detect_activity, load_audio
 from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
@@ -73,13 +73,27 @@ def animate(
         mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence)
         mouth = gate_to_speech(mouth, fps, activity.speech, activity.hop)
     face = face or FaceOptions()
-    f0 = pitch_track(sound) if (face.brows or face.head) else None
-    prosody = Prosody(activity.loudness, activity.speech, f0, activity.hop)
     moods = None
     if face.emotion == "auto":
         from audioface.language.meaning import emotion_spans
 
         meaning_text = text if text is not None else " ".join(w.word for w in track.words)
         moods = emotion_spans(meaning_text, track)
+    return assemble_face(sound, activity, track, fps, face, mouth, moods)
+
+
+def assemble_face(
+    sound: Audio,
+    activity: Activity,
+    track: PhoneTrack,
+    fps: float,
+    face: FaceOptions,
+    mouth: np.ndarray | None = None,
+    moods: list[tuple[float, float, str]] | None = None,
+) -> Animation:
+    """The whole face around a mouth (the rules' from the track when ``mouth`` is None),
+    with the prosody the rest of the face needs: shared by files and the live path."""
+    f0 = pitch_track(sound) if (face.brows or face.head) else None
+    prosody = Prosody(activity.loudness, activity.speech, f0, activity.hop)
     weights, rotations = animate_face(track, fps, prosody, face, mouth, moods)
     return Animation(weights=weights, fps=float(fps), track=track, source=sound.source, rotations=rotations)

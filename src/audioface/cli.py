@@ -8,6 +8,7 @@ from pathlib import Path
 
 from audioface import __version__
 from audioface.errors import AudioFaceError
+from audioface.progress import progress_bar
 
 EXAMPLES = """\
 examples:
@@ -344,7 +345,7 @@ def _animate(args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
         anim = _stream(args, face)
     else:
-        bar = _progress_bar(args.quiet)
+        bar = progress_bar(args.quiet, "aligning", "piece")
         try:
             anim = animate(
                 args.audio,
@@ -375,11 +376,11 @@ def _animate(args: argparse.Namespace) -> int:
 
 
 def _check_generator(name: str) -> None:
-    from audioface.motion.learned import GENERATORS
+    """Fail on a generator that does not exist before any work (evaluate runs it in workers)."""
+    from audioface.motion.learned.generator import GENERATORS, model_path
 
-    if name not in GENERATORS and not Path(name).is_file():
-        choices = ", ".join(GENERATORS)
-        raise AudioFaceError(f"--generator: no such generator or model file: {name} ({choices})")
+    if name not in GENERATORS:
+        model_path(name)
 
 
 def _stream(args: argparse.Namespace, face):
@@ -388,10 +389,8 @@ def _stream(args: argparse.Namespace, face):
 
     import numpy as np
 
-    from audioface.animation import Animation
+    from audioface.api import assemble_face
     from audioface.audio import detect_activity, load_audio
-    from audioface.audio.pitch import pitch_track
-    from audioface.motion import Prosody, animate_face
     from audioface.streaming import StreamAnimator
     from audioface.track import PhoneTrack
 
@@ -406,17 +405,14 @@ def _stream(args: argparse.Namespace, face):
     parts.append(stream.finish())
     seconds = time.perf_counter() - started
     mouth = np.concatenate(parts)
-    activity = detect_activity(sound)
     track = PhoneTrack([], sound.duration, "none")
-    prosody = Prosody(activity.loudness, activity.speech, pitch_track(sound), activity.hop)
-    weights, rotations = animate_face(track, args.fps, prosody, face, mouth)
+    anim = assemble_face(sound, detect_activity(sound), track, args.fps, face, mouth)
     if not args.quiet:
         print(f"audioface: streamed {sound.duration:.1f} s in {chunk}-sample chunks: look-ahead "
               f"{stream.latency * 1000:.1f} ms, compute {seconds / max(sound.duration, 1e-9):.3f} x real "
               "time",
               file=sys.stderr)  # fmt: skip
-    return Animation(weights=weights, fps=float(args.fps), track=track, source=sound.source,
-                     rotations=rotations)  # fmt: skip
+    return anim
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -442,7 +438,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, args.generator)
     if not tasks:
         raise AudioFaceError(f"nothing to score in {args.corpus}: no item has reference phones")
-    bar = _progress_bar(args.quiet, "scoring", "item")
+    bar = progress_bar(args.quiet, "scoring", "item")
     try:
         results = run(tasks, args.jobs, bar.update if bar else None)
     finally:
@@ -509,7 +505,7 @@ def _preview(args: argparse.Namespace) -> int:
         times = _times(args.times, sound.duration)
         contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels, model=model)
     else:
-        bar = _progress_bar(args.quiet, "rendering", "part")
+        bar = progress_bar(args.quiet, "rendering", "part")
         try:
             write_preview(anims, sound.samples, sound.sample_rate, output, args.fps, args.size, args.panel,
                           labels, args.jobs, bar.update if bar else None, model)  # fmt: skip
@@ -546,32 +542,6 @@ def _times(spec: str | None, duration: float) -> list[float]:
     if not times or any(t < 0 or t > duration for t in times):
         raise AudioFaceError(f"--times must lie between 0 and the audio's {duration:.2f} s")
     return times
-
-
-class _Bar:
-    """tqdm over pieces of audio, created on the first report (short files have one piece)."""
-
-    def __init__(self, desc: str = "aligning", unit: str = "piece") -> None:
-        self._bar = None
-        self._desc, self._unit = desc, unit
-
-    def update(self, done: int, total: int) -> None:
-        if total < 2:
-            return
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit=self._unit, desc=self._desc, file=sys.stderr, leave=False)
-        self._bar.n = done
-        self._bar.refresh()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def _progress_bar(quiet: bool, desc: str = "aligning", unit: str = "piece") -> _Bar | None:
-    return None if quiet or not sys.stderr.isatty() else _Bar(desc, unit)
 
 
 def _report(anim, output: str, had_text: bool, generator: str = "learned") -> None:

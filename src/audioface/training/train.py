@@ -25,6 +25,7 @@ from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.evaluate.corpus import Item, find_items
 from audioface.motion.learned.cues import N_CUES
+from audioface.progress import progress_bar
 from audioface.training import data as data_mod
 from audioface.training.config import RunConfig
 from audioface.training.data import Example
@@ -81,21 +82,9 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
     return items
 
 
-def _bar(what: str):
-    from tqdm import tqdm
-
-    state: dict = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in state:
-            # disable=None: a bar on a terminal, nothing in a log file (the per-epoch lines remain)
-            state["bar"] = tqdm(total=total, desc=what, unit="item", file=sys.stderr, leave=False,
-                                disable=None)  # fmt: skip
-        state["bar"].update(done - state["bar"].n)
-        if done >= total:
-            state["bar"].close()
-
-    return update
+def _bar(what: str) -> Callable[[int, int], None] | None:
+    bar = progress_bar(False, what, "item")
+    return bar.update if bar else None
 
 
 @dataclass
