@@ -46,11 +46,10 @@ def stream_row(items, phoneset: str, fps: float = 60.0, chunk_ms: float = 20.0) 
         stream = StreamAnimator("stream", fps=fps)
         chunk = int(chunk_ms / 1000 * sound.sample_rate)
         t0 = time.perf_counter()
-        parts = [stream.push(sound.samples[i : i + chunk]) for i in range(0, len(sound.samples), chunk)]
-        parts.append(stream.finish())
+        frames = stream.run(sound.samples, chunk)
         seconds += time.perf_counter() - t0
         duration += sound.duration
-        results.append(score_lipsync(np.concatenate(parts), fps, read_phones(item.phones, phoneset)))
+        results.append(score_lipsync(frames, fps, read_phones(item.phones, phoneset)))
     return {
         "score": float(np.mean([r.score for r in results])),
         "correlation": float(np.mean([r.correlation for r in results])),

@@ -387,8 +387,6 @@ def _stream(args: argparse.Namespace, face):
     """The file through the live path: chunks in, final frames out, then the rest of the face."""
     import time
 
-    import numpy as np
-
     from audioface.api import assemble_face
     from audioface.audio import detect_activity, load_audio
     from audioface.streaming import StreamAnimator
@@ -401,10 +399,8 @@ def _stream(args: argparse.Namespace, face):
     stream = StreamAnimator(name, fps=args.fps)
     chunk = max(1, int(round(args.chunk_ms / 1000 * sound.sample_rate)))
     started = time.perf_counter()
-    parts = [stream.push(sound.samples[i : i + chunk]) for i in range(0, len(sound.samples), chunk)]
-    parts.append(stream.finish())
+    mouth = stream.run(sound.samples, chunk)
     seconds = time.perf_counter() - started
-    mouth = np.concatenate(parts)
     track = PhoneTrack([], sound.duration, "none")
     anim = assemble_face(sound, detect_activity(sound), track, args.fps, face, mouth)
     if not args.quiet:

