@@ -203,7 +203,7 @@ def test_cli_stream_and_bad_generator(tmp_path):
     res = subprocess.run([*run, "--stream", "-o", str(tmp_path / "s.csv")], capture_output=True, text=True,
                          timeout=300)  # fmt: skip
     assert res.returncode == 0, res.stderr
-    assert "look-ahead" in res.stderr and "real time" in res.stderr
+    assert "look-ahead 92.5 ms" in res.stderr and "real time" in res.stderr
     res = subprocess.run([*run, "--generator", str(tmp_path / "nope.onnx"), "-o", str(tmp_path / "x.csv")],
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert res.returncode == 2 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1

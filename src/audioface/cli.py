@@ -71,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument(
         "--stream",
         action="store_true",
-        help="simulate live use: feed the audio in chunks to the causal model (--generator stream, "
-        "or an audio-only PATH) and report latency and speed",
+        help="simulate live use: feed the audio in chunks to the causal stream model (or to the model "
+        "of --generator PATH) and report the look-ahead and speed",
     )
     anim.add_argument("--chunk-ms", type=float, default=20.0, help="--stream: chunk length, ms (default 20)")
     _add_face_options(anim)
@@ -394,7 +394,9 @@ def _stream(args: argparse.Namespace, face):
 
     if args.chunk_ms <= 0:
         raise AudioFaceError("--chunk-ms must be positive")
-    name = "stream" if args.generator in ("rules", "learned-audio") else args.generator
+    from audioface.motion.learned import GENERATORS
+
+    name = "stream" if args.generator in GENERATORS else args.generator  # a PATH is the user's own model
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
     stream = StreamAnimator(name, fps=args.fps)
     chunk = max(1, int(round(args.chunk_ms / 1000 * sound.sample_rate)))
