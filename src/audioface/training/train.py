@@ -297,7 +297,8 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
         model.eval()
         val = validation_loss(model, validation, True, cfg.train.velocity_weight)
         history.append({"epoch": epoch + 1, "train_loss": running / steps_per_epoch, "val_loss": val})
-        log(f"epoch {epoch + 1}: train loss {running / steps_per_epoch:.4f}, held-out loss {val:.4f}")
+        held = f", held-out loss {val:.4f}" if validation else " (nothing held out)"
+        log(f"epoch {epoch + 1}: train loss {running / steps_per_epoch:.4f}{held}")
         torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
                     "schedule": schedule.state_dict(), "rng": rng.bit_generator.state,
                     "torch_rng": torch.get_rng_state(), "epoch": epoch + 1, "history": history},
