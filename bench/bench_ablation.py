@@ -24,9 +24,9 @@ import numpy as np
 from audioface.audio import load_audio
 from audioface.evaluate import find_items, score_lipsync
 from audioface.evaluate.lipsync import movement_ratio
-from audioface.evaluate.readers import read_phones
 from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
+from audioface.formats.phones import read_phones
 from audioface.streaming import StreamAnimator
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from common import in_fresh_process, make_speech
 
 
 def _render(anim, samples, jobs, queue) -> None:
-    from audioface.output.video import write_preview
+    from audioface.preview.video import write_preview
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -11,10 +11,13 @@ from conftest import DATA
 
 from audioface import Animation, arkit
 from audioface.errors import AudioFaceError
-from audioface.evaluate import find_items, load_reference_mesh, read_capture, read_phones, score_capture
-from audioface.evaluate.phonesets import to_arpabet
-from audioface.evaluate.predictions import load_prediction, rhubarb_to_arkit
-from audioface.output import save
+from audioface.evaluate import find_items, load_reference_mesh, score_capture
+from audioface.formats import read_weights as load_prediction
+from audioface.formats import save
+from audioface.formats.livelink import read_capture
+from audioface.formats.phones import read_phones
+from audioface.formats.phonesets import to_arpabet
+from audioface.formats.rhubarb import cues_to_arkit as rhubarb_to_arkit
 from audioface.track import Phone, PhoneTrack, Word
 
 FILES = Path(__file__).parent / "files"

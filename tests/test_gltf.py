@@ -13,9 +13,9 @@ from conftest import DATA
 
 from audioface import animate, arkit
 from audioface.errors import AudioFaceError
-from audioface.output import save
-from audioface.output.gltf import arkit_name, read_glb, viseme_name
-from audioface.output.visemes import OVR, ovr_weights
+from audioface.formats import save
+from audioface.formats.gltf import arkit_name, read_glb, viseme_name
+from audioface.formats.visemes import OVR, ovr_weights
 
 AVATAR = Path(__file__).parent / "files" / "avatar.glb"  # made by tools/make_test_glb.py
 VALIDATOR_VERSION = "2.0.0-dev.3.10"

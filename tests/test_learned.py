@@ -24,7 +24,7 @@ from audioface.streaming import StreamAnimator
 from audioface.track import Phone, PhoneTrack, Word
 from audioface.training.config import load_config
 from audioface.training.export import export_onnx
-from audioface.training.model import Generator, ModelConfig
+from audioface.training.model import MouthNet, ModelConfig
 from audioface.training.train import load_weights, train
 
 MODELS = Path(__file__).parent.parent / "src" / "audioface" / "models"
@@ -69,7 +69,7 @@ def test_phone_cues_mark_the_phone_under_each_frame():
 
 
 def test_model_output_shapes_and_ranges():
-    model = Generator(tiny_config()).eval()
+    model = MouthNet(tiny_config()).eval()
     mel, cues = torch.randn(2, 50, 40) * 3, torch.rand(2, 50, N_CUES)
     with torch.no_grad():
         out, state = model(mel, cues, None, model.initial_state(2))
@@ -79,7 +79,7 @@ def test_model_output_shapes_and_ranges():
 
 def test_carried_state_makes_chunks_equal_one_pass():
     torch.manual_seed(0)
-    model = Generator(tiny_config(phones=False)).eval()
+    model = MouthNet(tiny_config(phones=False)).eval()
     mel = torch.randn(1, 80, 40)
     whole, _ = model(mel, None, None, model.initial_state())
     state, parts = model.initial_state(), []
@@ -91,7 +91,7 @@ def test_carried_state_makes_chunks_equal_one_pass():
 
 def test_output_does_not_see_past_the_lookahead():
     torch.manual_seed(0)
-    model = Generator(tiny_config(phones=False, lookahead=3)).eval()
+    model = MouthNet(tiny_config(phones=False, lookahead=3)).eval()
     mel = torch.randn(1, 60, 40)
     changed = mel.clone()
     changed[:, 40:] += 5.0
@@ -105,10 +105,10 @@ def test_output_does_not_see_past_the_lookahead():
 def test_save_load_and_onnx_parity(tmp_path):
     torch.manual_seed(0)
     cfg = tiny_config()
-    model = Generator(cfg).eval()
+    model = MouthNet(cfg).eval()
     torch.save({"config": cfg.to_dict(), "state": model.state_dict()}, tmp_path / "m.pt")
     cfg2, state = load_weights(str(tmp_path / "m.pt"))
-    again = Generator(cfg2).eval()
+    again = MouthNet(cfg2).eval()
     again.load_state_dict(state)
     mel, cues = torch.randn(1, 123, 40), torch.rand(1, 123, N_CUES)
     ref, ref_state = model(mel, cues, None, model.initial_state())
@@ -311,7 +311,7 @@ def test_facegood_mapping_reads_the_spreadsheet():
 def test_fine_tuning_on_a_small_capture_folder_fits_the_capture(tmp_path):
     if not FACEGOOD.is_dir():
         pytest.skip("../shared/data/facegood-capture is not here")
-    from audioface.evaluate.readers import read_capture
+    from audioface.formats.livelink import read_capture
     from audioface.training.facegood import retarget_folder
 
     full = tmp_path / "full"

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 
 from audioface import arkit
-from audioface.evaluate.lipsync import lip_gap, rounding, tuck
+from audioface.signals import lip_gap, rounding, tuck
 from audioface.motion import FaceOptions, Prosody
 from audioface.motion import animate_face as animate_whole_face
-from audioface.motion import targets as tb
+from audioface.motion import targets
 from audioface.phones import PHONES
 from audioface.track import Phone, PhoneTrack, Word
 
@@ -32,7 +32,7 @@ def at(weights, fps, t0, t1):
 
 
 def test_table_covers_every_arpabet_phone_and_silence():
-    documented = {row[0] for row in tb.table_rows()} | set(tb.DIPHTHONGS)
+    documented = {row[0] for row in targets.table_rows()} | set(targets.DIPHTHONGS)
     assert PHONES <= documented
 
 

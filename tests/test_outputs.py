@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from audioface import Animation, arkit
-from audioface.output import save, save_phones
-from audioface.output.atomic import write_atomic
-from audioface.output.livelink import timecode
-from audioface.output.visemes import ovr_weights, vrm_weights
+from audioface.formats import save, save_phones
+from audioface.formats.atomic import write_atomic
+from audioface.formats.livelink import timecode
+from audioface.formats.visemes import ovr_weights, vrm_weights
 from audioface.track import Phone, PhoneTrack, Word
 
 # Byte for byte from shared/reference/formats.md (the app's own header).
@@ -101,7 +101,7 @@ def test_rhubarb_formats(tmp_path, anim):
 
 
 def test_rhubarb_without_extended_shapes(anim):
-    from audioface.output.rhubarb import mouth_cues
+    from audioface.formats.rhubarb import mouth_cues
 
     cues = mouth_cues([Phone("F", 0, 0.1), Phone("L", 0.1, 0.3), Phone("sil", 0.3, 0.6)], 0.6, "")
     assert [c[2] for c in cues] == ["B", "C", "A"]
@@ -130,7 +130,7 @@ def test_phones_out_textgrid_and_json(tmp_path, anim):
 
 
 def test_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch):
-    import audioface.output.atomic as atomic
+    import audioface.formats.atomic as atomic
 
     write_atomic(tmp_path / "out.csv", "old")
 

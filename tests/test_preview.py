@@ -9,8 +9,8 @@ import pytest
 from conftest import DATA, reference_phones, transcript
 from PIL import Image
 
-from audioface.output.render import mouth_box
-from audioface.output.video import ffmpeg
+from audioface.preview.render import mouth_box
+from audioface.preview.video import ffmpeg
 
 NAME = "flite_slt_01"  # "Peter bought a muffin from the bakery. Move over, the boat will leave at five."
 
@@ -106,12 +106,12 @@ def test_a_users_avatar_is_rendered_and_moves(tmp_path):
     from pathlib import Path
 
     from audioface import arkit
-    from audioface.output.render import Model, render_face
+    from audioface.preview.render import Scene, render_face
 
     avatar = (
         Path(__file__).parent / "files" / "avatar.glb"
     )  # a 3 x 3 grid whose targets pull the bottom row down
-    model = Model.from_avatar(avatar)
+    model = Scene.from_avatar(avatar)
     rest = np.zeros(52)
     jaw = rest.copy()
     jaw[arkit.INDEX["jawOpen"]] = 1.0

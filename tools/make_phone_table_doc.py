@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audioface.motion import targets as tb
+from audioface.motion import targets
 
 HEADER = """# The articulatory table
 
@@ -34,13 +34,13 @@ seal and F/V to their tuck on the frames around the phone's middle, however shor
 
 def render() -> str:
     diph = ", ".join(
-        f"{k} = {a} -> {b} ({share:.0%} / {1 - share:.0%})" for k, (a, b, share) in tb.DIPHTHONGS.items()
+        f"{k} = {a} -> {b} ({share:.0%} / {1 - share:.0%})" for k, (a, b, share) in targets.DIPHTHONGS.items()
     )
     from audioface.motion.mouth import PLATEAU_FROM
 
-    out = HEADER.format(unstressed=tb.UNSTRESSED_JAW, diphthongs=diph, plateau=PLATEAU_FROM)
-    for phone, targets, lips, jaw in tb.table_rows():
-        values = ", ".join(f"{k} {v:.2f}" for k, v in targets.items())
+    out = HEADER.format(unstressed=targets.UNSTRESSED_JAW, diphthongs=diph, plateau=PLATEAU_FROM)
+    for phone, shape, lips, jaw in targets.table_rows():
+        values = ", ".join(f"{k} {v:.2f}" for k, v in shape.items())
         out += f"| {phone} | {lips:.1f} | {jaw:.1f} | {values} |\n"
     return out
 

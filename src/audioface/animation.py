@@ -40,9 +40,3 @@ class Animation:
 
     def curve(self, name: str) -> np.ndarray:
         return self.weights[:, self.names.index(name)]
-
-    def save(self, path, format: str | None = None, **options) -> None:  # noqa: A002
-        """Write to ``path``; the format comes from ``format`` or the file extension."""
-        from audioface.output import save
-
-        save(self, path, format, **options)

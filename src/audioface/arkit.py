@@ -25,7 +25,8 @@ INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
 
 MOUTH_GROUP: tuple[str, ...] = tuple(n for n in NAMES if n.startswith(("jaw", "mouth")))
 
-assert len(NAMES) == 52 and len(MOUTH_GROUP) == 27
+N_SHAPES = 52  # the curves every animation carries, in NAMES' order
+assert len(NAMES) == N_SHAPES and len(MOUTH_GROUP) == 27
 
 
 def pascal(name: str) -> str:

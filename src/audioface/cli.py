@@ -328,7 +328,7 @@ def _read_text(args: argparse.Namespace) -> str | None:
 
 def _animate(args: argparse.Namespace) -> int:
     from audioface.api import animate
-    from audioface.output import resolve_format, save, save_phones
+    from audioface.formats import resolve_format, save, save_phones
 
     output = args.output or Path(args.audio).with_suffix(".csv").name
     fmt = resolve_format(output, args.format)  # fail on a bad format before the work
@@ -417,7 +417,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from audioface.evaluate import find_items, load_reference_mesh
     from audioface.evaluate.report import table, to_json, write_report
     from audioface.evaluate.runner import MODES, plan, run
-    from audioface.output.atomic import write_atomic
+    from audioface.formats.atomic import write_atomic
 
     modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
@@ -476,7 +476,7 @@ def _face_options(args: argparse.Namespace):
 def _preview(args: argparse.Namespace) -> int:
     from audioface.api import animate
     from audioface.audio import load_audio
-    from audioface.output.video import contact_sheet, write_preview
+    from audioface.preview.video import contact_sheet, write_preview
 
     fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") if args.output else "mp4")
     if fmt not in ("mp4", "png"):
@@ -484,7 +484,7 @@ def _preview(args: argparse.Namespace) -> int:
     output = args.output or Path(args.audio).with_suffix(f".{fmt}").name
     if not 1 <= args.fps <= 120:
         raise AudioFaceError("--fps for the preview must be between 1 and 120")
-    from audioface.output.render import Model
+    from audioface.preview.render import Model
 
     text = _read_text(args)
     face = _face_options(args)

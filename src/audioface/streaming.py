@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from audioface.audio.mel import HOP, MelStream
+from audioface.audio.load import SAMPLE_RATE
+from audioface.audio.mel import HOP_SAMPLES, MelStream
 from audioface.errors import AudioFaceError
+from audioface.frames import frame_count
 from audioface.motion.learned import MOUTH_CHANNELS, load_model
 
 
 class StreamAnimator:
-    def __init__(self, model: str = "stream", fps: float = 60.0, sample_rate: int = 16000):
+    def __init__(self, model: str = "stream", fps: float = 60.0, sample_rate: int = SAMPLE_RATE):
         if not 0 < fps <= 1000:
             raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
         self.model = load_model(str(model))
@@ -38,10 +40,10 @@ class StreamAnimator:
         self._samples = 0
         self._finished = False
         self._resampler = None
-        if sample_rate != 16000:
+        if sample_rate != SAMPLE_RATE:
             import soxr
 
-            self._resampler = soxr.ResampleStream(sample_rate, 16000, 1, dtype="float32")
+            self._resampler = soxr.ResampleStream(sample_rate, SAMPLE_RATE, 1, dtype="float32")
 
     @property
     def latency(self) -> float:
@@ -75,7 +77,7 @@ class StreamAnimator:
             out = self._advance(mel, final=False)
         else:
             out = np.zeros((0, 52), np.float32)
-        pad = np.zeros(self.model.info.lookahead * HOP, np.float32)  # what the offline run appends
+        pad = np.zeros(self.model.info.lookahead * HOP_SAMPLES, np.float32)  # what the offline run appends
         mel = np.concatenate([self._mel.push(pad), self._mel.finish()])
         self._finished = True
         return np.concatenate([out, self._advance(mel, final=True)])
@@ -89,9 +91,9 @@ class StreamAnimator:
         rate = self.model.info.frame_rate
         last = self._first + len(self._frames) - 1  # newest final model frame
         if final:
-            total = int(np.floor(self._samples / 16000 * self.fps + 1e-9)) + 1
+            total = frame_count(self._samples / SAMPLE_RATE, self.fps)
         else:
-            total = int(np.floor(last / rate * self.fps + 1e-9)) + 1 if last >= 0 else 0
+            total = frame_count(last / rate, self.fps) if last >= 0 else 0
             total = max(total, self._emitted)
         out = np.zeros((total - self._emitted, 52), np.float32)
         for row, j in enumerate(range(self._emitted, total)):

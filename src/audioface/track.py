@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from audioface.phones import split_stress
+
 
 @dataclass(frozen=True)
 class Phone:
@@ -81,3 +83,18 @@ class PhoneTrack:
                 for w in self.words
             ],
         }
+
+
+@dataclass(frozen=True)
+class RefPhone:
+    """A reference phone read from a label file, to score against: the evaluator's ground truth."""
+
+    phone: str  # ARPAbet without stress, or "sil"
+    start: float
+    end: float
+    stress: int | None = None
+
+    @classmethod
+    def from_label(cls, label: str, start: float, end: float) -> RefPhone:
+        name, stress = split_stress(label)
+        return cls(name, start, end, stress)

@@ -15,7 +15,7 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from audioface.audio.load import Audio
 
-HOP = 0.01  # seconds per envelope frame, matching pocketsphinx's frame rate
+HOP_SECONDS = 0.01  # seconds per envelope frame, matching pocketsphinx's frame rate
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Activity:
     db: np.ndarray
     loudness: np.ndarray
     speech: np.ndarray
-    hop: float = HOP
+    hop: float = HOP_SECONDS
 
     @property
     def has_speech(self) -> bool:
@@ -44,7 +44,7 @@ def detect_activity(audio: Audio) -> Activity:
     Steady noise has a flat envelope, so nothing rises above floor + margin and it
     is treated as no speech; speech swings by 20-40 dB between syllables and pauses.
     """
-    hop = int(round(HOP * audio.sample_rate))
+    hop = int(round(HOP_SECONDS * audio.sample_rate))
     win = 2 * hop
     x = audio.samples
     n = max(1, (len(x) - win) // hop + 1) if len(x) >= win else 1

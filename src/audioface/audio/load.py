@@ -81,7 +81,8 @@ def _read_file(path: Path, max_duration: float) -> tuple[np.ndarray, int, str]:
     if info.frames > 0 and info.frames / info.samplerate > max_duration:
         raise AudioFaceError(
             f"audio is {info.frames / info.samplerate / 60:.0f} min long, over the "
-            f"{max_duration / 60:.0f} min limit (raise it with --max-duration): {name}"
+            f"{max_duration / 60:.0f} min limit: {name}",
+            setting="max_duration",
         )
     if info.format == "WAV" and _wav_is_truncated(path):
         raise AudioFaceError(f"audio file is truncated: its header promises more data: {name}")

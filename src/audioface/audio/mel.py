@@ -1,7 +1,7 @@
 """Log-mel frames: what the learned generator hears, 100 per second.
 
-Frame ``i`` stands for time ``i * HOP / 16000`` and looks at a window centred
-there, so it needs audio up to ``WINDOW / 2`` samples past its time. The same
+Frame ``i`` stands for time ``i * HOP_SAMPLES / SAMPLE_RATE`` and looks at a window centred
+there, so it needs audio up to ``WINDOW_SAMPLES / 2`` samples past its time. The same
 function serves a whole file and a live stream: :class:`MelStream` produces
 exactly the frames :func:`log_mel` would, as soon as their samples are in.
 """
@@ -14,11 +14,11 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 
-HOP = 160  # 10 ms
-WINDOW = 400  # 25 ms
+HOP_SAMPLES = 160  # 10 ms
+WINDOW_SAMPLES = 400  # 25 ms
 N_FFT = 512
 N_MELS = 40
-FRAME_RATE = SAMPLE_RATE / HOP  # 100 frames per second
+FRAME_RATE = SAMPLE_RATE / HOP_SAMPLES  # 100 frames per second
 FLOOR = 1e-6
 BLOCK = 4096  # frames transformed at once
 
@@ -41,15 +41,15 @@ def mel_filterbank(n_mels: int = N_MELS, fmin: float = 60.0, fmax: float = 7600.
     return np.maximum(0.0, np.minimum(rise, fall)).astype(np.float32)
 
 
-_WINDOW_FN = np.hanning(WINDOW).astype(np.float32)
+_WINDOW_FN = np.hanning(WINDOW_SAMPLES).astype(np.float32)
 
 
 def frames_of(padded: np.ndarray, count: int, n_mels: int = N_MELS) -> np.ndarray:
-    """``count`` log-mel frames from audio already padded with WINDOW // 2 zeros in front."""
+    """``count`` log-mel frames from audio already padded with WINDOW_SAMPLES // 2 zeros in front."""
     out = np.zeros((max(count, 0), n_mels), np.float32)
-    offsets = np.arange(WINDOW)[None, :]
+    offsets = np.arange(WINDOW_SAMPLES)[None, :]
     for start in range(0, count, BLOCK):  # blocks keep memory flat on hours of audio
-        idx = np.arange(start, min(start + BLOCK, count))[:, None] * HOP + offsets
+        idx = np.arange(start, min(start + BLOCK, count))[:, None] * HOP_SAMPLES + offsets
         spec = np.abs(np.fft.rfft(padded[idx] * _WINDOW_FN, N_FFT)) ** 2
         out[start : start + len(idx)] = np.log(spec.astype(np.float32) @ mel_filterbank(n_mels).T + FLOOR)
     return out
@@ -57,13 +57,13 @@ def frames_of(padded: np.ndarray, count: int, n_mels: int = N_MELS) -> np.ndarra
 
 def frame_count(n_samples: int) -> int:
     """Frames that cover a recording of ``n_samples``: one per hop, and one at its end."""
-    return n_samples // HOP + 1
+    return n_samples // HOP_SAMPLES + 1
 
 
 def log_mel(samples: np.ndarray, n_mels: int = N_MELS) -> np.ndarray:
     """(frame_count(len(samples)), n_mels) log-mel frames of 16 kHz mono audio."""
     count = frame_count(len(samples))
-    padded = np.pad(np.asarray(samples, np.float32), (WINDOW // 2, WINDOW // 2 + HOP))
+    padded = np.pad(np.asarray(samples, np.float32), (WINDOW_SAMPLES // 2, WINDOW_SAMPLES // 2 + HOP_SAMPLES))
     return frames_of(padded, count, n_mels)
 
 
@@ -72,22 +72,22 @@ class MelStream:
 
     def __init__(self, n_mels: int = N_MELS):
         self.n_mels = n_mels
-        self._buffer = np.zeros(WINDOW // 2, np.float32)  # the zeros log_mel pads in front
+        self._buffer = np.zeros(WINDOW_SAMPLES // 2, np.float32)  # the zeros log_mel pads in front
         self._offset = 0  # frame index of the buffer's first frame
         self.samples = 0
 
     def push(self, samples: np.ndarray) -> np.ndarray:
         self._buffer = np.concatenate([self._buffer, np.asarray(samples, np.float32)])
         self.samples += len(samples)
-        ready = max(0, (len(self._buffer) - WINDOW) // HOP + 1)
+        ready = max(0, (len(self._buffer) - WINDOW_SAMPLES) // HOP_SAMPLES + 1)
         out = frames_of(self._buffer, ready, self.n_mels)
-        self._buffer = self._buffer[ready * HOP :]
+        self._buffer = self._buffer[ready * HOP_SAMPLES :]
         self._offset += ready
         return out
 
     def finish(self) -> np.ndarray:
         """The frames still owed at the end of the stream, as log_mel pads them."""
         owed = frame_count(self.samples) - self._offset
-        padded = np.pad(self._buffer, (0, WINDOW + HOP))
+        padded = np.pad(self._buffer, (0, WINDOW_SAMPLES + HOP_SAMPLES))
         self._offset += max(owed, 0)
         return frames_of(padded, owed, self.n_mels)

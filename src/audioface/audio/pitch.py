@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import soxr
 
-from audioface.audio.activity import HOP
+from audioface.audio.activity import HOP_SECONDS
 from audioface.audio.load import Audio
 
 FMIN, FMAX = 60.0, 400.0
@@ -27,7 +27,7 @@ BLOCK = 2000  # frames per FFT batch: bounds memory on long audio
 def pitch_track(audio: Audio) -> np.ndarray:
     """F0 in Hz per 10 ms frame (NaN where unvoiced), aligned with detect_activity's frames."""
     rate = RATE
-    hop, win = int(round(HOP * rate)), int(round(WINDOW * rate))
+    hop, win = int(round(HOP_SECONDS * rate)), int(round(WINDOW * rate))
     x = soxr.resample(audio.samples, audio.sample_rate, rate).astype(np.float32)
     n_frames = max(1, (len(x) - 2 * hop) // hop + 1) if len(x) >= 2 * hop else 1
     padded = np.pad(x, (win // 2, win))

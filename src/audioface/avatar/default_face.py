@@ -241,6 +241,12 @@ def lip_seam() -> tuple[np.ndarray, np.ndarray]:
     return j_m * NU + cols, (j_m + 1) * NU + cols
 
 
+def mouth_outline() -> np.ndarray:
+    """Rest positions of the mouth's left and right corners and of a point below the lower lip:
+    the region a viewer watches, for framing and for measuring rendered mouths."""
+    return _surface(np.array([-MOUTH_W, MOUTH_W, 0.0]), np.array([MOUTH_V, MOUTH_V, MOUTH_V - 0.2]))
+
+
 def pose(part: FacePart, weights: np.ndarray) -> np.ndarray:
     """Vertex positions of ``part`` for one frame of 52 weights."""
     return part.vertices + np.tensordot(weights, part.deltas, axes=1)

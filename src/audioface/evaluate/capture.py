@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from audioface import arkit
-from audioface.evaluate.readers import Capture
+from audioface.formats.livelink import Capture
 from audioface.motion.shapes import resample_rows
 
 MOUTH = [arkit.INDEX[n] for n in arkit.MOUTH_GROUP]

@@ -15,7 +15,9 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.signal import find_peaks
 
 from audioface import arkit
-from audioface.phones import VOWELS, split_stress
+from audioface.phones import VOWELS
+from audioface.signals import lip_gap, rounding, tuck
+from audioface.track import RefPhone
 
 TOL = 1e-6
 OPEN_VOWELS = frozenset("AA AE AH AO AW AY EH".split())
@@ -30,19 +32,6 @@ MIN_DURATION = {
     "labiodental": 0.04,
     "rest": 0.30,
 }
-
-
-@dataclass(frozen=True)
-class RefPhone:
-    phone: str  # ARPAbet without stress, or "sil"
-    start: float
-    end: float
-    stress: int | None = None
-
-    @classmethod
-    def from_label(cls, label: str, start: float, end: float) -> RefPhone:
-        name, stress = split_stress(label)
-        return cls(name, start, end, stress)
 
 
 @dataclass
@@ -86,29 +75,6 @@ def movement_ratio(results: list[LipSyncResult]) -> float:
     """Corpus-level ratio: total prediction maxima over total reference maxima."""
     ref = sum(r.peaks_ref for r in results)
     return sum(r.peaks_pred for r in results) / ref if ref else float("nan")
-
-
-def lip_gap(weights: np.ndarray, names: tuple[str, ...] = arkit.NAMES) -> np.ndarray:
-    c = _columns(weights, names)
-    return (
-        np.clip(c("jawOpen") - c("mouthClose"), 0.0, 1.0)
-        + 0.5 * (c("mouthLowerDownLeft") + c("mouthLowerDownRight")) / 2
-        + 0.25 * (c("mouthUpperUpLeft") + c("mouthUpperUpRight")) / 2
-    )
-
-
-def rounding(weights: np.ndarray, names: tuple[str, ...] = arkit.NAMES) -> np.ndarray:
-    c = _columns(weights, names)
-    return np.maximum(c("mouthFunnel"), c("mouthPucker"))
-
-
-def tuck(weights: np.ndarray, names: tuple[str, ...] = arkit.NAMES) -> np.ndarray:
-    return _columns(weights, names)("mouthRollLower")
-
-
-def _columns(weights: np.ndarray, names: tuple[str, ...]):
-    index = {n: i for i, n in enumerate(names)}
-    return lambda name: np.asarray(weights[:, index[name]], dtype=np.float64)
 
 
 def openness(phone: RefPhone) -> float:

@@ -17,7 +17,7 @@ import numpy as np
 from audioface.evaluate.lipsync import EVENTS, lip_gap, reference_openness, rounding, tuck
 from audioface.evaluate.runner import ItemResult
 from audioface.evaluate.summary import summarize
-from audioface.output.atomic import write_atomic
+from audioface.formats.atomic import write_atomic
 
 SHORT = {"closure": "clos", "open_vowel": "open", "rounding": "round", "labiodental": "labio", "rest": "rest"}
 

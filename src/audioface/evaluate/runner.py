@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +14,10 @@ from audioface.evaluate.capture import CaptureScores, FaceMesh, score_capture
 from audioface.evaluate.corpus import Item
 from audioface.evaluate.lipsync import LipSyncResult, RefPhone, score_lipsync
 from audioface.evaluate.phone_accuracy import AlignmentAccuracy, alignment_accuracy
-from audioface.evaluate.predictions import load_prediction
-from audioface.evaluate.readers import read_capture, read_phones
+from audioface.formats import read_weights
+from audioface.formats.livelink import read_capture
+from audioface.formats.phones import read_phones
+from audioface.parallel import parallel_map
 
 MODES = ("transcript", "recognized", "phonetic")
 
@@ -73,7 +72,7 @@ def run_task(task: Task) -> ItemResult:
     align = None
     t0 = time.perf_counter()
     if task.mode == "pred":
-        weights, fps = load_prediction(_prediction_file(task.pred_dir, task.item.name))
+        weights, fps = read_weights(_prediction_file(task.pred_dir, task.item.name))
     elif task.mode == "capture":
         cap = read_capture(task.item.capture)
         fps = 1.0 / float(np.median(np.diff(cap.times)))
@@ -113,18 +112,4 @@ def run(
     tasks: list[Task], jobs: int | None = None, progress: Callable[[int, int], None] | None = None
 ) -> list[ItemResult]:
     """All tasks, one per worker process; results in task order."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    results: list[ItemResult] = []
-    if workers == 1:
-        for i, task in enumerate(tasks):
-            results.append(run_task(task))
-            if progress:
-                progress(i + 1, len(tasks))
-        return results
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        for i, res in enumerate(pool.map(run_task, tasks)):
-            results.append(res)
-            if progress:
-                progress(i + 1, len(tasks))
-    return results
+    return parallel_map(run_task, tasks, jobs, progress)

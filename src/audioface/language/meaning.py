@@ -20,7 +20,7 @@ from audioface.errors import AudioFaceError
 from audioface.language.normalize import normalize
 from audioface.track import PhoneTrack
 
-EMBEDDING_DIM = 384
+SENTENCE_DIM = 384  # all-MiniLM-L6-v2's embedding size: the learned models' sentence input
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "happy": (
         "I'm so happy, this is wonderful!", "What a lovely day, I feel great.",
@@ -76,9 +76,9 @@ def _model():
 
 
 def embed(sentences: list[str]) -> np.ndarray:
-    """(len(sentences), 384) unit-length embeddings."""
+    """(len(sentences), SENTENCE_DIM) unit-length embeddings."""
     if not sentences:
-        return np.zeros((0, EMBEDDING_DIM), np.float32)
+        return np.zeros((0, SENTENCE_DIM), np.float32)
     out = _model().encode(sentences, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(out, np.float32)
 
@@ -87,7 +87,7 @@ def embed(sentences: list[str]) -> np.ndarray:
 def _prototypes() -> tuple[tuple[str, ...], np.ndarray]:
     labels = tuple(EXAMPLES)
     vectors = [embed(list(EXAMPLES[k])) for k in labels]
-    return labels, np.stack(vectors)  # (emotions, examples, 384)
+    return labels, np.stack(vectors)  # (emotions, examples, SENTENCE_DIM)
 
 
 def classify(sentences: list[str]) -> list[SentenceEmotion]:

@@ -7,10 +7,7 @@ short ones are done in this process, where a pool would only add start-up time.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
@@ -19,6 +16,7 @@ from audioface.language import lexicon
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
 from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job, span_job
+from audioface.parallel import parallel_map
 from audioface.track import PhoneTrack, Word
 
 ASR_MODES = ("words", "phonetic")
@@ -191,20 +189,4 @@ def _run(
     jobs: int | None,
     progress: Progress | None,
 ) -> list[list[Word]]:
-    n = len(piece_jobs)
-    workers = min(jobs or os.cpu_count() or 1, n)
-    results: list[list[Word]] = []
-    if workers <= 1:
-        for i, job in enumerate(piece_jobs):
-            results.append(work(job))
-            if progress:
-                progress(i + 1, n)
-    else:
-        # fork shares the already-loaded dictionary with the workers
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            for i, words in enumerate(pool.map(work, piece_jobs)):
-                results.append(words)
-                if progress:
-                    progress(i + 1, n)
-    return results
+    return parallel_map(work, piece_jobs, jobs, progress)  # forked workers share the loaded dictionary

@@ -17,7 +17,8 @@ from scipy.interpolate import PchipInterpolator
 from scipy.ndimage import gaussian_filter1d
 
 from audioface import arkit
-from audioface.motion import targets as tb
+from audioface.frames import frame_count
+from audioface.motion import targets
 from audioface.phones import VOWELS
 from audioface.track import Phone
 
@@ -37,7 +38,7 @@ def mouth_params(
     loudness_hop: float = 0.01,
 ) -> np.ndarray:
     """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence."""
-    n_frames = int(np.floor(duration * fps + 1e-9)) + 1
+    n_frames = frame_count(duration, fps)
     times = np.arange(n_frames) / fps
     segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
     key_t, key_v = _keys(segs, duration)
@@ -51,8 +52,8 @@ def mouth_params(
 def _expand_diphthongs(phones: list[Phone]) -> list[Phone]:
     out = []
     for ph in phones:
-        if ph.phone in tb.DIPHTHONGS:
-            a, b, share = tb.DIPHTHONGS[ph.phone]
+        if ph.phone in targets.DIPHTHONGS:
+            a, b, share = targets.DIPHTHONGS[ph.phone]
             mid = ph.start + share * ph.duration
             out += [Phone(a, ph.start, mid, ph.stress), Phone(b, mid, ph.end, ph.stress)]
         else:
@@ -61,30 +62,30 @@ def _expand_diphthongs(phones: list[Phone]) -> list[Phone]:
 
 
 def _own_target(ph: Phone) -> np.ndarray:
-    row = tb.target(ph.phone)
+    row = targets.target(ph.phone)
     if ph.phone in VOWELS and ph.stress == 0:
         for name in ("jaw", "lowerDown", "upperUp"):
-            row[tb.P[name]] *= tb.UNSTRESSED_JAW
+            row[targets.P[name]] *= targets.UNSTRESSED_JAW
     return row
 
 
 def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
     own = [_own_target(s) for s in segs]
-    rest = tb.target("sil")
+    rest = targets.target("sil")
     times: list[float] = [0.0]
     values: list[np.ndarray] = [rest]
     for i, seg in enumerate(segs):
         prev = own[i - 1] if i > 0 else rest
         nxt = own[i + 1] if i + 1 < len(segs) else rest
-        lips_dom, jaw_dom = tb.dominance(seg.phone)
+        lips_dom, jaw_dom = targets.dominance(seg.phone)
         if seg.phone == "sil" and seg.duration > PLATEAU_FROM:
             lips_dom = jaw_dom = 1.0  # a real pause: the face settles to rest
         key = own[i].copy()
         borrowed_lips = LIP_NEXT_SHARE * nxt + (1 - LIP_NEXT_SHARE) * prev
         borrowed_jaw = JAW_PREV_SHARE * prev + (1 - JAW_PREV_SHARE) * nxt
-        for idx in tb.LIP_PARAMS:
+        for idx in targets.LIP_PARAMS:
             key[idx] = lips_dom * own[i][idx] + (1 - lips_dom) * borrowed_lips[idx]
-        for idx in tb.JAW_PARAMS:
+        for idx in targets.JAW_PARAMS:
             key[idx] = jaw_dom * own[i][idx] + (1 - jaw_dom) * borrowed_jaw[idx]
         if seg.duration > PLATEAU_FROM:
             for t in (seg.start + EDGE, seg.end - EDGE):
@@ -109,7 +110,7 @@ def _apply_loudness(params: np.ndarray, times: np.ndarray, loudness: np.ndarray,
     gain = 0.75 + 0.5 * env
     out = params.copy()
     for name in ("jaw", "lowerDown", "upperUp"):
-        out[:, tb.P[name]] *= gain
+        out[:, targets.P[name]] *= gain
     return out
 
 
@@ -127,15 +128,15 @@ def constraint_frames(seg: Phone, fps: float, n: int) -> np.ndarray:
 def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
     """Guarantee closures and tucks on the frames nearest each such phone's middle."""
     for seg in segs:
-        if seg.phone in tb.BILABIALS:
+        if seg.phone in targets.BILABIALS:
             idx = constraint_frames(seg, fps, params.shape[0])
-            params[idx, tb.P["seal"]] = 1.0
-            params[idx, tb.P["lowerDown"]] = 0.0
-            params[idx, tb.P["upperUp"]] = 0.0
-        elif seg.phone in tb.LABIODENTALS:
+            params[idx, targets.P["seal"]] = 1.0
+            params[idx, targets.P["lowerDown"]] = 0.0
+            params[idx, targets.P["upperUp"]] = 0.0
+        elif seg.phone in targets.LABIODENTALS:
             idx = constraint_frames(seg, fps, params.shape[0])
-            tuck = tb.target(seg.phone)[tb.P["rollLower"]]
-            params[idx, tb.P["rollLower"]] = np.maximum(params[idx, tb.P["rollLower"]], tuck)
+            tuck = targets.target(seg.phone)[targets.P["rollLower"]]
+            params[idx, targets.P["rollLower"]] = np.maximum(params[idx, targets.P["rollLower"]], tuck)
 
 
 def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.ndarray:
@@ -144,13 +145,13 @@ def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.
     out = weights.copy()
     col = {name: arkit.INDEX[name] for name in arkit.MOUTH_GROUP}
     for seg in phones:
-        if seg.phone in tb.BILABIALS:
+        if seg.phone in targets.BILABIALS:
             idx = constraint_frames(seg, fps, len(out))
             out[idx, col["mouthClose"]] = out[idx, col["jawOpen"]]
             for name in LIP_RAISERS:
                 out[idx, col[name]] = 0.0
-        elif seg.phone in tb.LABIODENTALS:
+        elif seg.phone in targets.LABIODENTALS:
             idx = constraint_frames(seg, fps, len(out))
-            tuck = tb.target(seg.phone)[tb.P["rollLower"]]
+            tuck = targets.target(seg.phone)[targets.P["rollLower"]]
             out[idx, col["mouthRollLower"]] = np.maximum(out[idx, col["mouthRollLower"]], tuck)
     return out

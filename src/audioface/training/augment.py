@@ -15,7 +15,9 @@ import numpy as np
 import soxr
 from scipy.signal import fftconvolve
 
-RATE = 16000
+from audioface.audio.load import SAMPLE_RATE
+
+RATE = SAMPLE_RATE  # what the pipeline hears
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ supervises: the rules speak only for the mouth; a capture for its columns.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +21,15 @@ from audioface import arkit
 from audioface.audio import detect_activity, load_audio
 from audioface.audio.mel import FRAME_RATE, log_mel
 from audioface.evaluate.corpus import Item
-from audioface.evaluate.readers import read_capture, read_phones
+from audioface.formats.livelink import read_capture
+from audioface.formats.phones import read_phones
 from audioface.language import build_track
 from audioface.motion.learned import MOUTH_CHANNELS
 from audioface.motion.learned.cues import phone_cues
 from audioface.motion.mouth import mouth_params
 from audioface.motion.shapes import resample_rows
 from audioface.motion.targets import to_arkit
+from audioface.parallel import parallel_map
 from audioface.track import Phone
 from audioface.training.augment import AugmentConfig, augment
 
@@ -137,11 +137,4 @@ def prepare(
     """Prepare every item once (cached as .npz, so an interrupted run resumes); all example files."""
     cache.mkdir(parents=True, exist_ok=True)
     work = [(item, copies, seed, aug, use_text, cache) for item in items]
-    paths: list[Path] = []
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max(1, jobs), mp_context=ctx) as pool:
-        for done, got in enumerate(pool.map(_prepare, work), 1):
-            paths += got
-            if progress:
-                progress(done, len(work))
-    return paths
+    return [path for got in parallel_map(_prepare, work, max(1, jobs), progress) for path in got]

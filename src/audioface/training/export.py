@@ -16,14 +16,14 @@ import onnx
 import torch
 
 from audioface.audio.mel import FRAME_RATE
+from audioface.formats.atomic import write_atomic
 from audioface.motion.learned.cues import N_CUES
-from audioface.output.atomic import write_atomic
-from audioface.training.model import SENTENCE_DIM, Generator
+from audioface.training.model import SENTENCE_DIM, MouthNet
 
 META_KEY = "audioface"
 
 
-def export_onnx(model: Generator, path: str | os.PathLike, info: dict | None = None) -> Path:
+def export_onnx(model: MouthNet, path: str | os.PathLike, info: dict | None = None) -> Path:
     config = model.config
     model = model.eval()
     frames = 2 * config.lookahead + 8

@@ -23,7 +23,7 @@ import numpy as np
 
 from audioface import arkit
 from audioface.errors import AudioFaceError
-from audioface.output.atomic import write_atomic
+from audioface.formats.atomic import write_atomic
 
 FPS = 30.0
 MAPPING = Path("doc") / "Voice2Face_blendshape2ARkit.xlsx"

@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
+from audioface.arkit import N_SHAPES
 from audioface.audio.mel import N_MELS
+from audioface.language.meaning import SENTENCE_DIM
 from audioface.motion.learned.cues import N_CUES
 
-N_OUT = 52
-SENTENCE_DIM = 384
+N_OUT = N_SHAPES
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Block(nn.Module):
         return x + y, full[:, :, full.shape[2] - self.context :]
 
 
-class Generator(nn.Module):
+class MouthNet(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config

@@ -13,9 +13,9 @@ import json
 import random
 import subprocess
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from audioface.parallel import parallel_map
 from audioface.training import synth
 
 FUNCTION_WORDS = (
@@ -88,12 +88,6 @@ def make_synthetic(
             k = 2 * (i * per_voice + j)
             pauses = [round(rng.uniform(0.15, 0.6), 2), round(rng.uniform(0.1, 0.3), 2)]
             work.append((folder, f"{engine}_{short}_{j:03d}", engine, voice, texts[k : k + 2], pauses))
-    made = []
-    with ProcessPoolExecutor(max(1, jobs)) as pool:
-        for done, name in enumerate(pool.map(_make, work), 1):
-            if name:
-                made.append(name)
-            if progress:
-                progress(done, len(work))
+    made = [name for name in parallel_map(_make, work, max(1, jobs), progress) if name]
     (folder / "items.json").write_text(json.dumps(made, indent=0) + "\n")
     return made

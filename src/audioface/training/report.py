@@ -16,8 +16,8 @@ from audioface.evaluate.corpus import find_items
 from audioface.evaluate.report import table
 from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
+from audioface.formats.atomic import write_atomic
 from audioface.motion.learned.generator import Model
-from audioface.output.atomic import write_atomic
 
 
 def held_out_items(run_dir: Path, need: str = "phones") -> list:
@@ -84,7 +84,7 @@ def _capture_section(run_dir: Path, onnx_path: Path) -> list[str]:
         return []
     from audioface.audio import load_audio
     from audioface.evaluate.capture import score_capture
-    from audioface.evaluate.readers import read_capture
+    from audioface.formats.livelink import read_capture
     from audioface.motion.learned import learned_mouth
     from audioface.training.config import load_config
 

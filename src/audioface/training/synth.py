@@ -22,9 +22,10 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from audioface.evaluate.phonesets import RADIO
+from audioface.audio.load import SAMPLE_RATE
+from audioface.formats.phonesets import RADIO
 
-RATE = 16000
+RATE = SAMPLE_RATE  # what the pipeline hears
 Timeline = list[tuple[str, float, float]]  # (ARPAbet or "sil", start, end)
 
 

@@ -30,7 +30,7 @@ from audioface.training import data as data_mod
 from audioface.training.config import RunConfig
 from audioface.training.data import Example
 from audioface.training.export import export_onnx
-from audioface.training.model import SENTENCE_DIM, Generator, ModelConfig, parameter_count
+from audioface.training.model import SENTENCE_DIM, MouthNet, ModelConfig, parameter_count
 
 Log = Callable[[str], None]
 
@@ -78,7 +78,7 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
             raise AudioFaceError(f"{folder}: no item has a capture CSV or a phone file to learn from")
         items += found
     if not items:
-        raise AudioFaceError("no training data: set synthetic_per_voice or give --data / corpora")
+        raise AudioFaceError("no training data: set synthetic_per_voice or name corpora to train on", "corpora")
     return items
 
 
@@ -98,7 +98,7 @@ class Batches:
     n_cues: int
 
     def draw(
-        self, batch: int, rng: np.random.Generator, dropout: float, freq_mask: int = 0, tilt: float = 0.0
+        self, batch: int, rng: np.random.MouthNet, dropout: float, freq_mask: int = 0, tilt: float = 0.0
     ):
         """A batch; ``freq_mask`` hides up to that many adjacent mel bands per segment and
         ``tilt`` tilts the spectrum by up to that many log units end to end (other microphones)."""
@@ -172,14 +172,14 @@ def load_weights(init: str) -> tuple[ModelConfig, dict]:
     return ModelConfig(**saved["config"]), saved["state"]
 
 
-def build_model(cfg: RunConfig, examples: list[Example]) -> Generator:
+def build_model(cfg: RunConfig, examples: list[Example]) -> MouthNet:
     if cfg.train.init:
         model_cfg, state = load_weights(cfg.train.init)
         cfg.model = model_cfg
-        model = Generator(model_cfg)
+        model = MouthNet(model_cfg)
         model.load_state_dict(state)
         return model
-    model = Generator(cfg.model)
+    model = MouthNet(cfg.model)
     mel = np.concatenate([e.mel for e in examples])
     model.mel_mean.copy_(torch.from_numpy(mel.mean(0)))
     model.mel_std.copy_(torch.from_numpy(mel.std(0) + 1e-3))
@@ -187,7 +187,7 @@ def build_model(cfg: RunConfig, examples: list[Example]) -> Generator:
 
 
 def validation_loss(
-    model: Generator, examples: list[Example], use_cues: bool, velocity_weight: float
+    model: MouthNet, examples: list[Example], use_cues: bool, velocity_weight: float
 ) -> float:
     if not examples:
         return float("nan")
@@ -233,7 +233,7 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     return examples, validation
 
 
-def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.Generator) -> tuple[int, list]:
+def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.MouthNet) -> tuple[int, list]:
     """Put a run back as its last checkpoint left it; (epochs done, loss history)."""
     saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
     model.load_state_dict(saved["model"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audioface.motion import targets as tb
+from audioface.motion import targets
 from audioface.phones import VOWELS
 from audioface.track import PhoneTrack
 
@@ -21,14 +21,14 @@ PHONES: tuple[str, ...] = (
     "UH", "UW", "V", "W", "Y", "Z", "ZH",
 )  # fmt: skip
 PHONE_INDEX = {p: i for i, p in enumerate(PHONES)}
-N_CUES = len(PHONES) + len(tb.PARAMS) + 4  # + stress, progress, word start, present
-_ARTIC = np.stack([tb.target(p) for p in PHONES]).astype(np.float32)
+N_CUES = len(PHONES) + len(targets.PARAMS) + 4  # + stress, progress, word start, present
+_ARTIC = np.stack([targets.target(p) for p in PHONES]).astype(np.float32)
 
 
 def phone_cues(track: PhoneTrack, n_frames: int, rate: float = 100.0) -> np.ndarray:
     """(n_frames, N_CUES) cues for a timed track; frame i stands for time i / rate."""
     out = np.zeros((n_frames, N_CUES), np.float32)
-    base = len(PHONES) + len(tb.PARAMS)
+    base = len(PHONES) + len(targets.PARAMS)
     out[:, PHONE_INDEX["sil"]] = 1.0
     out[:, len(PHONES) : base] = _ARTIC[PHONE_INDEX["sil"]]
     out[:, base + 3] = 1.0

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.audio.mel import HOP, WINDOW, log_mel
+from audioface.audio.load import SAMPLE_RATE
+from audioface.audio.mel import HOP_SAMPLES, WINDOW_SAMPLES, log_mel
 from audioface.errors import AudioFaceError
+from audioface.frames import frame_count
+from audioface.language.meaning import SENTENCE_DIM
 from audioface.motion.learned.cues import no_cues
 from audioface.motion.shapes import resample_rows
 
@@ -39,7 +42,7 @@ class ModelInfo:
     @property
     def latency(self) -> float:
         """Seconds of audio past a frame's time needed before the frame is final."""
-        return (self.lookahead * HOP + WINDOW // 2) / 16000.0
+        return (self.lookahead * HOP_SAMPLES + WINDOW_SAMPLES // 2) / SAMPLE_RATE
 
 
 def model_path(name: str | os.PathLike) -> Path:
@@ -96,7 +99,7 @@ class Model:
             feed["cues"] = (cues if cues is not None else no_cues(len(mel)))[None].astype(np.float32)
         if self.info.sentence:
             if sentence is None:
-                sentence = np.zeros(384, np.float32)
+                sentence = np.zeros(SENTENCE_DIM, np.float32)
             feed["sentence"] = sentence[None].astype(np.float32)
         weights, state = self.session.run(None, feed)
         return weights[0], state
@@ -106,7 +109,7 @@ class Model:
     ) -> np.ndarray:
         """(frames at 100 per second, 52) weights for a whole 16 kHz recording."""
         look = self.info.lookahead
-        mel = log_mel(np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP, np.float32)]),
+        mel = log_mel(np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP_SAMPLES, np.float32)]),
                       self.info.n_mels)  # fmt: skip
         if cues is not None:
             cues = fit_frames(cues, len(mel))
@@ -134,5 +137,5 @@ def load_model(name: str) -> Model:
 
 def to_fps(weights: np.ndarray, frame_rate: float, fps: float, duration: float) -> np.ndarray:
     """Resample model frames (frame i at i / frame_rate) to animation frames at ``fps``."""
-    n = int(np.floor(duration * fps + 1e-9)) + 1
+    n = frame_count(duration, fps)
     return resample_rows(weights, np.arange(len(weights)) / frame_rate, np.arange(n) / fps).astype(np.float32)

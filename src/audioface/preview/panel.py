@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from audioface.animation import Animation
-from audioface.evaluate.lipsync import lip_gap, rounding, tuck
+from audioface.signals import lip_gap, rounding, tuck
 
 WINDOW = 4.0  # seconds shown
 CURVES = (("lip gap", (230, 90, 80)), ("rounding", (90, 150, 230)), ("tuck", (110, 200, 120)))

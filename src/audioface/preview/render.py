@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from audioface.avatar import FacePart, default_face, pose
+from audioface.avatar import FacePart, default_face, mouth_outline, pose
 
 BACKGROUND = (38, 42, 50)
 LIGHT = np.array([0.3, 0.45, 1.0]) / np.linalg.norm([0.3, 0.45, 1.0])
@@ -36,7 +36,7 @@ class Camera:
 
 
 @dataclass(frozen=True)
-class Model:
+class Scene:
     """What to render: the face's parts and where the camera looks (None: AudioFace's own face)."""
 
     parts: tuple[FacePart, ...] | None = None
@@ -47,8 +47,8 @@ class Model:
         return Camera(size, self.centre, self.span)
 
     @classmethod
-    def from_avatar(cls, path) -> Model:
-        from audioface.avatar.from_gltf import head_frame, load_avatar
+    def from_avatar(cls, path) -> Scene:
+        from audioface.formats.gltf_read import load_avatar
 
         parts = load_avatar(path)
         centre, span = head_frame(parts)
@@ -93,9 +93,15 @@ def render_face(weights: np.ndarray, camera: Camera | None = None, parts: tuple[
 
 def mouth_box(camera: Camera | None = None) -> tuple[int, int, int, int]:
     """Pixel box (left, top, right, bottom) around the mouth of the default face."""
-    from audioface.avatar.default_face import MOUTH_V, MOUTH_W, _surface
-
     camera = camera or Camera()
-    corners = _surface(np.array([-MOUTH_W, MOUTH_W, 0.0]), np.array([MOUTH_V, MOUTH_V, MOUTH_V - 0.2]))
+    corners = mouth_outline()
     px = camera.to_pixels(corners)
     return int(px[0, 0]), int(px[0, 1] - 0.02 * camera.size), int(px[1, 0]), int(px[2, 1])
+
+
+def head_frame(parts: tuple[FacePart, ...]) -> tuple[tuple[float, float], float]:
+    """Centre (x, y) and height of the region the face shapes move, for the camera."""
+    moving = np.vstack([p.vertices[np.abs(p.deltas).sum(axis=(0, 2)) > 0] for p in parts])
+    lo, hi = moving.min(axis=0), moving.max(axis=0)
+    span = max(hi[1] - lo[1], hi[0] - lo[0]) * 1.5
+    return ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2), float(span)

@@ -1,4 +1,7 @@
-"""A user's avatar from a binary glTF (.glb), as parts the renderer can pose.
+"""glTF 2.0 reading: a binary glTF's document and buffer, and a user's avatar as posable parts.
+
+The writer (:mod:`audioface.formats.gltf`) reads the avatar it bakes onto with
+the same functions, so both sides agree on what a target name means.
 
 Meshes are read in their rest (bind) pose with the node transforms applied;
 morph targets are matched to ARKit by name in any common convention
@@ -10,19 +13,42 @@ which blend shapes move.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from pathlib import Path
 
 import numpy as np
 
 from audioface import arkit
-from audioface.avatar.default_face import FacePart
+from audioface.avatar import FacePart
 from audioface.errors import AudioFaceError
+from audioface.formats.visemes import OVR
 
 GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
 _DTYPES = {5120: "i1", 5121: "u1", 5122: "<i2", 5123: "<u2", 5125: "<u4", 5126: "<f4"}
 _WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
 DEFAULT_COLOUR = (0.8, 0.72, 0.66)
+_KEY = {re.sub(r"[^a-z0-9]", "", n.lower()): n for n in arkit.NAMES}
+
+
+def arkit_name(target: str) -> str | None:
+    """ARKit name for a morph target name in any common convention, or None."""
+    tail = re.split(r"[.:|/]", target)[-1]
+    for candidate in (tail, re.sub(r"^(arkit|blendshape\d*|bs)[_\-]?", "", tail, flags=re.IGNORECASE)):
+        key = re.sub(r"[^a-z0-9]", "", candidate.lower())
+        if key in _KEY:
+            return _KEY[key]
+    return None
+
+
+def viseme_name(target: str) -> str | None:
+    """OVR viseme for a Ready Player Me ``viseme_XX`` target (its I, O, U are OVR's ih, oh, ou)."""
+    m = re.fullmatch(r"viseme_(\w+)", target.split(".")[-1])
+    if not m:
+        return None
+    alias = {"I": "ih", "O": "oh", "U": "ou"}
+    name = alias.get(m.group(1), m.group(1))
+    return name if name in OVR else None
 
 
 def read_glb(path: str | Path) -> tuple[dict, bytes]:
@@ -108,8 +134,6 @@ def _node_matrices(doc: dict) -> dict[int, np.ndarray]:
 
 def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
     """Every triangle mesh of the avatar as a posable part; ARKit-named targets become deltas."""
-    from audioface.output.gltf import arkit_name
-
     doc, blob = read_glb(path)
     parts = []
     for node_index, world in _node_matrices(doc).items():
@@ -146,11 +170,3 @@ def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
     if not any(p.deltas.any() for p in parts):
         raise AudioFaceError(f"no morph target of {path} has an ARKit name (looked in extras.targetNames)")
     return tuple(parts)
-
-
-def head_frame(parts: tuple[FacePart, ...]) -> tuple[tuple[float, float], float]:
-    """Centre (x, y) and height of the region the face shapes move, for the camera."""
-    moving = np.vstack([p.vertices[np.abs(p.deltas).sum(axis=(0, 2)) > 0] for p in parts])
-    lo, hi = moving.min(axis=0), moving.max(axis=0)
-    span = max(hi[1] - lo[1], hi[0] - lo[0]) * 1.5
-    return ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2), float(span)

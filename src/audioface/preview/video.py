@@ -9,13 +9,11 @@ is renamed into place at the end.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +22,9 @@ from PIL import Image, ImageDraw
 
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
-from audioface.output.panel import Panel
-from audioface.output.render import Model, render_face
+from audioface.parallel import parallel_map
+from audioface.preview.panel import Panel
+from audioface.preview.render import Scene, render_face
 
 
 def ffmpeg() -> str:
@@ -50,12 +49,12 @@ def compose(
     size: int,
     panel: Panel | None,
     labels: list[str],
-    model: Model | None = None,
+    scene: Scene | None = None,
 ) -> Image.Image:
     """One frame: each animation's face side by side, then the panel."""
-    model = model or Model()
-    camera = model.camera(size)
-    faces = [render_face(weights_at(a, t), camera, model.parts) for a in anims]
+    scene = scene or Scene()
+    camera = scene.camera(size)
+    faces = [render_face(weights_at(a, t), camera, scene.parts) for a in anims]
     width = size * len(faces) + (panel.width if panel else 0)
     frame = Image.new("RGB", (width, size), (0, 0, 0))
     for k, face in enumerate(faces):
@@ -68,7 +67,7 @@ def compose(
 
 
 def _encode_segment(job: tuple) -> str:
-    anims, first, last, fps, size, with_panel, labels, path, model = job
+    anims, first, last, fps, size, with_panel, labels, path, scene = job
     panel = Panel(anims[0]) if with_panel else None
     width = size * len(anims) + (panel.width if panel else 0)
     # one encoder thread: the worker processes already keep every core busy
@@ -78,7 +77,7 @@ def _encode_segment(job: tuple) -> str:
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for i in range(first, last):
-            proc.stdin.write(compose(anims, i / fps, size, panel, labels, model).tobytes())
+            proc.stdin.write(compose(anims, i / fps, size, panel, labels, scene).tobytes())
         proc.stdin.close()
     except BrokenPipeError:
         pass
@@ -100,17 +99,17 @@ def write_preview(
     labels: list[str] | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    model: Model | None = None,
+    scene: Scene | None = None,
 ) -> None:
     """Render ``anims`` side by side (usually one) with the audio into an MP4 at ``path``.
 
-    ``model`` is the face to pose: AudioFace's own by default, or a user's avatar.
+    ``scene`` is the face to pose: AudioFace's own by default, or a user's avatar.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise AudioFaceError(f"output folder does not exist: {path.parent}")
     if size % 2 or size < 64:
-        raise AudioFaceError("--size must be an even number of pixels, at least 64")
+        raise AudioFaceError(f"the preview size must be an even number of pixels, at least 64, got {size}", "size")
     duration = len(samples) / sample_rate
     n_frames = max(1, int(round(duration * fps)))
     workers = max(1, min(jobs or os.cpu_count() or 1, n_frames // 30 or 1))
@@ -118,22 +117,9 @@ def write_preview(
     labels = labels or [f"#{k + 1}" for k in range(len(anims))]
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".audioface-preview-") as tmp:
         spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-        jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"), model)
+        jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"), scene)
                  for k, (a, b) in enumerate(spans)]  # fmt: skip
-        if workers == 1:
-            segments = []
-            for k, job in enumerate(jobs_):
-                segments.append(_encode_segment(job))
-                if progress:
-                    progress(k + 1, len(jobs_))
-        else:
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                segments = []
-                for k, seg in enumerate(pool.map(_encode_segment, jobs_)):
-                    segments.append(seg)
-                    if progress:
-                        progress(k + 1, len(jobs_))
+        segments = parallel_map(_encode_segment, jobs_, workers, progress)
         listing = Path(tmp) / "segments.txt"
         listing.write_text("".join(f"file '{s}'\n" for s in segments))
         wav = Path(tmp) / "audio.wav"
@@ -149,22 +135,22 @@ def write_preview(
 
 
 def contact_sheet(anims: list[Animation], times: list[float], path: str | os.PathLike, size: int = 320,
-                  labels: list[str] | None = None, model: Model | None = None) -> None:  # fmt: skip
+                  labels: list[str] | None = None, scene: Scene | None = None) -> None:  # fmt: skip
     """A PNG grid of frames at ``times``, each labelled with its time and phone."""
-    from audioface.output.atomic import write_atomic
+    from audioface.formats.atomic import write_atomic
 
     cols = min(4, len(times))
     rows = -(-len(times) // cols)
     width = size * len(anims)
     sheet = Image.new("RGB", (cols * width, rows * (size + 24)), (16, 16, 20))
     draw = ImageDraw.Draw(sheet)
-    model = model or Model()
-    camera = model.camera(size)
+    scene = scene or Scene()
+    camera = scene.camera(size)
     phones = anims[0].track.phones()
     for k, t in enumerate(times):
         x, y = (k % cols) * width, (k // cols) * (size + 24)
         for j, anim in enumerate(anims):
-            sheet.paste(render_face(weights_at(anim, t), camera, model.parts), (x + j * size, y))
+            sheet.paste(render_face(weights_at(anim, t), camera, scene.parts), (x + j * size, y))
         phone = next((p.phone for p in phones if p.start <= t < p.end), "")
         draw.text((x + 6, y + size + 4), f"{t:.2f} s  {phone}", fill=(230, 230, 230))
     import io

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import struct
 from pathlib import Path
 
@@ -20,35 +19,12 @@ import numpy as np
 
 from audioface import arkit
 from audioface.animation import Animation
-from audioface.avatar.from_gltf import BIN_CHUNK, GLB_MAGIC, JSON_CHUNK, read_glb
 from audioface.errors import AudioFaceError
-from audioface.output.visemes import OVR, ovr_weights
+from audioface.formats.gltf_read import BIN_CHUNK, GLB_MAGIC, JSON_CHUNK, arkit_name, read_glb, viseme_name
+from audioface.formats.visemes import OVR, ovr_weights
 
 FLOAT, SCALAR = 5126, "SCALAR"
 TARGET_MODES = ("arkit", "visemes", "both")
-_KEY = {re.sub(r"[^a-z0-9]", "", n.lower()): n for n in arkit.NAMES}
-
-
-def arkit_name(target: str) -> str | None:
-    """ARKit name for a morph target name in any common convention, or None."""
-    tail = re.split(r"[.:|/]", target)[-1]
-    for candidate in (tail, re.sub(r"^(arkit|blendshape\d*|bs)[_\-]?", "", tail, flags=re.IGNORECASE)):
-        key = re.sub(r"[^a-z0-9]", "", candidate.lower())
-        if key in _KEY:
-            return _KEY[key]
-    return None
-
-
-def viseme_name(target: str) -> str | None:
-    """OVR viseme for a Ready Player Me ``viseme_XX`` target (its I, O, U are OVR's ih, oh, ou)."""
-    m = re.fullmatch(r"viseme_(\w+)", target.split(".")[-1])
-    if not m:
-        return None
-    alias = {"I": "ih", "O": "oh", "U": "ou"}
-    name = alias.get(m.group(1), m.group(1))
-    return name if name in OVR else None
-
-
 def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[dict, bytes]:
     """The avatar's glTF document and binary buffer with the animation added."""
     if targets not in TARGET_MODES:

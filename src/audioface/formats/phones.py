@@ -1,26 +1,82 @@
-"""Readers for reference phone timings and face captures in the formats people have.
+"""Timed phones in files: ours written as JSON or a Praat TextGrid, and reference phones read
+from the files people have.
 
-Phones: ``.phones.json`` (list of {"phone", "start", "end"}), Praat ``.TextGrid``
-(long or short text format; the phone tier is found by name), ESPS/xlabel
-``.lab`` (end times) and HTK ``.lab`` (start and end in 100 ns units).
-Captures: Live Link Face CSV or any CSV with ARKit-named columns.
+Reading takes ``.phones.json`` (list of {"phone", "start", "end"}), Praat
+``.TextGrid`` (long or short text format; the phone tier is found by name),
+ESPS/xlabel ``.lab`` (end times) and HTK ``.lab`` (start and end in 100 ns units).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from audioface import arkit
 from audioface.errors import AudioFaceError
-from audioface.evaluate.lipsync import RefPhone
-from audioface.evaluate.phonesets import to_arpabet
+from audioface.formats.phonesets import to_arpabet
 from audioface.phones import VOWELS
+from audioface.track import PhoneTrack, RefPhone
+
+
+def to_phones_json(track: PhoneTrack) -> str:
+    return json.dumps(track.to_dict(), indent=1) + "\n"
+
+
+def to_textgrid(track: PhoneTrack) -> str:
+    """Long-format TextGrid with a "words" and a "phones" tier; gaps become empty intervals."""
+    words = [(w.start, w.end, w.word) for w in track.words]
+    phones = [
+        (
+            p.start,
+            p.end,
+            "" if p.phone == "sil" else p.phone + ("" if p.stress is None else str(p.stress)),
+        )
+        for p in track.phones()
+    ]
+    tiers = [("words", _fill(words, track.duration)), ("phones", _fill(phones, track.duration))]
+    out = [
+        'File type = "ooTextFile"',
+        'Object class = "TextGrid"',
+        "",
+        "xmin = 0",
+        f"xmax = {track.duration}",
+        "tiers? <exists>",
+        f"size = {len(tiers)}",
+        "item []:",
+    ]
+    for i, (name, intervals) in enumerate(tiers, 1):
+        out += [
+            f"    item [{i}]:",
+            '        class = "IntervalTier"',
+            f'        name = "{name}"',
+            "        xmin = 0",
+            f"        xmax = {track.duration}",
+            f"        intervals: size = {len(intervals)}",
+        ]
+        for k, (a, b, label) in enumerate(intervals, 1):
+            text = label.replace('"', '""')
+            out += [
+                f"        intervals [{k}]:",
+                f"            xmin = {a:.4f}",
+                f"            xmax = {b:.4f}",
+                f'            text = "{text}"',
+            ]
+    return "\n".join(out) + "\n"
+
+
+def _fill(items: list[tuple[float, float, str]], duration: float) -> list[tuple[float, float, str]]:
+    out, t = [], 0.0
+    for a, b, label in items:
+        a = max(a, t)
+        if a > t + 1e-6:
+            out.append((t, a, ""))
+        if b > a:
+            out.append((a, b, label))
+            t = b
+    if duration > t + 1e-6 or not out:
+        out.append((t, max(duration, t), ""))
+    return out
+
 
 PHONE_TIER_NAMES = ("phones", "phone", "phonetic", "phoneme", "phonemes", "segments", "segment", "mau")
 
@@ -126,48 +182,3 @@ def read_textgrid(path: str | Path) -> list[tuple[str, list[tuple[str, float, fl
         else:  # TextTier: points (time, mark)
             pos += 2 * count
     return tiers
-
-
-@dataclass
-class Capture:
-    """A face capture resampled to nothing: its own frame times and ARKit weights."""
-
-    times: np.ndarray
-    weights: np.ndarray  # frames x 52, Apple's order; missing channels are zero
-    present: tuple[str, ...]  # the ARKit names the file really had
-
-
-def read_capture(path: str | Path, fps: float | None = None) -> Capture:
-    """Live Link Face CSV or any CSV with ARKit-named columns (any case, any order)."""
-    path = Path(path)
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
-    if len(rows) < 2:
-        raise AudioFaceError(f"capture has no frames: {path}")
-    header = [h.strip() for h in rows[0]]
-    lower = {h.lower(): i for i, h in enumerate(header)}
-    cols = {name: lower[name.lower()] for name in arkit.NAMES if name.lower() in lower}
-    if len(cols) < 5:
-        raise AudioFaceError(f"capture has no ARKit-named columns: {path}")
-    body = [r for r in rows[1:] if len(r) == len(header)]
-    weights = np.zeros((len(body), 52))
-    for name, i in cols.items():
-        weights[:, arkit.INDEX[name]] = [float(r[i]) for r in body]
-    times = _capture_times(body, lower, fps, path)
-    return Capture(times, np.clip(weights, 0, 1), tuple(cols))
-
-
-def _capture_times(body: list[list[str]], lower: dict[str, int], fps: float | None, path: Path) -> np.ndarray:
-    for key in ("time", "timestamp", "seconds", "t"):
-        if key in lower:
-            t = np.array([float(r[lower[key]]) for r in body])
-            return t - t[0]
-    if "timecode" in lower:
-        parts = [re.split(r"[:;]", r[lower["timecode"]]) for r in body]
-        frames = [float(p[3]) for p in parts]
-        rate = fps or float(round(max(frames)) + 1)  # frame numbers run 0..fps-1
-        t = np.array([int(p[0]) * 3600 + int(p[1]) * 60 + int(p[2]) + float(p[3]) / rate for p in parts])
-        return t - t[0]
-    if fps is None:
-        raise AudioFaceError(f"capture has no time column; give its frame rate: {path}")
-    return np.arange(len(body)) / fps

@@ -1,0 +1,122 @@
+"""The package's import graph, read from the source (AST): no cycle, and no import against the
+flow audio -> language -> motion -> (streaming, api) -> formats/preview -> evaluate/training -> cli.
+
+Every import counts, also those inside functions: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import audioface
+
+PACKAGE = Path(audioface.__file__).parent
+
+# Layers, earliest first; a module may import its own layer or earlier ones only.
+LAYERS: list[tuple[str, ...]] = [
+    # plain data and helpers every stage shares
+    ("errors", "arkit", "phones", "track", "animation", "frames", "parallel", "progress", "signals"),
+    ("audio",),
+    ("language",),
+    ("motion",),
+    ("streaming",),
+    ("api",),
+    ("avatar",),
+    ("formats",),
+    ("preview",),
+    ("evaluate",),
+    ("training",),
+    ("cli", "__main__", ""),  # "" is the package's own __init__: the public face over everything
+]
+LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    modules = {module_name(p, root): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.split(".")[0] == "audioface"}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(up + ([base] if base else []))
+                if base.split(".")[0] != "audioface":
+                    continue
+                for alias in node.names:
+                    full = f"{base}.{alias.name}"
+                    targets.add(full if full in modules else base)
+        graph[name] = {t for t in targets if t != name and t in modules}
+    return graph
+
+
+def stage(module: str) -> str:
+    """The top-level part of the package a module belongs to ("" for the package itself)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_every_module_has_a_layer():
+    missing = sorted({stage(m) for m in import_graph()} - set(LAYER_OF))
+    assert not missing, f"modules outside the layer map: {missing}"
+
+
+def test_no_import_against_the_flow():
+    wrong = []
+    for module, targets in import_graph().items():
+        for target in targets:
+            if LAYER_OF[stage(target)] > LAYER_OF[stage(module)]:
+                wrong.append(f"{module} -> {target}")
+    assert not wrong, "imports against the flow:\n" + "\n".join(sorted(wrong))
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt) :] + [nxt] if nxt in path else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return cycles
+
+
+def test_no_import_cycle():
+    cycles = find_cycles(import_graph())
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_checker_finds_lazy_and_relative_imports(tmp_path):
+    """The graph reader itself, on a made-up package: a lazy import inside a function and a
+    relative import close a cycle, and both are found."""
+    pkg = tmp_path / "audioface"
+    (pkg / "motion").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "animation.py").write_text("def save():\n    from audioface.motion import face\n")
+    (pkg / "motion" / "__init__.py").write_text("")
+    (pkg / "motion" / "face.py").write_text("from ..animation import save\n")
+    graph = import_graph(pkg)
+    assert graph["audioface.animation"] == {"audioface.motion.face"}
+    assert graph["audioface.motion.face"] == {"audioface.animation"}
+    assert find_cycles(graph)
+    assert LAYER_OF[stage("audioface.motion.face")] > LAYER_OF[stage("audioface.animation")]
