@@ -27,23 +27,24 @@ from audioface.evaluate.lipsync import movement_ratio
 from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
 from audioface.formats.phones import read_phones
+from audioface.motion.generators import LIVE
 from audioface.streaming import StreamAnimator
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = [(ROOT / "corpus" / "dev", "auto"), (ROOT.parent / "shared" / "data" / "emur-ae", "sampa")]
-# (label, generator, audio only, pipeline mode)
-ROWS = [("rules + transcript", "rules", False, "transcript"),
-        ("learned + transcript", "learned", False, "transcript"),
-        ("rules, recognised words", "rules", False, "recognized"),
-        ("learned, recognised words", "learned", False, "recognized"),
-        ("learned, audio only", "learned", True, "transcript")]  # fmt: skip
+# (label, generator, pipeline mode); what each generator hears comes from the registry
+ROWS = [("rules + transcript", "rules", "transcript"),
+        ("learned + transcript", "learned", "transcript"),
+        ("rules, recognised words", "rules", "recognized"),
+        ("learned, recognised words", "learned", "recognized"),
+        ("learned, audio only", "learned-audio", "transcript")]  # fmt: skip
 
 
 def stream_row(items, phoneset: str, fps: float = 60.0, chunk_ms: float = 20.0) -> dict:
     results, seconds, duration = [], 0.0, 0.0
     for item in items:
         sound = load_audio(item.audio)
-        stream = StreamAnimator("stream", fps=fps)
+        stream = StreamAnimator(LIVE, fps=fps)
         chunk = int(chunk_ms / 1000 * sound.sample_rate)
         t0 = time.perf_counter()
         frames = stream.run(sound.samples, chunk)
@@ -74,9 +75,9 @@ def main() -> None:
     for folder, phoneset in corpora:
         items = [it for it in find_items(folder) if it.phones is not None and it.text]
         rows = {}
-        for label, generator, audio_only, mode in ROWS:
+        for label, generator, mode in ROWS:
             base_task = Task(items[0], mode, phoneset=phoneset)
-            tasks = [replace(base_task, item=it, generator=generator, audio_only=audio_only) for it in items]
+            tasks = [replace(base_task, item=it, generator=generator) for it in items]
             rows[label] = summarize(run(tasks, jobs=1))[mode]
         rows["streaming (20 ms chunks)"] = stream_row(items, phoneset)
         base = rows["rules + transcript"]["rtf"]

@@ -19,12 +19,12 @@ from audioface.audio.mel import MelStream, log_mel
 from audioface.evaluate import score_lipsync
 from audioface.motion.learned import MOUTH_CHANNELS, learned_mouth
 from audioface.motion.learned.cues import N_CUES, PHONES, phone_cues
-from audioface.motion.learned.generator import Model, to_fps
+from audioface.motion.learned.generator import OnnxGenerator, to_fps
 from audioface.streaming import StreamAnimator
 from audioface.track import Phone, PhoneTrack, Word
 from audioface.training.config import load_config
 from audioface.training.export import export_onnx
-from audioface.training.model import MouthNet, ModelConfig
+from audioface.training.model import ModelConfig, MouthNet
 from audioface.training.train import load_weights, train
 
 MODELS = Path(__file__).parent.parent / "src" / "audioface" / "models"
@@ -115,7 +115,7 @@ def test_save_load_and_onnx_parity(tmp_path):
     out, _ = again(mel, cues, None, again.initial_state())
     torch.testing.assert_close(out, ref)
     export_onnx(model, tmp_path / "m.onnx")
-    runtime = Model(tmp_path / "m.onnx")
+    runtime = OnnxGenerator(tmp_path / "m.onnx")
     assert runtime.info.lookahead == 3 and runtime.info.phones
     got, got_state = runtime.step(mel[0].numpy(), cues[0].numpy(), None, runtime.initial_state())
     assert np.abs(got - ref[0].detach().numpy()).max() < 1e-3
@@ -128,7 +128,7 @@ def test_save_load_and_onnx_parity(tmp_path):
 def test_shipped_models_are_small_and_described():
     total = sum(p.stat().st_size for p in MODELS.iterdir() if p.suffix in (".onnx", ".pt"))
     assert total <= 20 * 2**20
-    learned, stream = Model("learned"), Model("stream")
+    learned, stream = OnnxGenerator("learned"), OnnxGenerator("stream")
     assert learned.info.phones and not stream.info.phones
     assert stream.info.latency + 0.01 <= 0.1  # look-ahead, mel window and frame interpolation
     for name in ("learned", "stream"):
@@ -148,7 +148,7 @@ def test_learned_mouth_closes_and_opens_on_dev_speech(name):
 @pytest.mark.parametrize("chunking", ["random", 441, 160, 20000])
 def test_streaming_equals_the_offline_causal_model(chunking):
     sound = load_audio(DATA / "flite_awb_03.wav")
-    model = Model("stream")
+    model = OnnxGenerator("stream")
     offline = learned_mouth(sound.samples, 60.0, sound.duration, model)
     stream = StreamAnimator("stream", fps=60.0)
     rng = np.random.default_rng(3)
@@ -258,7 +258,7 @@ def test_tiny_training_run_lowers_the_loss_and_resumes(tmp_path):
     history = saved["history"]
     assert len(history) == 4
     assert history[-1]["train_loss"] < history[0]["train_loss"]
-    assert Model(onnx_path).info.extra["name"] == "tiny"
+    assert OnnxGenerator(onnx_path).info.extra["name"] == "tiny"
     # resume: two more epochs continue the same history
     cfg.train.epochs = 6
     train(cfg, run, resume=True, log=lambda _m: None)
@@ -283,7 +283,7 @@ def test_sentence_embedding_input_trains_and_exports(tmp_path):
     cfg.data.corpora, cfg.data.holdout, cfg.train.epochs = [str(corpus)], 0.0, 1
     cfg.model.sentence = True
     onnx_path = train(cfg, tmp_path / "run", log=lambda _m: None)
-    model = Model(onnx_path)
+    model = OnnxGenerator(onnx_path)
     assert model.info.sentence
     vec = embed([transcript("flite_slt_01")])[0]
     sound = load_audio(DATA / "flite_slt_01.wav")
@@ -333,11 +333,11 @@ def test_fine_tuning_on_a_small_capture_folder_fits_the_capture(tmp_path):
     sound = load_audio(data / "1114_2_01.wav")
     mouth = [arkit.INDEX[n] for n in ("jawOpen", "mouthFunnel", "mouthPucker", "mouthStretchLeft")]
 
-    def error(model: Model) -> float:
+    def error(model: OnnxGenerator) -> float:
         pred = to_fps(model.run(sound.samples), 100.0, 30.0, sound.duration)[: len(cap.weights)]
         return float(np.mean((pred[:, mouth] - cap.weights[: len(pred), mouth]) ** 2))
 
-    assert error(Model(out / "model.onnx")) < 0.8 * error(Model("learned"))
+    assert error(OnnxGenerator(out / "model.onnx")) < 0.8 * error(OnnxGenerator("learned"))
 
 
 def test_evaluate_scores_a_learned_generator(tmp_path):

@@ -2,11 +2,10 @@ import numpy as np
 import pytest
 
 from audioface import arkit
-from audioface.signals import lip_gap, rounding, tuck
-from audioface.motion import FaceOptions, Prosody
+from audioface.motion import FaceOptions, Prosody, targets
 from audioface.motion import animate_face as animate_whole_face
-from audioface.motion import targets
 from audioface.phones import PHONES
+from audioface.signals import lip_gap, rounding, tuck
 from audioface.track import Phone, PhoneTrack, Word
 
 MOUTH_ONLY = FaceOptions(blinks=False, brows=False, gaze=False, head=False, cheeks=False)

@@ -2,14 +2,18 @@
 
 >>> import audioface
 >>> anim = audioface.animate("hello.wav", text="Hello there")
->>> anim.save("hello.csv")          # Live Link Face CSV
+>>> audioface.save(anim, "hello.csv")          # Live Link Face CSV
 """
 
 from audioface.animation import Animation
-from audioface.api import animate
+from audioface.api import StreamRun, animate, animate_stream
 from audioface.arkit import NAMES as ARKIT_NAMES
 from audioface.errors import AudioFaceError
+from audioface.formats import load_animation, save, save_phones
 from audioface.streaming import StreamAnimator
 
 __version__ = "0.1.0"
-__all__ = ["ARKIT_NAMES", "Animation", "AudioFaceError", "StreamAnimator", "animate", "__version__"]
+__all__ = [
+    "ARKIT_NAMES", "Animation", "AudioFaceError", "StreamAnimator", "StreamRun", "animate", "animate_stream",
+    "load_animation", "save", "save_phones", "__version__",
+]  # fmt: skip

@@ -1,9 +1,15 @@
-"""The Python API: one call runs audio -> language -> motion and returns an Animation."""
+"""The Python API: the stages composed. audio -> language -> motion, for files and for the live path.
+
+The CLI and any service are shells over these calls: whatever a user can do on
+the command line, a Python caller does with the same call and gets the same face.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -12,14 +18,19 @@ from audioface.audio import Activity, Audio, detect_activity, load_audio
 from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
-from audioface.language import ASR_MODES, build_track
+from audioface.frames import check_fps
+from audioface.language import build_track, check_asr
 from audioface.motion import FaceOptions, Prosody, animate_face
+from audioface.motion.generators import DEFAULT, LIVE, GeneratorSpec, live, resolve
 from audioface.motion.learned import gate_to_speech, learned_mouth, load_model
+from audioface.streaming import StreamAnimator
 from audioface.track import PhoneTrack
+
+AudioInput = str | os.PathLike | np.ndarray | Audio
 
 
 def animate(
-    audio: str | os.PathLike | np.ndarray | Audio,
+    audio: AudioInput,
     text: str | None = None,
     *,
     fps: float = 60.0,
@@ -29,8 +40,7 @@ def animate(
     max_duration: float = DEFAULT_MAX_DURATION,
     progress: Callable[[int, int], None] | None = None,
     face: FaceOptions | None = None,
-    generator: str = "learned",
-    audio_only: bool = False,
+    generator: str | GeneratorSpec = DEFAULT,
 ) -> Animation:
     """Animate a face from speech.
 
@@ -40,36 +50,32 @@ def animate(
     recognised. ``jobs`` caps the worker processes (default: one per core).
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.
-    ``generator`` makes the mouth: "learned" (the default: the shipped model,
-    hearing the audio and the phone track), "rules" (the articulatory table), "learned-audio"
-    (the same model on the audio alone: no language stage), "stream" (the causal
-    live model, audio alone) or the path of an ``.onnx`` model from ``audioface train``.
-    ``audio_only`` runs a learned model without the language stage.
+    ``generator`` makes the mouth: a name from :data:`audioface.motion.generators.NAMES`
+    ("learned", the default, hears the audio and the phone track; "learned-audio" and
+    "stream" the audio alone; "rules" is the articulatory table), the path of an
+    ``.onnx`` model from ``audioface train``, or a resolved spec. A generator that
+    hears the audio alone skips the language stage.
     """
-    if not fps or fps <= 0 or fps > 1000:
-        raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
-    if asr not in ASR_MODES:
-        raise AudioFaceError(f"unknown --asr mode {asr!r}; choose one of {', '.join(ASR_MODES)}")
+    fps = check_fps(fps)
+    check_asr(asr)
     if text is not None and not text.strip():
-        raise AudioFaceError("the transcript is empty")
-    model = None
-    if generator != "rules":
-        model = load_model("learned" if generator == "learned-audio" else generator)
-    audio_only = model is not None and (audio_only or generator == "learned-audio" or not model.info.phones)
+        raise AudioFaceError("the transcript is empty", "text")
+    spec = resolve(generator)
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
     activity = detect_activity(sound)
-    if audio_only:
+    if spec.audio_only:
         track = PhoneTrack([], sound.duration, "none")
     else:
         track = build_track(sound, activity, text, asr=asr, jobs=jobs, progress=progress)
     mouth = None
-    if model is not None:
+    if spec.model is not None:
         sentence = None
-        if model.info.sentence and text and not audio_only:
+        if spec.sentence and text and not spec.audio_only:
             from audioface.language.meaning import embed
 
             sentence = embed([text])[0]
-        cues_track = None if audio_only else track
+        cues_track = None if spec.audio_only else track
+        model = load_model(spec.model)
         mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence)
         mouth = gate_to_speech(mouth, fps, activity.speech, activity.hop)
     face = face or FaceOptions()
@@ -80,6 +86,48 @@ def animate(
         meaning_text = text if text is not None else " ".join(w.word for w in track.words)
         moods = emotion_spans(meaning_text, track)
     return assemble_face(sound, activity, track, fps, face, mouth, moods)
+
+
+@dataclass
+class StreamRun:
+    """A recording animated as live audio, with what a live caller would have measured."""
+
+    animation: Animation
+    latency: float  # s of audio after a frame's time before the frame came out
+    compute: float  # s of compute per second of audio, the live mouth alone
+    chunk: int  # samples per chunk fed, at the recording's rate
+
+
+def animate_stream(
+    audio: AudioInput,
+    *,
+    fps: float = 60.0,
+    chunk_ms: float = 20.0,
+    sample_rate: int | None = None,
+    max_duration: float = DEFAULT_MAX_DURATION,
+    face: FaceOptions | None = None,
+    generator: str | GeneratorSpec = LIVE,
+) -> StreamRun:
+    """The live path on a file or an array: the audio fed in ``chunk_ms`` chunks to the causal
+    model, frames taken as they become final, then the rest of the face around that mouth.
+
+    ``generator``: any registry name runs the shipped stream model; a model path runs
+    that model, hearing the audio alone. The curves equal what :class:`StreamAnimator`
+    gives a live caller fed the same chunks.
+    """
+    fps = check_fps(fps)
+    if not chunk_ms > 0:
+        raise AudioFaceError(f"the chunk length must be positive, got {chunk_ms} ms", "chunk_ms")
+    spec = live(generator)
+    sound = load_audio(audio, sample_rate, max_duration=max_duration)
+    stream = StreamAnimator(spec, fps=fps)
+    chunk = max(1, int(round(chunk_ms / 1000 * sound.sample_rate)))
+    started = time.perf_counter()
+    mouth = stream.run(sound.samples, chunk)
+    compute = (time.perf_counter() - started) / max(sound.duration, 1e-9)
+    track = PhoneTrack([], sound.duration, "none")
+    anim = assemble_face(sound, detect_activity(sound), track, fps, face or FaceOptions(), mouth)
+    return StreamRun(anim, stream.latency, compute, chunk)
 
 
 def assemble_face(

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from audioface import __version__
 from audioface.errors import AudioFaceError
+from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
+from audioface.motion.generators import NAMES as GENERATOR_NAMES
+from audioface.motion.generators import live, resolve
 from audioface.progress import progress_bar
 
 EXAMPLES = """\
@@ -98,8 +101,8 @@ def _add_language_options(p) -> None:
 def _add_generator_option(p) -> None:
     p.add_argument(
         "--generator",
-        default="learned",
-        metavar="learned|learned-audio|stream|rules|PATH",
+        default=DEFAULT_GENERATOR,
+        metavar="|".join(GENERATOR_NAMES) + "|PATH",
         help="what makes the mouth: the shipped learned model, hearing the audio and the phone track "
         "(learned, the default) or the audio alone (learned-audio); the causal live model (stream); the "
         "articulatory rules (rules); or an .onnx model from 'audioface train'",
@@ -244,49 +247,34 @@ def _add_train(sub) -> None:
     tr.add_argument("-q", "--quiet", action="store_true", help="no messages")
 
 
-FINE_TUNE = """\
-name = "fine-tuned"
-[data]
-augment_copies = 1
-holdout = 0.15
-[train]
-init = "learned"
-epochs = 15
-lr = 0.0005
-phone_dropout = 0.3
-"""
-
-
 def _train(args: argparse.Namespace) -> int:
     try:
         import torch  # noqa: F401
     except ImportError:
         raise AudioFaceError("training needs PyTorch: pip install 'audioface[train]'") from None
-    from audioface.training.config import load_config
-    from audioface.training.report import evaluate_run
-    from audioface.training.train import train
+    from audioface.training.session import run_training
 
     if args.config is None and not args.data:
         raise AudioFaceError("give --data FOLDER to fine-tune on, or --config FILE for a full recipe")
-    cfg = load_config(args.config) if args.config else load_config(text=FINE_TUNE)
-    cfg.data.corpora += [str(Path(d)) for d in args.data]
-    for folder in cfg.data.corpora:
-        if not Path(folder).is_dir():
-            raise AudioFaceError(f"data folder not found: {folder}")
-    if args.epochs is not None:
-        cfg.train.epochs = args.epochs
-    if args.seed is not None:
-        cfg.seed = args.seed
-    if args.init is not None:
-        cfg.train.init = args.init
     log = (lambda _msg: None) if args.quiet else (lambda msg: print(f"audioface: {msg}", file=sys.stderr))
-    run_dir = Path(args.out)
-    onnx_path = train(cfg, run_dir, resume=args.resume, log=log)
-    if not args.no_eval:
-        report = evaluate_run(run_dir, onnx_path, log=log)
-        if report is not None:
-            log(f"held-out report in {report}")
+    run = run_training(args.out, args.config, args.data, resume=args.resume, epochs=args.epochs,
+                       seed=args.seed, init=args.init, evaluate=not args.no_eval, log=log)  # fmt: skip
+    if run.report is not None:
+        log(f"held-out report in {run.report}")
     return 0
+
+
+# The library names the setting at fault (AudioFaceError.setting); here is the flag that sets it.
+FLAGS = {
+    "fps": "--fps", "asr": "--asr", "max_duration": "--max-duration", "format": "--format",
+    "dat_fps": "--dat-fps", "size": "--size", "generator": "--generator", "chunk_ms": "--chunk-ms",
+    "data": "--data", "text": "--text",
+}  # fmt: skip
+
+
+def _message(exc: AudioFaceError) -> str:
+    flag = FLAGS.get(exc.setting or "")
+    return f"{exc} (see {flag})" if flag else str(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train}
         return commands[args.command](args)
     except AudioFaceError as exc:
-        print(f"audioface: error: {exc}", file=sys.stderr)
+        print(f"audioface: error: {_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("audioface: interrupted", file=sys.stderr)
@@ -338,13 +326,14 @@ def _animate(args: argparse.Namespace) -> int:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)
     face = _face_options(args)
-    _check_generator(args.generator)
     if args.stream:
+        spec = live(args.generator)  # fails on a missing model before any work
         if text is not None and not args.quiet:
             print("audioface: note: the live path hears the audio only; the transcript is not used",
                   file=sys.stderr)  # fmt: skip
-        anim = _stream(args, face)
+        anim = _stream(args, face, spec)
     else:
+        spec = resolve(args.generator)
         bar = progress_bar(args.quiet, "aligning", "piece")
         try:
             anim = animate(
@@ -356,7 +345,7 @@ def _animate(args: argparse.Namespace) -> int:
                 max_duration=args.max_duration * 60.0,
                 progress=bar.update if bar else None,
                 face=face,
-                generator=args.generator,
+                generator=spec,
             )
         finally:
             if bar:
@@ -371,46 +360,21 @@ def _animate(args: argparse.Namespace) -> int:
     if args.phones_out:
         save_phones(anim, args.phones_out)
     if not args.quiet:
-        _report(anim, output, text is not None, "stream" if args.stream else args.generator)
+        _report(anim, output, text is not None, spec)
     return 0
 
 
-def _check_generator(name: str) -> None:
-    """Fail on a generator that does not exist before any work (evaluate runs it in workers)."""
-    from audioface.motion.learned.generator import GENERATORS, model_path
+def _stream(args: argparse.Namespace, face, spec):
+    """The file through the live path (the library's), and what a live user would measure."""
+    from audioface.api import animate_stream
 
-    if name not in GENERATORS:
-        model_path(name)
-
-
-def _stream(args: argparse.Namespace, face):
-    """The file through the live path: chunks in, final frames out, then the rest of the face."""
-    import time
-
-    from audioface.api import assemble_face
-    from audioface.audio import detect_activity, load_audio
-    from audioface.streaming import StreamAnimator
-    from audioface.track import PhoneTrack
-
-    if args.chunk_ms <= 0:
-        raise AudioFaceError("--chunk-ms must be positive")
-    from audioface.motion.learned import GENERATORS
-
-    name = "stream" if args.generator in GENERATORS else args.generator  # a PATH is the user's own model
-    sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    stream = StreamAnimator(name, fps=args.fps)
-    chunk = max(1, int(round(args.chunk_ms / 1000 * sound.sample_rate)))
-    started = time.perf_counter()
-    mouth = stream.run(sound.samples, chunk)
-    seconds = time.perf_counter() - started
-    track = PhoneTrack([], sound.duration, "none")
-    anim = assemble_face(sound, detect_activity(sound), track, args.fps, face, mouth)
+    run = animate_stream(args.audio, fps=args.fps, chunk_ms=args.chunk_ms,
+                         max_duration=args.max_duration * 60.0, face=face, generator=spec)  # fmt: skip
     if not args.quiet:
-        print(f"audioface: streamed {sound.duration:.1f} s in {chunk}-sample chunks: look-ahead "
-              f"{stream.latency * 1000:.1f} ms, compute {seconds / max(sound.duration, 1e-9):.3f} x real "
-              "time",
+        print(f"audioface: streamed {run.animation.duration:.1f} s in {run.chunk}-sample chunks: look-ahead "
+              f"{run.latency * 1000:.1f} ms, compute {run.compute:.3f} x real time",
               file=sys.stderr)  # fmt: skip
-    return anim
+    return run.animation
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -432,8 +396,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if out and not Path(out).resolve().parent.is_dir():
             raise AudioFaceError(f"output folder does not exist: {Path(out).parent}")
     mesh = load_reference_mesh(args.mesh) if args.mesh else None
-    _check_generator(args.generator)
-    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, args.generator)
+    spec = resolve(args.generator)  # fails on a missing model before the workers start
+    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, spec)
     if not tasks:
         raise AudioFaceError(f"nothing to score in {args.corpus}: no item has reference phones")
     bar = progress_bar(args.quiet, "scoring", "item")
@@ -476,6 +440,7 @@ def _face_options(args: argparse.Namespace):
 def _preview(args: argparse.Namespace) -> int:
     from audioface.api import animate
     from audioface.audio import load_audio
+    from audioface.formats import load_animation
     from audioface.preview.video import contact_sheet, write_preview
 
     fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") if args.output else "mp4")
@@ -484,50 +449,38 @@ def _preview(args: argparse.Namespace) -> int:
     output = args.output or Path(args.audio).with_suffix(f".{fmt}").name
     if not 1 <= args.fps <= 120:
         raise AudioFaceError("--fps for the preview must be between 1 and 120")
-    from audioface.preview.render import Model
+    from audioface.preview.render import Scene
 
     text = _read_text(args)
     face = _face_options(args)
     if args.mesh and not Path(args.mesh).is_file():
         raise AudioFaceError(f"avatar not found: {args.mesh}")
-    model = Model.from_avatar(args.mesh) if args.mesh else Model()
+    scene = Scene.from_avatar(args.mesh) if args.mesh else Scene()
+    spec = resolve(args.generator)
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    _check_generator(args.generator)
-    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
-                   generator=args.generator)  # fmt: skip
+    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face, generator=spec)
     anims, labels = [anim], ["with transcript" if text else "recognised"]
     if args.side_by_side:
-        anims.append(_second_animation(args.side_by_side, sound, args, face))
+        if args.side_by_side == "notext":
+            anims.append(animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
+                                 generator=spec))  # fmt: skip
+        else:
+            anims.append(load_animation(args.side_by_side))
         labels.append("without transcript" if args.side_by_side == "notext" else Path(args.side_by_side).name)
     if fmt == "png":
         times = _times(args.times, sound.duration)
-        contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels, model=model)
+        contact_sheet(anims, times, output, size=min(args.size, 400), labels=labels, scene=scene)
     else:
         bar = progress_bar(args.quiet, "rendering", "part")
         try:
             write_preview(anims, sound.samples, sound.sample_rate, output, args.fps, args.size, args.panel,
-                          labels, args.jobs, bar.update if bar else None, model)  # fmt: skip
+                          labels, args.jobs, bar.update if bar else None, scene)  # fmt: skip
         finally:
             if bar:
                 bar.close()
     if not args.quiet:
         print(f"audioface: wrote {output} ({sound.duration:.1f} s)", file=sys.stderr)
     return 0
-
-
-def _second_animation(spec: str, sound, args: argparse.Namespace, face):
-    from audioface.animation import Animation
-    from audioface.api import animate
-
-    if spec == "notext":
-        return animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
-                       generator=args.generator)  # fmt: skip
-    from audioface.evaluate.predictions import load_prediction
-
-    if not Path(spec).is_file():
-        raise AudioFaceError(f"--side-by-side: file not found: {spec}")
-    weights, fps = load_prediction(spec)
-    return Animation(weights=weights.astype("float32"), fps=fps, source=spec)
 
 
 def _times(spec: str | None, duration: float) -> list[float]:
@@ -542,15 +495,12 @@ def _times(spec: str | None, duration: float) -> list[float]:
     return times
 
 
-def _report(anim, output: str, had_text: bool, generator: str = "learned") -> None:
+def _report(anim, output: str, had_text: bool, spec) -> None:
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
-    audio_only = generator in ("learned-audio", "stream")
-    what = f"{len(words)} words from {anim.track.source}"
-    if audio_only:
-        what = f"{generator} generator on the audio alone"
+    what = spec.describe() if spec.audio_only else f"{len(words)} words from {anim.track.source}"
     print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)
-    if not words and not audio_only:
+    if not words and not spec.audio_only:
         print("audioface: no speech found: the face stays at rest", file=sys.stderr)
     elif had_text and estimated > 0.3 * len(words):
         print(

@@ -21,16 +21,21 @@ import numpy as np
 from audioface.audio.load import SAMPLE_RATE
 from audioface.audio.mel import HOP_SAMPLES, MelStream
 from audioface.errors import AudioFaceError
-from audioface.frames import frame_count
+from audioface.frames import check_fps, frame_count
+from audioface.motion.generators import LIVE, GeneratorSpec, streamed
 from audioface.motion.learned import MOUTH_CHANNELS, load_model
 
 
 class StreamAnimator:
-    def __init__(self, model: str = "stream", fps: float = 60.0, sample_rate: int = SAMPLE_RATE):
-        if not 0 < fps <= 1000:
-            raise AudioFaceError(f"fps must be between 0 and 1000, got {fps}")
-        self.model = load_model(str(model))
-        self.fps = float(fps)
+    """One live stream: ``generator`` is a registry name, a model path or a spec (a learned
+    model, which hears the audio alone here)."""
+
+    def __init__(
+        self, generator: str | GeneratorSpec = LIVE, fps: float = 60.0, sample_rate: int = SAMPLE_RATE
+    ):
+        self.fps = check_fps(fps)
+        self.spec = streamed(generator)
+        self.model = load_model(self.spec.model)
         self._mel = MelStream(self.model.info.n_mels)
         self._state = self.model.initial_state()
         self._skip = self.model.info.lookahead  # the first outputs answer frames before the start
@@ -48,7 +53,7 @@ class StreamAnimator:
     @property
     def latency(self) -> float:
         """Seconds of audio after a frame's time before that frame comes out."""
-        return self.model.info.latency + 1.0 / self.model.info.frame_rate
+        return self.spec.lookahead
 
     def push(self, pcm: np.ndarray) -> np.ndarray:
         """Frames that became final with this chunk, (k, 52) in ARKit order."""

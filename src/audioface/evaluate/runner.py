@@ -17,6 +17,7 @@ from audioface.evaluate.phone_accuracy import AlignmentAccuracy, alignment_accur
 from audioface.formats import read_weights
 from audioface.formats.livelink import read_capture
 from audioface.formats.phones import read_phones
+from audioface.motion.generators import DEFAULT, GeneratorSpec
 from audioface.parallel import parallel_map
 
 MODES = ("transcript", "recognized", "phonetic")
@@ -44,12 +45,11 @@ class Task:
     phoneset: str = "auto"
     fps: float = 60.0
     mesh: FaceMesh | None = None
-    generator: str = "learned"
-    audio_only: bool = False
+    generator: str | GeneratorSpec = DEFAULT  # a registry name, a model path or a resolved spec
 
 
 def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: str, fps: float,
-         mesh: FaceMesh | None, generator: str = "learned") -> list[Task]:  # fmt: skip
+         mesh: FaceMesh | None, generator: str | GeneratorSpec = DEFAULT) -> list[Task]:  # fmt: skip
     tasks = []
     for item in items:
         if item.phones is None:
@@ -87,7 +87,6 @@ def run_task(task: Task) -> ItemResult:
             asr="phonetic" if task.mode == "phonetic" else "words",
             jobs=1,
             generator=task.generator,
-            audio_only=task.audio_only,
         )
         weights, fps, duration = anim.weights, anim.fps, anim.duration
         if anim.track.words:

@@ -20,6 +20,13 @@ from audioface.parallel import parallel_map
 from audioface.track import PhoneTrack, Word
 
 ASR_MODES = ("words", "phonetic")
+
+
+def check_asr(asr: str) -> str:
+    """``asr`` if it names a recognition mode, else an :class:`AudioFaceError` listing them."""
+    if asr not in ASR_MODES:
+        raise AudioFaceError(f"unknown recognition mode {asr!r}; choose one of {', '.join(ASR_MODES)}", "asr")
+    return asr
 PIECE_SECONDS = 10.0
 PARALLEL_FROM_SECONDS = 14.0
 
@@ -40,8 +47,7 @@ def build_track(
     With ``text``, the transcript is aligned; without it, words are recognised
     (``asr="words"``) or phones are (``asr="phonetic"``). No speech -> empty track.
     """
-    if asr not in ASR_MODES:
-        raise ValueError(f"asr must be one of {ASR_MODES}, got {asr!r}")
+    check_asr(asr)
     tokens = normalize(text) if text is not None else None
     if tokens == []:
         raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)")

@@ -109,7 +109,8 @@ def write_preview(
     if not path.parent.is_dir():
         raise AudioFaceError(f"output folder does not exist: {path.parent}")
     if size % 2 or size < 64:
-        raise AudioFaceError(f"the preview size must be an even number of pixels, at least 64, got {size}", "size")
+        raise AudioFaceError(f"the preview size must be an even number of pixels, at least 64, got {size}",
+                             "size")  # fmt: skip
     duration = len(samples) / sample_rate
     n_frames = max(1, int(round(duration * fps)))
     workers = max(1, min(jobs or os.cpu_count() or 1, n_frames // 30 or 1))

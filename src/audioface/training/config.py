@@ -7,8 +7,10 @@ copy of it next to the checkpoints.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
+from importlib import resources
 from pathlib import Path
 
 from audioface.errors import AudioFaceError
@@ -52,7 +54,7 @@ class RunConfig:
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def to_toml(self) -> str:
-        lines = [f'name = "{self.name}"', f"seed = {self.seed}"]
+        lines = [f"name = {_toml_value(self.name)}", f"seed = {self.seed}"]
         for section in ("data", "model", "train", "augment"):
             lines += ["", f"[{section}]"]
             for key, value in asdict(getattr(self, section)).items():
@@ -63,8 +65,8 @@ class RunConfig:
 def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
+    if isinstance(value, str):  # a JSON string is a valid TOML basic string: quotes, backslashes escaped
+        return json.dumps(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return repr(value)
@@ -80,6 +82,14 @@ def _section(cls, values: dict, where: str):
         default = getattr(cls(), key)
         out[key] = tuple(value) if isinstance(default, tuple) else value
     return cls(**out)
+
+
+def shipped_recipe(name: str) -> Path:
+    """The recipe file shipped beside the models: ``learned``, ``stream`` or ``fine-tune``."""
+    path = Path(str(resources.files("audioface") / "models" / f"{name}.toml"))
+    if not path.is_file():
+        raise AudioFaceError(f"no shipped recipe named {name!r}: {path}")
+    return path
 
 
 def load_config(path: str | Path | None = None, text: str | None = None) -> RunConfig:

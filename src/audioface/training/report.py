@@ -17,7 +17,8 @@ from audioface.evaluate.report import table
 from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
 from audioface.formats.atomic import write_atomic
-from audioface.motion.learned.generator import Model
+from audioface.motion.generators import resolve, without_phones
+from audioface.motion.learned.generator import OnnxGenerator
 
 
 def held_out_items(run_dir: Path, need: str = "phones") -> list:
@@ -54,14 +55,15 @@ def _phone_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]:
     items = held_out_items(run_dir, "phones")
     if not items:
         return []
-    model = Model(onnx_path)
+    model = OnnxGenerator(onnx_path)
+    trained = resolve(str(onnx_path))
     tasks = []
     for item in items:
         base = Task(item, "transcript" if item.text else "recognized")
         tasks.append(replace(base, mode="rules", generator="rules"))
-        if model.info.phones and item.text:
-            tasks.append(replace(base, mode="learned", generator=str(onnx_path)))
-        tasks.append(replace(base, mode="learned-audio", generator=str(onnx_path), audio_only=True))
+        if trained.phones and item.text:
+            tasks.append(replace(base, mode="learned", generator=trained))
+        tasks.append(replace(base, mode="learned-audio", generator=without_phones(trained)))
     # the runner picks the pipeline from the mode name; ours are labels, so map them back
     results = run([replace(t, mode="transcript" if t.item.text else "recognized") for t in tasks], jobs)
     for res, task in zip(results, tasks, strict=True):
@@ -89,9 +91,9 @@ def _capture_section(run_dir: Path, onnx_path: Path) -> list[str]:
     from audioface.training.config import load_config
 
     init = load_config(text=(run_dir / "config.toml").read_text()).train.init
-    models = {"trained": Model(onnx_path)}
+    models = {"trained": OnnxGenerator(onnx_path)}
     if init in ("learned", "stream"):
-        models[f"starting point ({init})"] = Model(init)
+        models[f"starting point ({init})"] = OnnxGenerator(init)
     lines = ["Held-out captures (mean squared error against the capture, audio only):", "",
              "| item | model | MSE, all channels | MSE, mouth |", "|---|---|---|---|"]  # fmt: skip
     for item in items:

@@ -30,7 +30,7 @@ from audioface.training import data as data_mod
 from audioface.training.config import RunConfig
 from audioface.training.data import Example
 from audioface.training.export import export_onnx
-from audioface.training.model import SENTENCE_DIM, MouthNet, ModelConfig, parameter_count
+from audioface.training.model import SENTENCE_DIM, ModelConfig, MouthNet, parameter_count
 
 Log = Callable[[str], None]
 
@@ -78,7 +78,8 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
             raise AudioFaceError(f"{folder}: no item has a capture CSV or a phone file to learn from")
         items += found
     if not items:
-        raise AudioFaceError("no training data: set synthetic_per_voice or name corpora to train on", "corpora")
+        raise AudioFaceError("no training data: set synthetic_per_voice or name corpora to train on",
+                             "corpora")  # fmt: skip
     return items
 
 

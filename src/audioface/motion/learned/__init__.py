@@ -7,14 +7,14 @@ import numpy as np
 from audioface import arkit
 from audioface.audio.mel import frame_count
 from audioface.motion.learned.cues import N_CUES, phone_cues
-from audioface.motion.learned.generator import GENERATORS, Model, load_model, to_fps
+from audioface.motion.learned.generator import OnnxGenerator, load_model, to_fps
 from audioface.motion.mouth import enforce_weights
 from audioface.motion.shapes import at_frames
 from audioface.track import PhoneTrack
 
 MOUTH_CHANNELS = np.array([n in arkit.MOUTH_GROUP or n == "tongueOut" for n in arkit.NAMES])
 
-__all__ = ["GENERATORS", "MOUTH_CHANNELS", "N_CUES", "Model", "gate_to_speech", "learned_mouth", "load_model",
+__all__ = ["MOUTH_CHANNELS", "N_CUES", "OnnxGenerator", "gate_to_speech", "learned_mouth", "load_model",
            "phone_cues"]  # fmt: skip
 SPEECH_MARGIN = 0.12  # s kept open around detected speech: onsets, releases, quiet closures
 
@@ -23,7 +23,7 @@ def learned_mouth(
     samples: np.ndarray,
     fps: float,
     duration: float,
-    model: Model,
+    model: OnnxGenerator,
     track: PhoneTrack | None = None,
     sentence: np.ndarray | None = None,
 ) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Running a learned generator with onnxruntime: no torch needed to animate.
 
 ``learned`` and ``stream`` name the models shipped in the package; anything
-else is a path to an ``.onnx`` file made by ``audioface train``.
+else is a path to an ``.onnx`` file made by ``audioface train``. Which model a
+generator name runs, and what it hears, is decided by
+:mod:`audioface.motion.generators`, not here.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from audioface.motion.learned.cues import no_cues
 from audioface.motion.shapes import resample_rows
 
 SHIPPED = ("learned", "stream")
-GENERATORS = ("rules", "learned", "learned-audio", "stream")
 META_KEY = "audioface"
 BLOCK = 6000  # frames per inference call: one minute
 
@@ -53,12 +54,11 @@ def model_path(name: str | os.PathLike) -> Path:
         return path
     path = Path(name)
     if not path.is_file():
-        choices = ", ".join(GENERATORS)
-        raise AudioFaceError(f"generator model not found: {path} (use {choices} or an .onnx file)")
+        raise AudioFaceError(f"generator model not found: {path}", "generator")
     return path
 
 
-class Model:
+class OnnxGenerator:
     """One ONNX generator and what its metadata says about it."""
 
     def __init__(self, name: str | os.PathLike):
@@ -109,8 +109,8 @@ class Model:
     ) -> np.ndarray:
         """(frames at 100 per second, 52) weights for a whole 16 kHz recording."""
         look = self.info.lookahead
-        mel = log_mel(np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP_SAMPLES, np.float32)]),
-                      self.info.n_mels)  # fmt: skip
+        padded = np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP_SAMPLES, np.float32)])
+        mel = log_mel(padded, self.info.n_mels)
         if cues is not None:
             cues = fit_frames(cues, len(mel))
         state, parts = self.initial_state(), []
@@ -131,8 +131,8 @@ def fit_frames(rows: np.ndarray, total: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str) -> Model:
-    return Model(name)
+def load_model(name: str) -> OnnxGenerator:
+    return OnnxGenerator(name)
 
 
 def to_fps(weights: np.ndarray, frame_rate: float, fps: float, duration: float) -> np.ndarray:
