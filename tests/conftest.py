@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -25,3 +26,12 @@ def transcript(name: str, folder: Path = DATA) -> str:
 def speech() -> tuple[np.ndarray, int]:
     data, rate = sf.read(DATA / "flite_slt_01.wav", dtype="float32")
     return data, rate
+
+
+def copy_corpus(tmp_path: Path, names: list[str]) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in names:
+        for suffix in (".wav", ".txt", ".phones.json"):
+            shutil.copy(DATA / f"{name}{suffix}", folder / f"{name}{suffix}")
+    return folder

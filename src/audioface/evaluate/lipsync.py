@@ -1,4 +1,4 @@
-"""Phone-anchored lip-sync metrics, exactly as shared/reference/metrics.md defines them.
+"""Phone-anchored lip-sync metrics, exactly as docs/metrics.md states them.
 
 Readings of the spec where it leaves room, stated once here:
 - a window or middle half that holds no frame falls back to the frame nearest its centre;

@@ -18,7 +18,7 @@ from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
 from audioface.formats.atomic import write_atomic
 from audioface.motion.generators import resolve, without_phones
-from audioface.motion.learned.generator import OnnxGenerator
+from audioface.motion.learned.generator import SHIPPED, OnnxGenerator
 
 
 def held_out_items(run_dir: Path, need: str = "phones") -> list:
@@ -92,7 +92,7 @@ def _capture_section(run_dir: Path, onnx_path: Path) -> list[str]:
 
     init = load_config(text=(run_dir / "config.toml").read_text()).train.init
     models = {"trained": OnnxGenerator(onnx_path)}
-    if init in ("learned", "stream"):
+    if init in SHIPPED:
         models[f"starting point ({init})"] = OnnxGenerator(init)
     lines = ["Held-out captures (mean squared error against the capture, audio only):", "",
              "| item | model | MSE, all channels | MSE, mouth |", "|---|---|---|---|"]  # fmt: skip

@@ -25,6 +25,7 @@ from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.evaluate.corpus import Item, find_items
 from audioface.motion.learned.cues import N_CUES
+from audioface.motion.learned.generator import SHIPPED
 from audioface.progress import progress_bar
 from audioface.training import data as data_mod
 from audioface.training.config import RunConfig
@@ -163,7 +164,7 @@ def loss_fn(pred, target, weight, velocity_weight: float, closure_weight: float 
 
 
 def load_weights(init: str) -> tuple[ModelConfig, dict]:
-    if init in ("learned", "stream"):
+    if init in SHIPPED:
         from importlib import resources
 
         init = str(resources.files("audioface") / "models" / f"{init}.pt")
