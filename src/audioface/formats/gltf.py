@@ -25,6 +25,8 @@ from audioface.formats.visemes import OVR, ovr_weights
 
 FLOAT, SCALAR = 5126, "SCALAR"
 TARGET_MODES = ("arkit", "visemes", "both")
+
+
 def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[dict, bytes]:
     """The avatar's glTF document and binary buffer with the animation added."""
     if targets not in TARGET_MODES:

@@ -27,6 +27,8 @@ def check_asr(asr: str) -> str:
     if asr not in ASR_MODES:
         raise AudioFaceError(f"unknown recognition mode {asr!r}; choose one of {', '.join(ASR_MODES)}", "asr")
     return asr
+
+
 PIECE_SECONDS = 10.0
 PARALLEL_FROM_SECONDS = 14.0
 
