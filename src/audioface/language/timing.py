@@ -33,14 +33,14 @@ MIN_INNER_PAUSE = 0.08
 MISMATCH_SEED = -45.0
 MISMATCH_GROW = -20.0
 
-Token = tuple[str, bool]  # (word, pause_after)
+WordCue = tuple[str, bool]  # (word, pause after it): a normalised Token in the picklable form workers take
 
 
 @dataclass(frozen=True)
 class PieceJob:
     piece: Piece
     pcm: bytes  # int16 PCM of exactly piece.start..piece.end
-    tokens: tuple[Token, ...] = ()
+    tokens: tuple[WordCue, ...] = ()
     # For span_job: the piece may start within the first free_head + 1 tokens and end
     # within the last free_tail + 1; ``first`` is the index of tokens[0] in the transcript.
     free_head: int = 0
@@ -91,7 +91,7 @@ def phonetic_job(job: PieceJob) -> list[Word]:
     return words
 
 
-def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, verify: bool) -> list[Word]:
+def _align_or_split(piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int, verify: bool) -> list[Word]:
     if not tokens:
         return []
     words = [w for w, _ in tokens]
@@ -111,7 +111,7 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[Token], depth: int, v
     return spread([(w, prons[w]) for w in words], list(piece.regions), piece.start, piece.end)
 
 
-def _align(pcm: bytes, tokens: list[Token], offset: float, origin: str):
+def _align(pcm: bytes, tokens: list[WordCue], offset: float, origin: str):
     """(raw pocketsphinx words, finished Words), or None when alignment fails."""
     words = [w for w, _ in tokens]
     try:

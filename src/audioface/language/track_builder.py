@@ -15,7 +15,7 @@ from audioface.errors import AudioFaceError
 from audioface.language import lexicon
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
-from audioface.language.timing import PieceJob, align_job, phonetic_job, recognize_job, span_job
+from audioface.language.timing import PieceJob, WordCue, align_job, phonetic_job, recognize_job, span_job
 from audioface.parallel import parallel_map
 from audioface.track import PhoneTrack, Word
 
@@ -79,7 +79,7 @@ def build_track(
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
 
 
-def _as_tokens(tokens: list[Token]) -> tuple[tuple[str, bool], ...]:
+def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
     """Normalised tokens in the picklable form the workers take."""
     return tuple((t.word, t.pause_after) for t in tokens)
 

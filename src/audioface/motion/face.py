@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from audioface import arkit
+from audioface.frames import check_fps
 from audioface.motion import blinks, brows, emotion, gaze, head
 from audioface.motion.mouth import mouth_params
 from audioface.motion.shapes import at_frames, bump
@@ -57,8 +58,7 @@ def animate_face(
     ``mouth`` is a mouth from another generator (the learned one), frames at
     ``fps``; without it the rules make the mouth from the phone track.
     ``moods`` are (start, end, emotion) spans for ``emotion="auto"``."""
-    if fps <= 0:
-        raise ValueError("fps must be positive")
+    fps = check_fps(fps)
     prosody = prosody or Prosody()
     options = options or FaceOptions()
     mood = emotion.preset(options.emotion, options.intensity)
