@@ -19,7 +19,7 @@ from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps
-from audioface.language import build_track, check_asr
+from audioface.language import DEFAULT_ASR, Recognizer, build_track, choose
 from audioface.motion import FaceOptions, Prosody, animate_face
 from audioface.motion.generators import DEFAULT, LIVE, GeneratorSpec, live, resolve
 from audioface.motion.learned import gate_to_speech, learned_mouth, load_model
@@ -34,7 +34,9 @@ def animate(
     text: str | None = None,
     *,
     fps: float = 60.0,
-    asr: str = "words",
+    asr: str | Recognizer = DEFAULT_ASR,
+    asr_model: str | None = None,
+    asr_url: str | None = None,
     sample_rate: int | None = None,
     jobs: int | None = None,
     max_duration: float = DEFAULT_MAX_DURATION,
@@ -46,8 +48,12 @@ def animate(
 
     ``audio`` is a path (WAV, FLAC, OGG, MP3), an :class:`Audio`, or an array with
     ``sample_rate``. With ``text`` the transcript is aligned to the audio;
-    without it, words (``asr="words"``) or phones (``asr="phonetic"``) are
-    recognised. ``jobs`` caps the worker processes (default: one per core).
+    without it, the words are recognised by ``asr``: ``"auto"`` (Whisper when the
+    whisper extra is installed, else pocketsphinx), ``"whisper"`` (``asr_model``: another
+    CTranslate2 Whisper folder), ``"openai"`` (an OpenAI-compatible endpoint at ``asr_url``,
+    ``asr_model`` its model name; the key from ``AUDIOFACE_ASR_KEY``), ``"words"``
+    (pocketsphinx), or phones are (``"phonetic"``).
+    ``jobs`` caps the worker processes (default: one per core).
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.
     ``generator`` makes the mouth: a name from :data:`audioface.motion.generators.NAMES`
@@ -57,7 +63,7 @@ def animate(
     hears the audio alone skips the language stage.
     """
     fps = check_fps(fps)
-    check_asr(asr)
+    rec = choose(asr, asr_model, asr_url)
     if text is not None and not text.strip():
         raise AudioFaceError("the transcript is empty", "text")
     spec = resolve(generator)
@@ -66,7 +72,7 @@ def animate(
     if spec.audio_only:
         track = PhoneTrack([], sound.duration, "none")
     else:
-        track = build_track(sound, activity, text, asr=asr, jobs=jobs, progress=progress)
+        track = build_track(sound, activity, text, asr=rec, jobs=jobs, progress=progress)
     mouth = None
     if spec.model is not None:
         sentence = None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from audioface import __version__
 from audioface.errors import AudioFaceError
+from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
 from audioface.motion.generators import NAMES as GENERATOR_NAMES
 from audioface.motion.generators import live, resolve
@@ -92,10 +93,20 @@ def _add_language_options(p) -> None:
     text.add_argument("--text-file", help="UTF-8 text file with what is said")
     p.add_argument(
         "--asr",
-        choices=("words", "phonetic"),
-        default="words",
-        help="without a transcript: recognise words, then align them (default), or recognise phones directly",
+        choices=ASR_MODES,
+        default=DEFAULT_ASR,
+        help="without a transcript, who hears the words (then aligned for phone timings): auto (default: "
+        "whisper when the [whisper] extra is installed, else words), whisper (Whisper tiny.en on the CPU, "
+        "or --asr-model DIR), openai (an OpenAI-compatible endpoint: --asr-url, key in $AUDIOFACE_ASR_KEY), "
+        "words (pocketsphinx); or phonetic: recognise phones directly",
     )
+    p.add_argument(
+        "--asr-model",
+        metavar="DIR|NAME",
+        help="whisper: a CTranslate2 Whisper model folder; openai: the endpoint's model name",
+    )
+    p.add_argument("--asr-url", metavar="URL",
+                   help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
 
 
 def _add_generator_option(p) -> None:
@@ -176,7 +187,7 @@ def _add_preview(sub) -> None:
 
 EVALUATE_EXAMPLES = """\
 examples:
-  audioface evaluate corpus/dev                                  # all three modes, table
+  audioface evaluate corpus/dev                                  # every mode, table
   audioface evaluate corpus/dev --mode transcript --report report.md
   audioface evaluate my_corpus --pred rhubarb_out/ --json scores.json   # score another tool's output
   audioface evaluate ../shared/data/emur-ae --phoneset sampa
@@ -199,8 +210,8 @@ def _add_evaluate(sub) -> None:
     ev.add_argument("corpus", help="corpus folder")
     ev.add_argument(
         "--mode",
-        default="transcript,recognized,phonetic",
-        help="pipeline modes to run, comma-separated (default: all three)",
+        help="pipeline modes to run, comma-separated: transcript, recognized (pocketsphinx words), whisper, "
+        "phonetic (default: all; whisper where the [whisper] extra is installed)",
     )
     ev.add_argument("--pred", help="score existing predictions from this folder instead of running")
     ev.add_argument("--json", help="write all figures as JSON to this file ('-' for standard output)")
@@ -268,7 +279,7 @@ def _train(args: argparse.Namespace) -> int:
 FLAGS = {
     "fps": "--fps", "asr": "--asr", "max_duration": "--max-duration", "format": "--format",
     "dat_fps": "--dat-fps", "size": "--size", "generator": "--generator", "chunk_ms": "--chunk-ms",
-    "data": "--data", "text": "--text",
+    "data": "--data", "text": "--text", "asr_model": "--asr-model", "asr_url": "--asr-url",
 }  # fmt: skip
 
 
@@ -334,13 +345,14 @@ def _animate(args: argparse.Namespace) -> int:
         anim = _stream(args, face, spec)
     else:
         spec = resolve(args.generator)
+        rec = _recognizer(args, text, spec)
         bar = progress_bar(args.quiet, "aligning", "piece")
         try:
             anim = animate(
                 args.audio,
                 text,
                 fps=args.fps,
-                asr=args.asr,
+                asr=rec,
                 jobs=args.jobs,
                 max_duration=args.max_duration * 60.0,
                 progress=bar.update if bar else None,
@@ -364,6 +376,14 @@ def _animate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recognizer(args: argparse.Namespace, text: str | None, spec):
+    """The recogniser for this run, checked before the work; says once when a better one exists."""
+    rec = choose(args.asr, args.asr_model, args.asr_url)
+    if text is None and not spec.audio_only and args.asr == "auto" and rec.mode == "words" and not args.quiet:
+        print(f"audioface: {HINT}", file=sys.stderr)
+    return rec
+
+
 def _stream(args: argparse.Namespace, face, spec):
     """The file through the live path (the library's), and what a live user would measure."""
     from audioface.api import animate_stream
@@ -380,10 +400,10 @@ def _stream(args: argparse.Namespace, face, spec):
 def _evaluate(args: argparse.Namespace) -> int:
     from audioface.evaluate import find_items, load_reference_mesh
     from audioface.evaluate.report import table, to_json, write_report
-    from audioface.evaluate.runner import MODES, plan, run
+    from audioface.evaluate.runner import MODES, default_modes, plan, run
     from audioface.formats.atomic import write_atomic
 
-    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()] if args.mode else default_modes()
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise AudioFaceError(f"unknown --mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
@@ -457,12 +477,13 @@ def _preview(args: argparse.Namespace) -> int:
         raise AudioFaceError(f"avatar not found: {args.mesh}")
     scene = Scene.from_avatar(args.mesh) if args.mesh else Scene()
     spec = resolve(args.generator)
+    rec = _recognizer(args, text, spec)
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    anim = animate(sound, text, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face, generator=spec)
+    anim = animate(sound, text, fps=args.fps, asr=rec, jobs=args.jobs, face=face, generator=spec)
     anims, labels = [anim], ["with transcript" if text else "recognised"]
     if args.side_by_side:
         if args.side_by_side == "notext":
-            anims.append(animate(sound, None, fps=args.fps, asr=args.asr, jobs=args.jobs, face=face,
+            anims.append(animate(sound, None, fps=args.fps, asr=rec, jobs=args.jobs, face=face,
                                  generator=spec))  # fmt: skip
         else:
             anims.append(load_animation(args.side_by_side))

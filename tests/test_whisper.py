@@ -1,0 +1,266 @@
+"""Whisper in the language stage: local (faster-whisper, tiny.en bundled) and through a real
+OpenAI-compatible server started here on 127.0.0.1 (faster-whisper-server)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from conftest import DATA, EXAMPLES, reference_phones
+
+from audioface import animate
+from audioface.audio import Activity, detect_activity, load_audio
+from audioface.errors import AudioFaceError
+from audioface.evaluate import score_lipsync
+from audioface.formats.phones import read_phones
+from audioface.language import build_track, choose, whisper
+from audioface.language.openai_asr import endpoint, parse_reply
+from audioface.language.pieces import Piece
+from audioface.language.segments import Segment, cut_loops, keep_real
+from audioface.language.track_builder import starts_from_times
+
+EMU = Path(__file__).parent.parent.parent / "shared" / "data" / "emur-ae"
+EMU_ITEMS = sorted(p.stem for p in (EMU / "wavFiles").glob("*.wav")) if EMU.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not whisper.available(), reason="the whisper extra is not installed")
+
+
+def run_cli(*args, env=None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "audioface", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+
+
+# ---------------------------------------------------------------- local Whisper
+
+
+def test_auto_means_whisper_when_the_extra_is_installed():
+    assert choose("auto").mode == "whisper"
+
+
+@pytest.mark.parametrize("name", ["flite_awb_04", "festival_slt_07"])
+def test_whisper_words_are_aligned_and_marked(name):
+    sound = load_audio(DATA / f"{name}.wav")
+    track = build_track(sound, detect_activity(sound), None, asr="whisper")
+    assert track.source == "whisper" and len(track.words) >= 4
+    assert sum(w.origin == "whisper" for w in track.words) >= 0.8 * len(track.words)
+    assert all(w.phones for w in track.words)  # phone timings come from the aligner
+    anim = animate(DATA / f"{name}.wav", asr="whisper", jobs=1)
+    assert score_lipsync(anim.weights, anim.fps, reference_phones(name)).score >= 0.9
+
+
+@pytest.mark.skipif(not EMU_ITEMS, reason="../shared/data/emur-ae is not beside the project")
+def test_whisper_on_real_speech_without_transcripts():
+    scores, closures = [], []
+    for name in EMU_ITEMS:
+        anim = animate(EMU / "wavFiles" / f"{name}.wav", asr="whisper", jobs=1)
+        ref = read_phones(EMU / "annotationFiles" / f"{name}.lab", "sampa")
+        result = score_lipsync(anim.weights, anim.fps, ref)
+        scores.append(result.score)
+        if result.recall("closure") is not None:
+            closures.append(result.recall("closure"))
+        assert anim.track.source == "whisper" and anim.track.words
+    assert np.mean(scores) >= 0.95, scores
+    assert np.mean(closures) >= 0.9, closures
+
+
+def test_silence_and_noise_give_a_face_at_rest_with_whisper(tmp_path):
+    rng = np.random.default_rng(3)
+    sf.write(tmp_path / "silence.wav", np.zeros(16000 * 3, np.float32), 16000)
+    sf.write(tmp_path / "noise.wav", rng.normal(0, 0.1, 16000 * 3), 16000)
+    for name in ("silence", "noise"):
+        out = tmp_path / f"{name}.json"
+        res = run_cli("animate", tmp_path / f"{name}.wav", "--asr", "whisper", "-o", out)
+        assert res.returncode == 0, res.stderr
+        doc = json.loads(out.read_text())
+        assert doc["words"] == []
+        frames = np.array(doc["frames"])
+        mouth = [i for i, n in enumerate(doc["names"]) if n.startswith(("jaw", "mouth"))]
+        assert frames[:, mouth].max() < 0.05
+
+
+def test_no_words_are_invented_after_the_speech(tmp_path):
+    """Speech, then seconds of silence and of a quiet hiss: Whisper's habit is to add text there."""
+    speech, rate = sf.read(EXAMPLES / "hello.wav", dtype="float32")
+    rng = np.random.default_rng(5)
+    tail = np.concatenate([np.zeros(rate * 4, np.float32), rng.normal(0, 0.003, rate * 4).astype(np.float32)])
+    sf.write(tmp_path / "tail.wav", np.concatenate([speech, tail]), rate)
+    anim = animate(tmp_path / "tail.wav", asr="whisper", jobs=1)
+    spoken = len(speech) / rate
+    assert anim.track.words and all(w.end <= spoken + 0.3 for w in anim.track.words)
+    mouth_after = anim.weights[int((spoken + 0.5) * anim.fps) :, :]
+    assert mouth_after[:, [i for i, n in enumerate(anim.names) if n == "jawOpen"]].max() < 0.05
+
+
+def test_bad_inputs_fail_cleanly_with_whisper(tmp_path):
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "text.wav").write_text("not audio at all")
+    sf.write(tmp_path / "short.wav", np.zeros(800, np.float32), 16000)
+    cases = [(tmp_path / "empty.wav", "empty"), (tmp_path / "text.wav", "not a readable audio"),
+             (tmp_path / "short.wav", "shorter than"), (tmp_path / "none.wav", "not found")]  # fmt: skip
+    for audio, words in cases:
+        out = tmp_path / "x.csv"
+        res = run_cli("animate", audio, "--asr", "whisper", "-o", out)
+        assert res.returncode != 0 and words in res.stderr.lower(), res.stderr
+        assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+        assert not out.exists()
+
+
+def test_model_folder_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for f in ("model.bin", "config.json", "vocabulary.txt"):
+        (broken / f).write_text("garbage")
+    cases = [(tmp_path / "missing", "not found"), (tmp_path / "empty", "no model.bin"),
+             (broken, "cannot load the whisper model")]  # fmt: skip
+    for folder, words in cases:
+        out = tmp_path / "x.csv"
+        res = run_cli("animate", EXAMPLES / "hello.wav", "--asr", "whisper", "--asr-model", folder, "-o", out)
+        assert res.returncode == 2 and words in res.stderr.lower(), res.stderr
+        assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+        assert not out.exists()
+    # another CTranslate2 folder works: the bundled one, named explicitly
+    anim = animate(EXAMPLES / "hello.wav", asr="whisper", asr_model=str(whisper.bundled_model()), jobs=1)
+    assert anim.track.source == "whisper" and anim.track.words
+
+
+def test_ten_minutes_without_a_transcript(tmp_path):
+    """Long audio is recognised and aligned in pieces: every stretch gets its own words."""
+    parts = []
+    names = sorted(p.stem for p in DATA.glob("*.wav"))
+    total = 0.0
+    k = 0
+    while total < 600:
+        data, rate = sf.read(DATA / f"{names[k % len(names)]}.wav", dtype="float32")
+        parts += [data, np.zeros(int(rate * 0.6), np.float32)]
+        total += len(data) / rate + 0.6
+        k += 1
+    sf.write(tmp_path / "long.wav", np.concatenate(parts), rate)
+    anim = animate(tmp_path / "long.wav", asr="whisper")
+    assert anim.track.duration >= 600
+    starts = np.array([w.start for w in anim.track.words])
+    per_minute = np.histogram(starts, bins=np.arange(0, 660, 60))[0]
+    assert per_minute.min() >= 80, per_minute  # about 150 words a minute, none lost to drift
+    assert anim.track.source == "whisper"
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _activity(speech: np.ndarray) -> Activity:
+    return Activity(db=np.zeros(len(speech)), loudness=speech.astype(float), speech=speech, hop=0.01)
+
+
+def test_invented_segments_are_dropped_and_loops_cut():
+    speech = np.zeros(500, bool)
+    speech[50:250] = True  # speech from 0.5 to 2.5 s
+    segs = [
+        Segment(0.4, 2.6, "the cat sat", 0.01, -0.3),
+        Segment(3.0, 4.5, "Thank you.", 0.2, -0.4),  # over silence
+        Segment(0.5, 2.5, "hello", 0.9, -1.4),  # Whisper's own no-speech rule
+        Segment(0.5, 2.5, "um", 0.1, -2.5),
+    ]  # a guess
+    kept = keep_real(segs, _activity(speech))
+    assert [s.text for s in kept] == ["the cat sat"]
+    assert cut_loops("go " * 40 + "home") == "go go home"
+    assert cut_loops("thank you " * 12) == "thank you thank you"
+    assert cut_loops("no, no, I said no") == "no, no, I said no"
+
+
+def test_whisper_times_share_the_words_among_pieces():
+    pieces = [Piece(0.0, 10.0, ()), Piece(10.0, 20.0, ()), Piece(20.0, 30.0, ())]
+    times = [0.5, 3.0, 9.5, 10.2, 15.0, 19.9, 21.0, 29.0]
+    assert starts_from_times(pieces, times) == [0, 3, 6]
+    assert starts_from_times(pieces, [1.0, 0.5, 12.0]) == [0, 2, 3]  # out of order: made monotone
+
+
+# ---------------------------------------------------------------- an OpenAI-compatible endpoint
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """faster-whisper-server (FastAPI) serving the bundled tiny.en on 127.0.0.1."""
+    pytest.importorskip("faster_whisper_server", reason="faster-whisper-server is not installed")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "faster_whisper_server", str(whisper.bundled_model()), "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "error"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"the server did not start: {proc.stderr.read().decode()[-500:]}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("the server did not answer /health within 60 s")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_endpoint_transcribes_and_the_words_are_aligned(server, tmp_path):
+    out = tmp_path / "e.json"
+    env = {**__import__("os").environ, "AUDIOFACE_ASR_KEY": "sk-secret-test-key"}
+    res = run_cli(
+        "animate", DATA / "flite_awb_04.wav", "--asr", "openai", "--asr-url", server, "-o", out, env=env
+    )
+    assert res.returncode == 0, res.stderr
+    assert "sk-secret-test-key" not in res.stderr + res.stdout
+    doc = json.loads(out.read_text())
+    assert doc["source"] == "openai" and len(doc["words"]) >= 8
+    assert {w["word"] for w in doc["words"]} >= {"map", "farm"}
+    assert all(w["phones"] for w in doc["words"])
+    frames = np.array(doc["frames"])
+    score = score_lipsync(frames, doc["fps"], reference_phones("flite_awb_04")).score
+    assert score >= 0.9
+
+
+def test_endpoint_failures_are_one_line(server, tmp_path):
+    closed = f"http://127.0.0.1:{_free_port()}"
+    listener = socket.socket()  # accepts connections and never answers
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    silent = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    sound = load_audio(EXAMPLES / "hello.wav")
+    activity = detect_activity(sound)
+    cases = [(closed, "cannot reach"), (f"{server}/nowhere", "http 404"), (silent, "did not answer")]
+    try:
+        for url, words in cases:
+            rec = choose("openai", url=url)
+            rec = type(rec)(rec.mode, rec.model, rec.url, timeout=2.0)
+            with pytest.raises(AudioFaceError) as err:
+                build_track(sound, activity, None, asr=rec)
+            assert words in str(err.value).lower() and "\n" not in str(err.value)
+    finally:
+        listener.close()
+    res = run_cli(
+        "animate", EXAMPLES / "hello.wav", "--asr", "openai", "--asr-url", closed, "-o", tmp_path / "x.csv"
+    )
+    assert res.returncode == 2 and "cannot reach" in res.stderr and "Traceback" not in res.stderr
+    for raw in (b"<html>oops</html>", b'{"segments": [{"start": "a"}]}', b"[1, 2]"):
+        with pytest.raises(AudioFaceError, match="malformed reply"):
+            parse_reply(raw, "http://x", 1.0)
+    with pytest.raises(AudioFaceError, match="http"):
+        endpoint("ftp://example")
+    assert endpoint("http://h:1/v1/") == "http://h:1/v1/audio/transcriptions"
