@@ -54,7 +54,7 @@ def build_track(
         return PhoneTrack([], audio.duration, "none")
     times = None
     if tokens is None and hears_text(rec):
-        tokens, times = _heard_tokens(recognize_segments(audio, activity, rec))
+        tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
         track = _align_tokens(audio, activity, tokens, times, jobs, progress)
@@ -103,9 +103,10 @@ def _align_tokens(
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
 
-def _heard_tokens(segments: list[Segment]) -> tuple[list[Token], list[float]]:
-    """The recognised text as normalised tokens, each with a time: its segment's span shared
-    out by the words' lengths (segments are a few seconds, so this is close enough to cut by)."""
+def _heard_tokens(segments: list[Segment], activity: Activity) -> tuple[list[Token], list[float]]:
+    """The recognised text as normalised tokens, each with a rough time: its segment's voiced
+    time shared out by the words' lengths. Segments can be a whole 30 s window, so the share
+    follows the speech the detector found, not the clock: pauses get no words."""
     tokens: list[Token] = []
     times: list[float] = []
     for seg in segments:
@@ -113,10 +114,22 @@ def _heard_tokens(segments: list[Segment]) -> tuple[list[Token], list[float]]:
         if not seg_tokens:
             continue
         lengths = np.array([len(t.word) + 1 for t in seg_tokens], float)
-        starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]]) / lengths.sum()
+        shares = np.concatenate([[0.0], np.cumsum(lengths)[:-1]]) / lengths.sum()
         tokens += seg_tokens
-        times += [seg.start + f * (seg.end - seg.start) for f in starts]
+        times += list(voiced_quantiles(seg.start, seg.end, shares, activity))
     return tokens, times
+
+
+def voiced_quantiles(start: float, end: float, shares: np.ndarray, activity: Activity) -> np.ndarray:
+    """Times in [start, end] by which the given shares of that stretch's speech have passed."""
+    a = int(np.clip(start / activity.hop, 0, len(activity.speech)))
+    b = int(np.clip(np.ceil(end / activity.hop), a, len(activity.speech)))
+    voiced = activity.speech[a:b].astype(float)
+    if voiced.sum() == 0:
+        return start + shares * (end - start)
+    cumulative = np.cumsum(voiced) / voiced.sum()
+    frames = np.searchsorted(cumulative, shares, side="right")
+    return (a + np.minimum(frames, len(voiced) - 1)) * activity.hop
 
 
 def starts_from_times(pieces: list[Piece], times: list[float]) -> list[int]:

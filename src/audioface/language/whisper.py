@@ -71,7 +71,9 @@ def transcribe(samples: np.ndarray, folder: str | None = None) -> list[Segment]:
     """Segments of 16 kHz mono ``samples``, in English, decoded greedily.
 
     Each 30 s window is decoded without the previous window's text as a prompt:
-    that prompt is what lets one invented phrase loop through a long file.
+    that prompt is what lets one invented phrase loop through a long file. Timestamp
+    tokens stay on although the aligner times the words: without them Whisper drops
+    whole sentences from full 30 s windows (measured: 39 of 171 words kept).
     """
     model = load(folder)
     pieces, _info = model.transcribe(
