@@ -39,7 +39,9 @@ def run(wav: Path, out: Path, mode: str, url: str | None) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url", help="also time an OpenAI-compatible endpoint at this base URL")
     args = parser.parse_args()
