@@ -187,7 +187,8 @@ def _add_preview(sub) -> None:
 
 EVALUATE_EXAMPLES = """\
 examples:
-  audioface evaluate corpus/dev                                  # every mode, table
+  audioface evaluate corpus/dev                                  # three modes, table
+  audioface evaluate corpus/dev --mode whisper                   # words recognised by Whisper
   audioface evaluate corpus/dev --mode transcript --report report.md
   audioface evaluate my_corpus --pred rhubarb_out/ --json scores.json   # score another tool's output
   audioface evaluate ../shared/data/emur-ae --phoneset sampa
@@ -210,8 +211,9 @@ def _add_evaluate(sub) -> None:
     ev.add_argument("corpus", help="corpus folder")
     ev.add_argument(
         "--mode",
-        help="pipeline modes to run, comma-separated: transcript, recognized (pocketsphinx words), whisper, "
-        "phonetic (default: all; whisper where the [whisper] extra is installed)",
+        default="transcript,recognized,phonetic",
+        help="pipeline modes to run, comma-separated: transcript, recognized (pocketsphinx words), whisper "
+        "(needs the [whisper] extra), phonetic (default: transcript,recognized,phonetic)",
     )
     ev.add_argument("--pred", help="score existing predictions from this folder instead of running")
     ev.add_argument("--json", help="write all figures as JSON to this file ('-' for standard output)")
@@ -400,10 +402,10 @@ def _stream(args: argparse.Namespace, face, spec):
 def _evaluate(args: argparse.Namespace) -> int:
     from audioface.evaluate import find_items, load_reference_mesh
     from audioface.evaluate.report import table, to_json, write_report
-    from audioface.evaluate.runner import MODES, default_modes, plan, run
+    from audioface.evaluate.runner import MODES, plan, run
     from audioface.formats.atomic import write_atomic
 
-    modes = [m.strip() for m in args.mode.split(",") if m.strip()] if args.mode else default_modes()
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise AudioFaceError(f"unknown --mode {', '.join(unknown)}; choose from {', '.join(MODES)}")

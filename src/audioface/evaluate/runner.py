@@ -24,13 +24,6 @@ MODES = ("transcript", "recognized", "whisper", "phonetic")
 MODE_ASR = {"transcript": "auto", "recognized": "words", "whisper": "whisper", "phonetic": "phonetic"}
 
 
-def default_modes() -> list[str]:
-    """Every mode this installation can run (whisper needs its extra)."""
-    from audioface.language import whisper
-
-    return [m for m in MODES if m != "whisper" or whisper.available()]
-
-
 @dataclass
 class ItemResult:
     item: str
