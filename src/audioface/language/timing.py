@@ -46,10 +46,14 @@ class PieceJob:
     free_head: int = 0
     free_tail: int = 0
     first: int = 0
+    # Score every aligned word against the piece's typical word and re-recognise stretches that
+    # do not match the audio. Worth its cost (about half the alignment time) for a user's
+    # transcript, which may not be what was said; not for words a recogniser just heard.
+    check: bool = True
 
 
 def align_job(job: PieceJob) -> list[Word]:
-    return _align_or_split(job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
+    return _align_or_split(job.piece, job.pcm, list(job.tokens), depth=0, verify=True, check=job.check)
 
 
 def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
@@ -64,7 +68,8 @@ def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
     except RuntimeError:
         a, b = job.free_head, len(words) - job.free_tail
     tokens = list(job.tokens[a:b])
-    return _align_or_split(job.piece, job.pcm, tokens, depth=0, verify=True), (job.first + a, job.first + b)
+    words_ = _align_or_split(job.piece, job.pcm, tokens, depth=0, verify=True, check=job.check)
+    return words_, (job.first + a, job.first + b)
 
 
 def recognize_job(job: PieceJob) -> list[Word]:
@@ -91,7 +96,9 @@ def phonetic_job(job: PieceJob) -> list[Word]:
     return words
 
 
-def _align_or_split(piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int, verify: bool) -> list[Word]:
+def _align_or_split(
+    piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int, verify: bool, check: bool = True
+) -> list[Word]:
     if not tokens:
         return []
     words = [w for w, _ in tokens]
@@ -99,14 +106,16 @@ def _align_or_split(piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int,
     aligned = _align(pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
     if aligned is not None:
         raw, timed = aligned
-        return _verify(piece, pcm, raw, timed) if verify else timed
+        return _verify(piece, pcm, raw, timed) if verify and check else timed
     parts = _inner_parts(piece)
     if depth == 0 and len(parts) > 1:
         starts = assign_tokens(parts, [expected_duration(prons[w]) for w in words], [p for _, p in tokens])
         out: list[Word] = []
         for k, part in enumerate(parts):
             sub = tokens[starts[k] : starts[k + 1] if k + 1 < len(parts) else len(tokens)]
-            out += _align_or_split(part, _slice(pcm, piece, part.start, part.end), sub, depth + 1, verify)
+            out += _align_or_split(
+                part, _slice(pcm, piece, part.start, part.end), sub, depth + 1, verify, check
+            )
         return out
     return spread([(w, prons[w]) for w in words], list(piece.regions), piece.start, piece.end)
 

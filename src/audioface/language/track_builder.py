@@ -57,7 +57,7 @@ def build_track(
         tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
-        track = _align_tokens(audio, activity, tokens, times, jobs, progress)
+        track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False)
         return _relabel(track, rec.mode)
     if tokens:
         return _align_tokens(audio, activity, tokens, None, jobs, progress)
@@ -84,22 +84,24 @@ def _align_tokens(
     times: list[float] | None,
     jobs: int | None,
     progress: Progress | None,
+    check: bool = True,
 ) -> PhoneTrack:
     """Words to phone timings: the transcript's, or a recogniser's (then ``times`` are the
-    recogniser's rough word times, used to share the words out among the pieces)."""
+    recogniser's rough word times, used to share the words out among the pieces, and
+    ``check`` is off: see :attr:`PieceJob.check`)."""
     lexicon.load()
     pieces = _pieces(audio, activity)
     if len(pieces) == 1:
-        words = align_job(PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens)))
+        words = align_job(PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens), check=check))
         return PhoneTrack(words, audio.duration, "transcript")
     if times is not None:
         starts = starts_from_times(pieces, times)
     else:
         weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
         starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
-    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress)
+    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress, check)
     piece_tokens, disagree = _tokens_used(results, tokens)
-    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree)
+    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree, check)
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
 
@@ -153,7 +155,7 @@ def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
 
 
-def _align_pieces(audio, pieces, tokens, starts, jobs, progress):
+def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True):
     """Each piece with a few optional words at each edge, so the audio fixes the cuts."""
     n = len(tokens)
     bounds = [*starts, n]
@@ -168,7 +170,7 @@ def _align_pieces(audio, pieces, tokens, starts, jobs, progress):
         window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
-        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo))
+        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check))
     return _run(span_job, piece_jobs, jobs, progress)
 
 
@@ -196,6 +198,7 @@ def _repair(
     results: list[list[Word]],
     jobs: int | None,
     disagree: set[int] | None = None,
+    check: bool = True,
 ) -> list[list[Word]]:
     """Re-align neighbouring pieces together where a cut took words from the wrong side.
 
@@ -237,7 +240,7 @@ def _repair(
                 tuple(r for m in members for r in pieces[m].regions),
             )
             tokens = tuple(t for m in members for t in piece_tokens[m])
-            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens))
+            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens, check=check))
         for k, words in zip(redo, _run(align_job, jobs_to_run, jobs, None), strict=True):
             new_results[k] = words
         groups, results = new_groups, new_results
