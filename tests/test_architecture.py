@@ -120,3 +120,27 @@ def test_the_checker_finds_lazy_and_relative_imports(tmp_path):
     assert graph["audioface.motion.face"] == {"audioface.animation"}
     assert find_cycles(graph)
     assert LAYER_OF[stage("audioface.motion.face")] > LAYER_OF[stage("audioface.animation")]
+
+
+HEAVY = ("scipy", "onnxruntime", "torch", "matplotlib", "pocketsphinx", "faster_whisper", "ctranslate2")
+
+
+def test_importing_the_package_and_help_stay_light():
+    """`import audioface` and `audioface --help` load none of the heavy libraries: each is
+    imported where it is used, so a command that fails early or prints help starts fast."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "import audioface, audioface.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        audioface.cli.main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "", f"imported at start-up: {res.stdout.strip()}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 import soxr
-from scipy.signal import butter, sosfilt
 
 from audioface.errors import AudioFaceError
 
@@ -147,12 +147,18 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
     return Audio(np.ascontiguousarray(np.clip(_remove_dc(data), -1.0, 1.0)), SAMPLE_RATE, name)
 
 
-_HIGH_PASS = butter(2, 40.0, btype="highpass", fs=SAMPLE_RATE, output="sos")
+@lru_cache(maxsize=1)
+def _high_pass() -> np.ndarray:
+    from scipy.signal import butter  # scipy.signal takes a second to import: only when audio is read
+
+    return butter(2, 40.0, btype="highpass", fs=SAMPLE_RATE, output="sos")
 
 
 def _remove_dc(data: np.ndarray) -> np.ndarray:
     """A 40 Hz high-pass: a DC offset or rumble would raise the energy floor and hide the speech."""
-    return sosfilt(_HIGH_PASS, data - data[:SAMPLE_RATE].mean()).astype(np.float32)
+    from scipy.signal import sosfilt
+
+    return sosfilt(_high_pass(), data - data[:SAMPLE_RATE].mean()).astype(np.float32)
 
 
 def _wav_is_truncated(path: Path) -> bool:

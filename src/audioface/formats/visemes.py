@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from audioface.animation import Animation
 
@@ -30,6 +29,8 @@ BLEND = 0.025  # s
 
 def ovr_weights(anim: Animation) -> np.ndarray:
     """(frames, 15) weights summing to 1 per frame."""
+    from scipy.ndimage import gaussian_filter1d
+
     times = anim.times()
     onehot = np.zeros((len(times), len(OVR)))
     onehot[:, 0] = 1.0

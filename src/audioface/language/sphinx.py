@@ -12,8 +12,12 @@ depend on what a worker process happened to decode before.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from pocketsphinx import Decoder, get_model_path
+if TYPE_CHECKING:  # imported where a decoder is made: `import audioface` stays light
+    from pocketsphinx import Decoder
+
+from audioface.audio.load import SAMPLE_RATE
 
 FRAME = 0.01  # pocketsphinx frame period, seconds
 
@@ -22,13 +26,17 @@ RawWord = tuple[str, float, float, list[RawPhone], float]  # ..., acoustic score
 
 
 def _model(*parts: str) -> str:
+    from pocketsphinx import get_model_path
+
     return os.path.join(get_model_path(), *parts)
 
 
 def _decoder(**settings) -> Decoder:
     """The shipped US-English acoustic model, 16 kHz, quiet, and batch CMN so that each
     piece is normalised on its own."""
-    base = {"hmm": _model("en-us", "en-us"), "samprate": 16000, "cmn": "batch", "loglevel": "FATAL"}
+    from pocketsphinx import Decoder
+
+    base = {"hmm": _model("en-us", "en-us"), "samprate": SAMPLE_RATE, "cmn": "batch", "loglevel": "FATAL"}
     return Decoder(**base, **settings)
 
 

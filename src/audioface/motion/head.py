@@ -7,7 +7,6 @@ Speech moves the head more than silence; nothing exceeds a few degrees.
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from audioface.motion.brows import pitch_z
 from audioface.motion.shapes import at_frames, bump, smooth_noise
@@ -28,6 +27,8 @@ def head_rotations(
     hop: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
+    from scipy.ndimage import gaussian_filter1d
+
     n = len(times)
     talking = np.ones(n) if speech is None else at_frames(speech.astype(float), hop, times)
     talking = gaussian_filter1d(talking, sigma=0.4 * fps)

@@ -13,8 +13,6 @@ however short the phone.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
-from scipy.ndimage import gaussian_filter1d
 
 from audioface import arkit
 from audioface.frames import frame_count
@@ -38,6 +36,8 @@ def mouth_params(
     loudness_hop: float = 0.01,
 ) -> np.ndarray:
     """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence."""
+    from scipy.interpolate import PchipInterpolator
+
     n_frames = frame_count(duration, fps)
     times = np.arange(n_frames) / fps
     segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
@@ -105,6 +105,8 @@ def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _apply_loudness(params: np.ndarray, times: np.ndarray, loudness: np.ndarray, hop: float) -> np.ndarray:
     """Louder speech opens the jaw wider: gain 0.75..1.25 from the smoothed envelope."""
+    from scipy.ndimage import gaussian_filter1d
+
     smooth = gaussian_filter1d(loudness.astype(np.float64), sigma=0.05 / hop)
     env = np.interp(times, np.arange(len(smooth)) * hop, smooth)
     gain = 0.75 + 0.5 * env
