@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("preview",),
     ("evaluate",),
     ("training",),
-    ("cli", "__main__", ""),  # "" is the package's own __init__: the public face over everything
+    ("serve", "cli", "__main__", ""),  # the shells; "" is the package's own __init__, the public face
 ]
 LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}
 

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_preview(sub)
     _add_evaluate(sub)
     _add_train(sub)
+    _add_serve(sub)
     return parser
 
 
@@ -260,6 +261,71 @@ def _add_train(sub) -> None:
     tr.add_argument("-q", "--quiet", action="store_true", help="no messages")
 
 
+SERVE_EXAMPLES = """\
+examples:
+  audioface serve                                   # http://127.0.0.1:8765, docs at /docs
+  AUDIOFACE_API_KEY=secret audioface serve --port 9000
+  curl -F audio=@speech.wav -F text="Hello there" -F format=json http://127.0.0.1:8765/v1/animate
+
+Endpoints: GET /healthz; POST /v1/animate (multipart: audio, text, format, fps, generator, emotion);
+WebSocket /v1/stream?sample_rate=16000&fps=60&encoding=pcm_s16le (binary audio in, JSON frames out,
+{"type": "end"} to finish). Needs the serve extra: pip install 'audioface[serve]'.
+"""
+
+
+def _add_serve(sub) -> None:
+    sv = sub.add_parser(
+        "serve",
+        help="run AudioFace as a local service: REST for files, WebSocket for live audio",
+        description="Serve the library over HTTP: one-shot animation of uploaded files and live streams of "
+        "PCM audio in, ARKit frames out.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=SERVE_EXAMPLES,
+    )
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    sv.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    sv.add_argument(
+        "--api-key", help="require 'Authorization: Bearer KEY' (default: $AUDIOFACE_API_KEY, or none)"
+    )
+    sv.add_argument("--max-upload-mb", type=float, default=50.0, help="largest upload (default 50)")
+    sv.add_argument(
+        "--max-duration", type=float, default=10.0, help="longest uploaded audio, minutes (default 10)"
+    )
+    sv.add_argument("--max-streams", type=int, default=64, help="concurrent live streams (default 64)")
+    sv.add_argument("--idle-timeout", type=float, default=30.0, help="close a silent stream after this, s")
+    sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from audioface.serve.app import create_app
+    except ImportError:
+        raise AudioFaceError("the server needs the serve extra: pip install 'audioface[serve]'") from None
+    from audioface.serve import ServeSettings
+
+    if not 0 < args.port < 65536:
+        raise AudioFaceError("--port must be between 1 and 65535")
+    if args.max_streams < 1 or args.max_upload_mb <= 0 or args.idle_timeout <= 0 or args.max_duration <= 0:
+        raise AudioFaceError(
+            "--max-streams, --max-upload-mb, --max-duration and --idle-timeout must be positive"
+        )
+    settings = ServeSettings.with_key_from_env(
+        host=args.host, port=args.port, api_key=args.api_key, max_upload_mb=args.max_upload_mb,
+        max_duration_s=args.max_duration * 60.0, max_streams=args.max_streams,
+        idle_timeout_s=args.idle_timeout,
+    )  # fmt: skip
+    if not args.quiet:
+        print(f"audioface: serving on http://{args.host}:{args.port} (docs at /docs)"
+              + (", API key required" if settings.api_key else ""), file=sys.stderr)  # fmt: skip
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
+                access_log=not args.quiet, ws_max_size=settings.max_message_bytes)  # fmt: skip
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     try:
         import torch  # noqa: F401
@@ -297,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train}
+        commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train,
+                    "serve": _serve}  # fmt: skip
         return commands[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {_message(exc)}", file=sys.stderr)

@@ -47,6 +47,11 @@ EXTENSIONS = {
     ".csv": "livelink", ".json": "json", ".tsv": "rhubarb-tsv", ".xml": "rhubarb-xml",
     ".dat": "rhubarb-dat", ".glb": "glb", ".gltf": "gltf",
 }  # fmt: skip
+MEDIA_TYPES = {
+    "livelink": "text/csv", "json": "application/json", "rhubarb-tsv": "text/tab-separated-values",
+    "rhubarb-json": "application/json", "rhubarb-xml": "application/xml", "rhubarb-dat": "text/plain",
+    "ovr": "text/csv", "vrm": "text/csv", "glb": "model/gltf-binary", "gltf": "model/gltf+json",
+}  # fmt: skip
 READABLE = (".json", ".csv", ".tsv", ".xml")  # what read_weights takes: ours and other tools'
 
 
@@ -65,11 +70,19 @@ def resolve_format(path: str | os.PathLike, format: str | None) -> str:  # noqa:
     return EXTENSIONS[ext]
 
 
+def encode(anim: Animation, format: str, **options) -> bytes:  # noqa: A002
+    """``anim`` in ``format`` as the bytes a file of that format holds (for streams and services)."""
+    if format not in FORMATS:
+        raise AudioFaceError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", "format")
+    data = FORMATS[format](anim, **options)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
 def save(anim: Animation, path: str | os.PathLike, format: str | None = None, **options) -> None:  # noqa: A002
     """Write ``anim`` to ``path`` (temporary file, then rename); the format from ``format`` or
     the extension. ``options``: ``extended_shapes``, ``dat_fps`` (Rhubarb), ``mesh``,
     ``gltf_targets`` (glTF)."""
-    write_atomic(path, FORMATS[resolve_format(path, format)](anim, **options))
+    write_atomic(path, encode(anim, resolve_format(path, format), **options))
 
 
 def save_phones(anim: Animation, path: str | os.PathLike) -> None:
@@ -107,4 +120,14 @@ def load_animation(path: str | os.PathLike) -> Animation:
     return Animation(weights=weights.astype("float32"), fps=fps, source=str(path))
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "load_animation", "read_weights", "resolve_format", "save", "save_phones"]
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "encode",
+    "load_animation",
+    "read_weights",
+    "resolve_format",
+    "save",
+    "save_phones",
+]

@@ -1,0 +1,194 @@
+"""The service's routes: health, one-shot animation of an uploaded file, and live streams.
+
+Bad input is a 4xx with ``{"error": "one line"}``; anything else is a 500 with a fixed
+line and no traceback. Uploads are counted as they arrive and refused past the limit,
+written to a private temporary folder that is removed when the request ends, and
+animated by at most ``animate_workers`` jobs at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import tempfile
+from pathlib import Path
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import JSONResponse, Response
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from audioface import __version__
+from audioface.api import animate
+from audioface.errors import AudioFaceError
+from audioface.formats import FORMATS, MEDIA_TYPES, encode
+from audioface.motion import FaceOptions
+from audioface.motion.generators import DEFAULT, NAMES
+from audioface.serve.settings import ServeSettings
+from audioface.serve.stream import TRY_LATER, StreamClosed, open_stream, run_stream
+
+ANIMATE_FORM = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["audio"],
+        "properties": {
+            "audio": {"type": "string", "format": "binary", "description": "WAV, FLAC, OGG or MP3"},
+            "text": {"type": "string", "description": "what is said (optional)"},
+            "format": {"type": "string", "enum": list(FORMATS), "default": "livelink"},
+            "fps": {"type": "number", "default": 60},
+            "generator": {"type": "string", "enum": list(NAMES), "default": DEFAULT},
+            "emotion": {"type": "string", "default": "neutral"},
+        },
+    }}}},
+}  # fmt: skip
+
+
+DESCRIPTION = "Speech to ARKit-52 facial animation: files over REST, live audio over WebSocket."
+UNAUTHORISED = "missing or wrong API key: send Authorization: Bearer KEY"
+
+
+class TooLarge(Exception):
+    pass
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    settings = settings or ServeSettings()
+    app = FastAPI(title="AudioFace", version=__version__, description=DESCRIPTION)
+    state = {"streams": 0}
+    jobs = asyncio.Semaphore(settings.animate_workers)
+
+    def authorised(headers) -> bool:
+        if not settings.api_key:
+            return True
+        given = headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {settings.api_key}".encode())
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if not authorised(request.headers):
+            return error(401, UNAUTHORISED)
+        try:
+            return await call_next(request)
+        except Exception:  # never a traceback to a client
+            return error(500, "internal error")
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok", "version": __version__, "streams": state["streams"],
+                "max_streams": settings.max_streams}  # fmt: skip
+
+    @app.post("/v1/animate", openapi_extra=ANIMATE_FORM, response_class=Response)
+    async def animate_upload(request: Request) -> Response:
+        """Animate an uploaded recording; the reply is the file in ``format``."""
+        limit = int(settings.max_upload_mb * 2**20)
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit + 64 * 1024:
+            return error(413, f"upload over the {settings.max_upload_mb:g} MB limit")
+        try:
+            form = await _limited(request, limit).form(max_files=1, max_fields=16)
+        except TooLarge:
+            return error(413, f"upload over the {settings.max_upload_mb:g} MB limit")
+        except Exception as exc:
+            return error(400, f"not a multipart form: {exc}")
+        upload = form.get("audio")
+        if upload is None or isinstance(upload, str):
+            return error(400, "the form needs an 'audio' file field")
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        fmt = fields.get("format", "livelink")
+        if fmt not in FORMATS:
+            return error(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        generator = fields.get("generator", DEFAULT)
+        if generator not in NAMES:
+            return error(400, f"unknown generator {generator!r}; choose one of {', '.join(NAMES)}")
+        try:
+            fps = float(fields.get("fps", "60"))
+            data = await upload.read()
+            await upload.close()
+            body = await _animate_bytes(data, Path(upload.filename or "audio").name, fields, fps, generator,
+                                        fmt, settings, jobs)  # fmt: skip
+        except ValueError:
+            return error(400, "fps must be a number")
+        except AudioFaceError as exc:
+            return error(400, str(exc))
+        return Response(body, media_type=MEDIA_TYPES[fmt])
+
+    @app.websocket("/v1/stream")
+    async def stream(ws: WebSocket) -> None:
+        if not authorised(ws.headers):
+            await ws.send_denial_response(
+                error(401, "missing or wrong API key: send Authorization: Bearer KEY")
+            )
+            return
+        await ws.accept()
+        if state["streams"] >= settings.max_streams:
+            await ws.close(TRY_LATER, f"server full: {settings.max_streams} streams")
+            return
+        state["streams"] += 1
+        try:
+            animator, dtype = open_stream(dict(ws.query_params))
+            await run_stream(ws, animator, dtype, settings)
+        except AudioFaceError as exc:
+            await _close(ws, 1008, str(exc))
+        except StreamClosed as exc:
+            await _close(ws, exc.code, exc.reason)
+        except WebSocketDisconnect:
+            pass  # the client went away: nothing to answer
+        except Exception:
+            await _close(ws, 1011, "internal error")
+        finally:
+            state["streams"] -= 1
+
+    return app
+
+
+async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, generator: str, fmt: str,
+                         settings: ServeSettings, jobs: asyncio.Semaphore) -> bytes:  # fmt: skip
+    """The upload through the library, in a worker thread, from a private temporary folder."""
+    if not data:
+        raise AudioFaceError("the audio file is empty")
+    text = fields.get("text") or None
+    face = FaceOptions(emotion=fields.get("emotion", "neutral"))
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if suffix in (".wav", ".flac", ".ogg", ".mp3") else ".audio"
+    async with jobs:
+        with tempfile.TemporaryDirectory(prefix="audioface-serve-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+
+            def work() -> bytes:
+                try:
+                    anim = animate(path, text, fps=fps, generator=generator, face=face, jobs=1,
+                                   max_duration=settings.max_duration_s)  # fmt: skip
+                except AudioFaceError as exc:  # name the upload, not the server's temporary file
+                    raise AudioFaceError(str(exc).replace(str(path), name), exc.setting) from None
+                return encode(anim, fmt)
+
+            return await asyncio.to_thread(work)
+
+
+def _limited(request: Request, limit: int) -> Request:
+    """The same request whose body stops with :class:`TooLarge` past ``limit`` bytes."""
+    seen = 0
+
+    async def receive():
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise TooLarge
+        return message
+
+    return Request(request.scope, receive)
+
+
+async def _close(ws: WebSocket, code: int, reason: str) -> None:
+    if ws.client_state == WebSocketState.CONNECTED:
+        try:
+            await ws.send_text(json.dumps({"type": "error", "error": " ".join(reason.split())}))
+            await ws.close(code, reason[:120])
+        except Exception:
+            pass

@@ -1,0 +1,108 @@
+"""One live stream over a WebSocket: PCM in, final ARKit frames out, until ``end`` or a fault.
+
+Every way a stream can end (the client's ``end``, a vanished client, garbage, an idle
+client, the server's limit) runs the same ``finally``: the stream's slot is freed and
+its state dropped, so a server that lost a thousand clients holds nothing for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import numpy as np
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from audioface import arkit
+from audioface.errors import AudioFaceError
+from audioface.motion.generators import LIVE, NAMES, live
+from audioface.serve.settings import ServeSettings
+from audioface.streaming import StreamAnimator
+
+ENCODINGS = {"pcm_s16le": np.dtype("<i2"), "f32le": np.dtype("<f4")}
+# close codes (RFC 6455 and the registry): normal, unsupported data, bad payload, policy, too big, try later
+NORMAL, UNSUPPORTED, BAD_PAYLOAD, POLICY, TOO_BIG, TRY_LATER = 1000, 1003, 1007, 1008, 1009, 1013
+
+
+class StreamClosed(Exception):
+    def __init__(self, code: int, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
+    """The animator and sample type a client's query parameters ask for."""
+    try:
+        rate = int(params.get("sample_rate", "16000"))
+        fps = float(params.get("fps", "60"))
+    except ValueError:
+        raise AudioFaceError("sample_rate must be an integer and fps a number") from None
+    if not 8000 <= rate <= 192000:
+        raise AudioFaceError(f"sample_rate must be between 8000 and 192000, got {rate}")
+    encoding = params.get("encoding", "pcm_s16le")
+    if encoding not in ENCODINGS:
+        raise AudioFaceError(f"unknown encoding {encoding!r}; choose one of {', '.join(ENCODINGS)}")
+    name = params.get("generator", LIVE)
+    if name not in NAMES:  # a network client names generators, never files on the server
+        raise AudioFaceError(f"unknown generator {name!r}; choose one of {', '.join(NAMES)}")
+    return StreamAnimator(live(name), fps=fps, sample_rate=rate), ENCODINGS[encoding]
+
+
+async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings) -> None:
+    """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client."""
+    await ws.send_text(json.dumps({"type": "hello", "names": list(arkit.NAMES), "fps": stream.fps,
+                                   "latency_s": round(stream.latency, 4)}))  # fmt: skip
+    sent = 0
+    while True:
+        try:
+            message = await asyncio.wait_for(ws.receive(), settings.idle_timeout_s)
+        except TimeoutError:
+            raise StreamClosed(POLICY, f"idle for {settings.idle_timeout_s:g} s") from None
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        data, text = message.get("bytes"), message.get("text")
+        if data is not None:
+            frames = await asyncio.to_thread(stream.push, _pcm(data, dtype, settings))
+        elif text is not None:
+            if len(text) > settings.max_message_bytes:
+                raise StreamClosed(TOO_BIG, "message too large")
+            kind = _control(text)
+            if kind == "text":
+                continue  # upcoming words: accepted; today's live model hears the audio alone
+            frames = await asyncio.to_thread(stream.finish)
+            sent = await _send_frames(ws, frames, sent)
+            await ws.send_text(json.dumps({"type": "done", "frames": sent}))
+            await ws.close(NORMAL)
+            return
+        else:
+            continue
+        sent = await _send_frames(ws, frames, sent)
+
+
+def _pcm(data: bytes, dtype: np.dtype, settings: ServeSettings) -> np.ndarray:
+    if len(data) > settings.max_message_bytes:
+        raise StreamClosed(TOO_BIG, f"audio message over {settings.max_message_bytes} bytes")
+    if len(data) % dtype.itemsize:
+        raise StreamClosed(UNSUPPORTED, f"audio must be whole {dtype.itemsize}-byte samples")
+    pcm = np.frombuffer(data, dtype)
+    if dtype.kind == "f" and not np.isfinite(pcm).all():
+        raise StreamClosed(UNSUPPORTED, "audio holds NaN or infinite samples")
+    return pcm
+
+
+def _control(text: str) -> str:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        raise StreamClosed(BAD_PAYLOAD, "text messages must be JSON") from None
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if kind not in ("end", "text"):
+        raise StreamClosed(POLICY, 'text messages are {"type": "end"} or {"type": "text", "text": ...}')
+    return kind
+
+
+async def _send_frames(ws: WebSocket, frames: np.ndarray, sent: int) -> int:
+    if len(frames):
+        weights = np.round(frames.astype(float), 4).tolist()
+        await ws.send_text(json.dumps({"type": "frames", "start": sent, "weights": weights}))
+    return sent + len(frames)

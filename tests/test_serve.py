@@ -1,0 +1,242 @@
+"""`audioface serve`, started as a user starts it, on 127.0.0.1, driven by real HTTP and
+WebSocket clients (urllib and the websockets package)."""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import numpy as np
+import pytest
+import soundfile as sf
+from conftest import DATA, EXAMPLES
+
+from audioface import StreamAnimator, arkit
+
+websockets = pytest.importorskip("websockets.sync.client", reason="the serve extra is not installed")
+ConnectionClosed = pytest.importorskip("websockets.exceptions").ConnectionClosed
+InvalidStatus = pytest.importorskip("websockets.exceptions").InvalidStatus
+pytest.importorskip("fastapi", reason="the serve extra is not installed")
+KEY = "test-key-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The server with a key, a 1 MB upload limit and room for 2 streams; its TMPDIR is ours."""
+    tmp = tmp_path_factory.mktemp("server-tmp")
+    port = _free_port()
+    env = {**os.environ, "TMPDIR": str(tmp), "AUDIOFACE_API_KEY": KEY}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audioface", "serve", "--port", str(port), "--max-upload-mb", "1",
+         "--max-streams", "2", "--idle-timeout", "3", "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            status, _ = get(base, "/healthz")
+            if status == 200:
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"the server did not start: {proc.stderr.read().decode()[-500:]}")
+        time.sleep(0.2)
+    yield {"base": base, "ws": f"ws://127.0.0.1:{port}", "tmp": tmp, "proc": proc}
+    proc.terminate()
+    proc.wait(10)
+
+
+def get(base: str, path: str, key: str | None = KEY) -> tuple[int, dict]:
+    req = urllib.request.Request(base + path)
+    if key:
+        req.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def post_animate(base: str, audio: bytes, filename: str = "speech.wav", key: str | None = KEY, **fields):
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]  # fmt: skip
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="audio"; filename="{filename}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + audio + b"\r\n")  # fmt: skip
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    req = urllib.request.Request(base + "/v1/animate", data=body, method="POST")
+    req.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    if key:
+        req.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, r.headers.get("Content-Type"), r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type"), exc.read()
+
+
+def connect(server, query: str = "", key: str | None = KEY):
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return websockets.connect(f"{server['ws']}/v1/stream{query}", additional_headers=headers, open_timeout=10)
+
+
+HELLO = (EXAMPLES / "hello.wav").read_bytes()
+
+
+def test_health_docs_and_the_key(server):
+    assert get(server["base"], "/healthz") == (200, {"status": "ok", "version": "0.1.0", "streams": 0,
+                                                     "max_streams": 2})  # fmt: skip
+    status, doc = get(server["base"], "/healthz", key="wrong")
+    assert status == 401 and "API key" in doc["error"]
+    assert get(server["base"], "/healthz", key=None)[0] == 401
+    req = urllib.request.Request(server["base"] + "/openapi.json", headers={"Authorization": f"Bearer {KEY}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert "/v1/animate" in json.loads(r.read())["paths"]
+
+
+def test_animate_returns_each_format(server):
+    status, ctype, body = post_animate(server["base"], HELLO, text="hello there", format="json", fps="30")
+    assert status == 200 and ctype == "application/json"
+    doc = json.loads(body)
+    duration = sf.info(EXAMPLES / "hello.wav").duration
+    assert doc["fps"] == 30 and abs(len(doc["frames"]) - duration * 30) <= 2
+    assert [w["word"] for w in doc["words"]] == ["hello", "there"]
+    status, ctype, body = post_animate(server["base"], HELLO)
+    assert status == 200 and ctype.startswith("text/csv") and body.startswith(b"Timecode,BlendShapeCount")
+    status, ctype, body = post_animate(server["base"], HELLO, text="hello there", format="glb")
+    assert status == 200 and ctype == "model/gltf-binary" and body[:4] == b"glTF"
+
+
+def test_bad_input_is_a_4xx_with_one_line(server):
+    before = set(server["tmp"].iterdir())  # what the libraries left at start-up
+    rng = np.random.default_rng(1)
+    big = rng.integers(0, 255, 1_300_000, dtype=np.uint8).tobytes()
+    cases = [
+        (dict(audio=b"not audio at all", filename="x.wav"), 400, "not a readable audio"),
+        (dict(audio=b"", filename="x.wav"), 400, "empty"),
+        (dict(audio=HELLO[: len(HELLO) // 3] + b"\x00" * 10, filename="cut.wav"), 400, ""),
+        (dict(audio=HELLO, format="fbx"), 400, "unknown format"),
+        (dict(audio=HELLO, generator="/etc/passwd"), 400, "unknown generator"),
+        (dict(audio=HELLO, fps="fast"), 400, "fps"),
+        (dict(audio=HELLO, emotion="smug"), 400, "emotion"),
+        (dict(audio=big, filename="big.wav"), 413, "limit"),
+    ]
+    for kwargs, code, words in cases:
+        audio = kwargs.pop("audio")
+        status, ctype, body = post_animate(server["base"], audio, **kwargs)
+        assert status == code, (kwargs, body)
+        doc = json.loads(body)
+        assert list(doc) == ["error"] and "\n" not in doc["error"] and words in doc["error"]
+        assert "audioface-serve-" not in doc["error"]  # no server paths
+    assert post_animate(server["base"], HELLO, key="wrong")[0] == 401
+    assert get(server["base"], "/healthz")[0] == 200
+    assert set(server["tmp"].iterdir()) == before  # every upload's temporary folder is gone
+
+
+def test_stream_gives_the_live_models_frames(server):
+    data, rate = sf.read(EXAMPLES / "hello.wav", dtype="int16")
+    with connect(server, f"?sample_rate={rate}&fps=60") as ws:
+        hello = json.loads(ws.recv())
+        assert hello["type"] == "hello" and hello["names"] == list(arkit.NAMES) and hello["latency_s"] <= 0.1
+        step = rate // 50  # 20 ms
+        for i in range(0, len(data), step):
+            ws.send(data[i : i + step].tobytes())
+        ws.send(json.dumps({"type": "end"}))
+        frames, starts = [], []
+        while (msg := json.loads(ws.recv()))["type"] == "frames":
+            starts.append(msg["start"])
+            frames += msg["weights"]
+        assert msg == {"type": "done", "frames": len(frames)}
+    expected = StreamAnimator("stream", fps=60, sample_rate=rate).run(data, step)
+    assert np.allclose(np.array(frames), expected, atol=1e-4)
+    assert starts == sorted(starts) and starts[0] == 0
+
+
+def test_float_audio_and_text_messages(server):
+    data, rate = sf.read(EXAMPLES / "hello.wav", dtype="float32")
+    with connect(server, f"?sample_rate={rate}&encoding=f32le&fps=30") as ws:
+        assert json.loads(ws.recv())["fps"] == 30
+        ws.send(json.dumps({"type": "text", "text": "hello there"}))
+        ws.send(data.astype("<f4").tobytes())
+        ws.send(json.dumps({"type": "end"}))
+        n = 0
+        while (msg := json.loads(ws.recv()))["type"] == "frames":
+            n += len(msg["weights"])
+        assert msg["type"] == "done" and abs(n - len(data) / rate * 30) <= 2
+
+
+@pytest.mark.parametrize(
+    "query, send, code",
+    [("", b"\x01\x02\x03", 1003), ("", "{not json", 1007), ("", '{"type": "dance"}', 1008),
+     ("?encoding=mp3", None, 1008), ("?sample_rate=abc", None, 1008), ("?generator=/etc/passwd", None, 1008),
+     ("?encoding=f32le", np.array([np.nan, 0.0], "<f4").tobytes(), 1003)],
+)  # fmt: skip
+def test_garbage_closes_that_stream_only(server, query, send, code):
+    with connect(server, query) as ws:
+        first = json.loads(ws.recv())
+        if send is not None:
+            assert first["type"] == "hello"
+            ws.send(send)
+            first = json.loads(ws.recv())
+        assert first["type"] == "error" and first["error"]
+        with pytest.raises(ConnectionClosed):
+            ws.recv()
+        assert ws.close_code == code
+    assert get(server["base"], "/healthz")[1]["streams"] == 0
+
+
+def test_stream_needs_the_key(server):
+    with pytest.raises(InvalidStatus) as err:
+        with connect(server, key="wrong"):
+            pass
+    assert err.value.response.status_code == 401
+
+
+def test_stream_limit_idle_timeout_and_vanished_clients(server):
+    stack = contextlib.ExitStack()
+    a, b = stack.enter_context(connect(server)), stack.enter_context(connect(server))
+    for ws in (a, b):
+        assert json.loads(ws.recv())["type"] == "hello"
+    with connect(server) as c:
+        with pytest.raises(ConnectionClosed):
+            c.recv()
+        assert c.close_code == 1013 and "full" in c.close_reason
+    a.send(np.zeros(3200, "<i2").tobytes())
+    a.socket.shutdown(socket.SHUT_RDWR)  # the client vanishes mid-stream, no close frame
+    a.socket.close()
+    time.sleep(4)  # b says nothing: the idle timeout (3 s) closes it
+    with pytest.raises(ConnectionClosed):
+        while True:
+            b.recv()
+    assert b.close_code == 1008 and "idle" in b.close_reason
+    deadline = time.time() + 10
+    while get(server["base"], "/healthz")[1]["streams"] and time.time() < deadline:
+        time.sleep(0.2)
+    assert get(server["base"], "/healthz")[1]["streams"] == 0
+    with connect(server) as d:  # the slots are free again
+        assert json.loads(d.recv())["type"] == "hello"
+    assert server["proc"].poll() is None
+    with contextlib.suppress(Exception):
+        stack.close()
+
+
+def test_serve_without_the_extra_or_with_bad_options_fails_in_one_line():
+    res = subprocess.run([sys.executable, "-m", "audioface", "serve", "--port", "0"], capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 2 and "--port" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert (DATA / "flite_slt_01.wav").is_file()
