@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("api",),
     ("avatar",),
     ("formats",),
-    ("preview",),
+    ("preview", "live"),
     ("evaluate",),
     ("training",),
     ("serve", "cli", "__main__", ""),  # the shells; "" is the package's own __init__, the public face

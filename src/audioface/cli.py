@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate(sub)
     _add_train(sub)
     _add_serve(sub)
+    _add_live(sub)
     return parser
 
 
@@ -298,6 +299,78 @@ def _add_serve(sub) -> None:
     sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
 
 
+LIVE_EXAMPLES = """\
+examples:
+  audioface live speech.wav --text-file speech.txt --livelink 127.0.0.1:11111   # to Unreal's Live Link
+  audioface live speech.wav --vmc 127.0.0.1:39539 --vmc-names vowels            # to a VMC receiver
+  audioface live speech.wav --livelink 10.0.0.5 --subject Hero --realtime off
+
+In Unreal: Window > Live Link > Source > Live Link Face source; the subject appears by its name.
+"""
+
+
+def _add_live(sub) -> None:
+    lv = sub.add_parser(
+        "live",
+        help="play the animation live to Unreal (Live Link Face UDP) or a VTuber app (VMC over OSC)",
+        description="Animate a recording, then send its frames at the animation's frame rate, in real "
+        "time, as Live Link Face UDP packets and/or VMC protocol OSC messages.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=LIVE_EXAMPLES,
+    )
+    lv.add_argument("audio", help="speech recording: WAV, FLAC, OGG or MP3")
+    lv.add_argument(
+        "--livelink", metavar="HOST[:PORT]", help="Live Link Face receiver (port 11111 by default)"
+    )
+    lv.add_argument("--vmc", metavar="HOST[:PORT]", help="VMC receiver (port 39539 by default)")
+    lv.add_argument("--subject", default="AudioFace", help="Live Link subject name (default AudioFace)")
+    lv.add_argument(
+        "--vmc-names",
+        choices=("arkit", "vowels"),
+        default="arkit",
+        help="VMC blend shape names: the 52 ARKit names (default) or VRM's A I U E O and blinks",
+    )
+    lv.add_argument(
+        "--realtime",
+        choices=("on", "off"),
+        default="on",
+        help="on: one frame per 1/fps of wall-clock time (default); off: as fast as possible",
+    )
+    _add_language_options(lv)
+    lv.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
+    _add_generator_option(lv)
+    _add_face_options(lv)
+    _add_run_options(lv)
+
+
+def _live(args: argparse.Namespace) -> int:
+    from audioface.api import animate
+    from audioface.live import parse_address, play
+
+    if not args.livelink and not args.vmc:
+        raise AudioFaceError("name a receiver: --livelink HOST:PORT and/or --vmc HOST:PORT")
+    for spec, port in ((args.livelink, 11111), (args.vmc, 39539)):
+        if spec:
+            parse_address(spec, port)  # fail on a bad address before the work
+    text = _read_text(args)
+    face = _face_options(args)
+    spec = resolve(args.generator)
+    rec = _recognizer(args, text, spec)
+    anim = animate(args.audio, text, fps=args.fps, asr=rec, jobs=args.jobs, face=face, generator=spec,
+                   max_duration=args.max_duration * 60.0)  # fmt: skip
+    if not args.quiet:
+        where = " and ".join(f"{k} {v}" for k, v in (("Live Link", args.livelink), ("VMC", args.vmc)) if v)
+        print(f"audioface: playing {anim.n_frames} frames at {anim.fps:g} fps to {where}", file=sys.stderr)
+    bar = progress_bar(args.quiet, "playing", "frame")
+    try:
+        play(anim, args.livelink, args.vmc, subject=args.subject, vmc_names=args.vmc_names,
+             realtime=args.realtime == "on", progress=bar.update if bar else None)  # fmt: skip
+    finally:
+        if bar:
+            bar.close()
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
@@ -348,6 +421,7 @@ FLAGS = {
     "fps": "--fps", "asr": "--asr", "max_duration": "--max-duration", "format": "--format",
     "dat_fps": "--dat-fps", "size": "--size", "generator": "--generator", "chunk_ms": "--chunk-ms",
     "data": "--data", "text": "--text", "asr_model": "--asr-model", "asr_url": "--asr-url",
+    "address": "--livelink/--vmc",
 }  # fmt: skip
 
 
@@ -364,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train,
-                    "serve": _serve}  # fmt: skip
+                    "serve": _serve, "live": _live}  # fmt: skip
         return commands[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {_message(exc)}", file=sys.stderr)
