@@ -62,6 +62,7 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
             raise WebSocketDisconnect(message.get("code", 1000))
         data, text = message.get("bytes"), message.get("text")
         if data is not None:
+            # in a worker thread: onnxruntime releases the GIL, so streams use both cores
             frames = await asyncio.to_thread(stream.push, _pcm(data, dtype, settings))
         elif text is not None:
             if len(text) > settings.max_message_bytes:
