@@ -153,3 +153,17 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_viseme_csvs_read_back(tmp_path, anim):
+    from audioface.errors import AudioFaceError
+    from audioface.formats.visemes import OVR, VRM, read_visemes_csv
+
+    for fmt, names, weights in (("ovr", OVR, ovr_weights(anim)), ("vrm", VRM, vrm_weights(anim))):
+        save(anim, tmp_path / f"{fmt}.csv", fmt)
+        got_names, times, got = read_visemes_csv(tmp_path / f"{fmt}.csv")
+        assert got_names == names and np.allclose(times, anim.times(), atol=1e-4)
+        assert np.allclose(got, weights, atol=1e-4)
+    save(anim, tmp_path / "ll.csv")
+    with pytest.raises(AudioFaceError, match="not an OVR or VRM"):
+        read_visemes_csv(tmp_path / "ll.csv")

@@ -193,3 +193,12 @@ def test_fine_tuning_on_a_small_capture_folder_fits_the_capture(tmp_path):
         return float(np.mean((pred[:, mouth] - cap.weights[: len(pred), mouth]) ** 2))
 
     assert error(OnnxGenerator(out / "model.onnx")) < 0.8 * error(OnnxGenerator("learned"))
+
+
+def test_run_config_escapes_strings_in_toml(tmp_path):
+    """A Windows path or a quote in a setting survives the run folder's config.toml."""
+    cfg = load_config(text='name = "mine"\n')
+    cfg.name = 'my "best" model'
+    cfg.data.corpora = ["C:\\captures\\take 1", "plain/folder"]
+    again = load_config(text=cfg.to_toml())
+    assert again.name == 'my "best" model' and again.data.corpora == ["C:\\captures\\take 1", "plain/folder"]

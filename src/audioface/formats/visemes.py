@@ -8,10 +8,12 @@ can drive its morph targets directly.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 
 from audioface.animation import Animation
+from audioface.errors import AudioFaceError
 
 OVR = ("sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou")
 PHONE_OVR = {
@@ -62,3 +64,17 @@ def to_ovr_csv(anim: Animation) -> str:
 
 def to_vrm_csv(anim: Animation) -> str:
     return _csv(anim, VRM, vrm_weights(anim))
+
+
+def read_visemes_csv(path: str | Path) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """(viseme names, frame times, weights) from an OVR or VRM CSV as written above."""
+    lines = [line.split(",") for line in Path(path).read_text().splitlines() if line.strip()]
+    if not lines or lines[0][0] != "time" or tuple(lines[0][1:]) not in (OVR, VRM):
+        raise AudioFaceError(f"not an OVR or VRM viseme CSV (header time,{'|'.join(OVR[:3])}...): {path}")
+    try:
+        values = np.array([[float(v) for v in row] for row in lines[1:]], dtype=np.float64)
+    except ValueError as exc:
+        raise AudioFaceError(f"cannot read viseme CSV {path}: {exc}") from None
+    if values.ndim != 2 or values.shape[1] != len(lines[0]):
+        raise AudioFaceError(f"viseme CSV rows do not match its header: {path}")
+    return tuple(lines[0][1:]), values[:, 0], values[:, 1:]

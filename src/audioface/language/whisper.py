@@ -57,7 +57,7 @@ def load(folder: str | None = None):
     try:
         from faster_whisper import WhisperModel
     except ImportError:
-        raise AudioFaceError("--asr whisper needs the whisper extra: pip install 'audioface[whisper]'",
+        raise AudioFaceError("Whisper needs the whisper extra: pip install 'audioface[whisper]'",
                              "asr") from None  # fmt: skip
     path = check_model_dir(folder) if folder else bundled_model()
     try:
