@@ -1,5 +1,6 @@
 """The package's import graph, read from the source (AST): no cycle, and no import against the
-flow audio -> language -> motion -> (streaming, api) -> formats/preview -> evaluate/training -> cli.
+flow audio -> language -> motion -> (streaming, api) -> formats/preview/live -> evaluate/training ->
+serve/cli.
 
 Every import counts, also those inside functions: a lazy import is still a dependency.
 """
