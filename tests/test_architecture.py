@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("api",),
     ("avatar",),
     ("formats",),
-    ("preview", "live"),
+    ("preview", "live", "batch"),
     ("evaluate",),
     ("training",),
     ("serve", "cli", "__main__", ""),  # the shells; "" is the package's own __init__, the public face
