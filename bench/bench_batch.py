@@ -43,7 +43,8 @@ def main() -> None:
         separate = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = str(Path(tmp) / "out")
-        subprocess.run([sys.executable, "-m", "audioface", "batch", str(lines), "--out", out, "-q"], check=True)
+        cmd = [sys.executable, "-m", "audioface", "batch", str(lines), "--out", out, "-q"]
+        subprocess.run(cmd, check=True)
         batch = time.perf_counter() - t0
     print(f"{args.files} files, {audio_s:.0f} s of speech, with transcripts, 2 cores")
     print(f"{'run':<24}{'seconds':>9}{'files/s':>9}{'RTF':>8}{'throughput':>12}")
