@@ -25,7 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("api",),
     ("avatar",),
     ("formats",),
-    ("preview", "live", "batch"),
+    ("preview", "live", "batch_ray"),
+    ("batch",),
     ("evaluate",),
     ("training",),
     ("serve", "cli", "__main__", ""),  # the shells; "" is the package's own __init__, the public face

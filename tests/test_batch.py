@@ -100,3 +100,23 @@ def test_bad_batches_fail_in_one_line(tmp_path):
     for inputs, words in cases:
         res = run_cli("batch", inputs, "--out", tmp_path / "o")
         assert res.returncode == 2 and words in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_local_ray_cluster_gives_the_local_outputs(tmp_path):
+    ray = __import__("pytest").importorskip("ray", reason="the ray extra is not installed")
+    from audioface.batch import BatchOptions, from_folder, run_batch
+
+    folder = make_folder(tmp_path)
+    items = from_folder(folder, BatchOptions(format="json"))
+    local = run_batch(items, tmp_path / "local", jobs=2)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        on_ray = run_batch(items, tmp_path / "ray", ray="local")
+    finally:
+        ray.shutdown()
+    assert [(r.name, r.status) for r in on_ray] == [(r.name, r.status) for r in local]
+    assert [r.status for r in on_ray].count("failed") == 1
+    for name in NAMES:
+        assert (tmp_path / "ray" / f"{name}.json").read_bytes() == (
+            tmp_path / "local" / f"{name}.json"
+        ).read_bytes()

@@ -136,14 +136,30 @@ def run_batch(
     force: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    ray: str | None = None,
 ) -> list[ItemReport]:
     """Animate every item into ``out_dir``; one report per item, in order, also written to
-    ``out_dir/batch-report.json``. Failures are reported, never raised."""
+    ``out_dir/batch-report.json``. Failures are reported, never raised.
+
+    ``ray`` sends the work to a Ray cluster instead of local processes: ``"auto"`` (the
+    cluster this machine belongs to), an address, or ``"local"`` (the Ray instance this
+    process already started or a new one on this machine). Paths must mean the same on
+    every node: keep inputs and outputs on shared storage.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     todo = [it for it in items if force or not up_to_date(it, out_dir)]
-    _preload(todo)
-    done = {r.name: r for r in parallel_map(_work, [(it, out_dir) for it in todo], jobs, progress)}
+    work = [(it, out_dir) for it in todo]
+    if ray is not None:
+        from functools import partial
+
+        from audioface.batch_ray import run_on_ray
+
+        results = run_on_ray(work, ray, partial(preload, todo), work_one, progress)
+    else:
+        preload(todo)
+        results = parallel_map(work_one, work, jobs, progress)
+    done = {r.name: r for r in results}
     reports = [done.get(it.name) or ItemReport(it.name, str(it.audio), str(it.output(out_dir)), "skipped")
                for it in items]  # fmt: skip
     summary = {s: sum(r.status == s for r in reports) for s in ("ok", "failed", "skipped")}
@@ -151,7 +167,7 @@ def run_batch(
     return reports
 
 
-def _work(job: tuple[BatchItem, Path]) -> ItemReport:
+def work_one(job: tuple[BatchItem, Path]) -> ItemReport:
     item, out_dir = job
     out = item.output(out_dir)
     started = time.perf_counter()
@@ -178,7 +194,7 @@ def _work(job: tuple[BatchItem, Path]) -> ItemReport:
     )
 
 
-def _preload(items: list[BatchItem]) -> None:
+def preload(items: list[BatchItem]) -> None:
     """Load what every file needs once, before the workers fork, so they share it."""
     from audioface.language import lexicon
     from audioface.motion.generators import resolve

@@ -407,6 +407,11 @@ def _add_batch(sub) -> None:
     bt.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     bt.add_argument("--asr", choices=ASR_MODES, default=DEFAULT_ASR, help="recogniser for files without text")
     bt.add_argument("--force", action="store_true", help="redo files whose output is up to date")
+    bt.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS|local",
+        help="run on a Ray cluster (needs the [ray] extra): auto joins this machine's cluster",
+    )
     bt.add_argument("--extended-shapes", default="GHX", help="Rhubarb formats: extended shapes (default GHX)")
     bt.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
     _add_generator_option(bt)
@@ -434,9 +439,8 @@ def _batch(args: argparse.Namespace) -> int:
         raise AudioFaceError(f"inputs not found: {source}")
     bar = progress_bar(args.quiet, "animating", "file")
     try:
-        reports = run_batch(
-            items, args.out, force=args.force, jobs=args.jobs, progress=bar.update if bar else None
-        )
+        reports = run_batch(items, args.out, force=args.force, jobs=args.jobs,
+                            progress=bar.update if bar else None, ray=args.ray)  # fmt: skip
     finally:
         if bar:
             bar.close()

@@ -51,7 +51,10 @@ def frames_of(padded: np.ndarray, count: int, n_mels: int = N_MELS) -> np.ndarra
     for start in range(0, count, BLOCK):  # blocks keep memory flat on hours of audio
         idx = np.arange(start, min(start + BLOCK, count))[:, None] * HOP_SAMPLES + offsets
         spec = np.abs(np.fft.rfft(padded[idx] * _WINDOW_FN, N_FFT)) ** 2
-        out[start : start + len(idx)] = np.log(spec.astype(np.float32) @ mel_filterbank(n_mels).T + FLOOR)
+        # einsum, not BLAS: a threaded matrix product rounds differently with the thread count, and
+        # the same audio must give the same curves on every machine (a batch on a cluster included)
+        bands = np.einsum("ij,kj->ik", spec.astype(np.float32), mel_filterbank(n_mels), optimize=False)
+        out[start : start + len(idx)] = np.log(bands + FLOOR)
     return out
 
 
