@@ -162,7 +162,7 @@ def test_stream_gives_the_live_models_frames(server):
             starts.append(msg["start"])
             frames += msg["weights"]
         assert msg == {"type": "done", "frames": len(frames)}
-    expected = StreamAnimator("stream", fps=60, sample_rate=rate).run(data, step)
+    expected = StreamAnimator("stream", fps=60, sample_rate=rate, gate=True).run(data, step)  # the default
     assert np.allclose(np.array(frames), expected, atol=1e-4)
     assert starts == sorted(starts) and starts[0] == 0
 
@@ -178,6 +178,27 @@ def test_float_audio_and_text_messages(server):
         while (msg := json.loads(ws.recv()))["type"] == "frames":
             n += len(msg["weights"])
         assert msg["type"] == "done" and abs(n - len(data) / rate * 30) <= 2
+
+
+def test_streams_rest_on_noise_unless_the_gate_is_off(server):
+    rng = np.random.default_rng(4)
+    spectrum = np.fft.rfft(rng.normal(0, 1, 48000))
+    f = np.fft.rfftfreq(48000, 1 / 16000)
+    f[0] = 1.0
+    pink = np.fft.irfft(spectrum / np.sqrt(f), 48000)
+    pcm = (0.15 * pink / np.std(pink) * 32767).clip(-32767, 32767).astype("<i2")
+    peaks = {}
+    for gate in ("on", "off"):
+        with connect(server, f"?gate={gate}") as ws:
+            ws.recv()
+            for i in range(0, len(pcm), 320):
+                ws.send(pcm[i : i + 320].tobytes())
+            ws.send(json.dumps({"type": "end"}))
+            frames = []
+            while (msg := json.loads(ws.recv()))["type"] == "frames":
+                frames += msg["weights"]
+        peaks[gate] = np.array(frames).max()
+    assert peaks["on"] < 0.02 < peaks["off"], peaks
 
 
 @pytest.mark.parametrize(

@@ -119,14 +119,14 @@ def animate_stream(
 
     ``generator``: any registry name runs the shipped stream model; a model path runs
     that model, hearing the audio alone. The curves equal what :class:`StreamAnimator`
-    gives a live caller fed the same chunks.
+    (with its live speech gate on, as a microphone needs) gives a live caller fed the same chunks.
     """
     fps = check_fps(fps)
     if not chunk_ms > 0:
         raise AudioFaceError(f"the chunk length must be positive, got {chunk_ms} ms", "chunk_ms")
     spec = live(generator)
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
-    stream = StreamAnimator(spec, fps=fps)
+    stream = StreamAnimator(spec, fps=fps, gate=True)
     chunk = max(1, int(round(chunk_ms / 1000 * sound.sample_rate)))
     started = time.perf_counter()
     mouth = stream.run(sound.samples, chunk)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from audioface.audio.live_activity import LiveActivity
 from audioface.audio.load import SAMPLE_RATE
 from audioface.audio.mel import HOP_SAMPLES, MelStream
 from audioface.errors import AudioFaceError
@@ -28,10 +29,16 @@ from audioface.motion.learned import MOUTH_CHANNELS, load_model
 
 class StreamAnimator:
     """One live stream: ``generator`` is a registry name, a model path or a spec (a learned
-    model, which hears the audio alone here)."""
+    model, which hears the audio alone here). ``gate`` rests the mouth where a causal speech
+    gate (:class:`LiveActivity`) hears no speech, as a live microphone needs; off, the frames
+    are exactly the offline causal model's."""
 
     def __init__(
-        self, generator: str | GeneratorSpec = LIVE, fps: float = 60.0, sample_rate: int = SAMPLE_RATE
+        self,
+        generator: str | GeneratorSpec = LIVE,
+        fps: float = 60.0,
+        sample_rate: int = SAMPLE_RATE,
+        gate: bool = False,
     ):
         self.fps = check_fps(fps)
         self.spec = streamed(generator)
@@ -45,6 +52,7 @@ class StreamAnimator:
         self._samples = 0
         self._finished = False
         self._resampler = None
+        self._activity = LiveActivity() if gate else None
         if sample_rate != SAMPLE_RATE:
             import soxr
 
@@ -63,6 +71,8 @@ class StreamAnimator:
         if self._resampler is not None:
             x = self._resampler.resample_chunk(x)
         self._samples += len(x)
+        if self._activity is not None:
+            self._activity.push(x)
         return self._advance(self._mel.push(x), final=False)
 
     def run(self, samples: np.ndarray, chunk: int) -> np.ndarray:
@@ -78,6 +88,8 @@ class StreamAnimator:
         if self._resampler is not None:
             tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
             self._samples += len(tail)
+            if self._activity is not None:
+                self._activity.push(tail)
             mel = self._mel.push(tail)
             out = self._advance(mel, final=False)
         else:
@@ -114,6 +126,10 @@ class StreamAnimator:
             self._frames = self._frames[keep_from:]
             self._first += keep_from
         out[:, ~MOUTH_CHANNELS] = 0.0
+        if self._activity is not None and len(out):
+            times = np.arange(self._emitted - len(out), self._emitted) / self.fps
+            out[:, MOUTH_CHANNELS] *= self._activity.gate(times)[:, None]
+            self._activity.forget_before(times[-1])
         return np.clip(out, 0.0, 1.0)
 
 

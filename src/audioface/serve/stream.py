@@ -45,7 +45,11 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     name = params.get("generator", LIVE)
     if name not in NAMES:  # a network client names generators, never files on the server
         raise AudioFaceError(f"unknown generator {name!r}; choose one of {', '.join(NAMES)}")
-    return StreamAnimator(live(name), fps=fps, sample_rate=rate), ENCODINGS[encoding]
+    gate = params.get("gate", "on")
+    if gate not in ("on", "off"):
+        raise AudioFaceError(f"gate must be on or off, got {gate!r}")
+    animator = StreamAnimator(live(name), fps=fps, sample_rate=rate, gate=gate == "on")
+    return animator, ENCODINGS[encoding]
 
 
 async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings) -> None:
