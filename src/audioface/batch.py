@@ -16,20 +16,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from audioface.api import animate
+from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
-from audioface.formats import FORMATS, save
+from audioface.formats import FORMATS, SUFFIXES, save
 from audioface.formats.atomic import write_atomic
 from audioface.motion import FaceOptions
 from audioface.parallel import parallel_map
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 REPORT = "batch-report.json"
-# each format's usual extension (rhubarb-json shares .json with ours, so it is named apart)
-FORMAT_SUFFIX = {
-    "livelink": ".csv", "json": ".json", "rhubarb-tsv": ".tsv", "rhubarb-json": ".rhubarb.json",
-    "rhubarb-xml": ".xml", "rhubarb-dat": ".dat", "ovr": ".ovr.csv", "vrm": ".vrm.csv", "glb": ".glb",
-    "gltf": ".gltf",
-}  # fmt: skip
 ROW_OPTIONS = ("format", "fps", "generator", "asr", "emotion")  # what a manifest row may set per file
 
 
@@ -55,7 +49,7 @@ class BatchItem:
     options: BatchOptions = field(default_factory=BatchOptions)
 
     def output(self, out_dir: Path) -> Path:
-        return out_dir / f"{self.name}{FORMAT_SUFFIX[self.options.format]}"
+        return out_dir / f"{self.name}{SUFFIXES[self.options.format]}"
 
 
 @dataclass
@@ -72,12 +66,12 @@ def from_folder(folder: str | Path, options: BatchOptions) -> list[BatchItem]:
     """Every recording in ``folder`` (recursively), with its same-name ``.txt`` if there is one."""
     folder = Path(folder)
     items = []
-    for audio in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
+    for audio in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS):
         text = audio.with_suffix(".txt")
         name = audio.relative_to(folder).with_suffix("").as_posix().replace("/", "__")
         items.append(BatchItem(audio, name, None, text if text.is_file() else None, options))
     if not items:
-        raise AudioFaceError(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {folder}")
+        raise AudioFaceError(f"no recordings ({', '.join(AUDIO_EXTENSIONS)}) in {folder}")
     return items
 
 
@@ -162,9 +156,14 @@ def run_batch(
     done = {r.name: r for r in results}
     reports = [done.get(it.name) or ItemReport(it.name, str(it.audio), str(it.output(out_dir)), "skipped")
                for it in items]  # fmt: skip
-    summary = {s: sum(r.status == s for r in reports) for s in ("ok", "failed", "skipped")}
-    write_atomic(out_dir / REPORT, json.dumps({**summary, "files": [asdict(r) for r in reports]}, indent=1))
+    doc = {**summary(reports), "files": [asdict(r) for r in reports]}
+    write_atomic(out_dir / REPORT, json.dumps(doc, indent=1))
     return reports
+
+
+def summary(reports: list[ItemReport]) -> dict[str, int]:
+    """How many files were ok, failed and skipped."""
+    return {status: sum(r.status == status for r in reports) for status in ("ok", "failed", "skipped")}
 
 
 def work_one(job: tuple[BatchItem, Path]) -> ItemReport:

@@ -10,6 +10,7 @@ from audioface import __version__
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
+from audioface.live.vmc import NAME_MAPS as VMC_NAME_MAPS
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
 from audioface.motion.generators import NAMES as GENERATOR_NAMES
 from audioface.motion.generators import live, resolve
@@ -328,8 +329,8 @@ def _add_live(sub) -> None:
     lv.add_argument("--subject", default="AudioFace", help="Live Link subject name (default AudioFace)")
     lv.add_argument(
         "--vmc-names",
-        choices=("arkit", "vowels"),
-        default="arkit",
+        choices=VMC_NAME_MAPS,
+        default=VMC_NAME_MAPS[0],
         help="VMC blend shape names: the 52 ARKit names (default) or VRM's A I U E O and blinks",
     )
     lv.add_argument(
@@ -347,13 +348,9 @@ def _add_live(sub) -> None:
 
 def _live(args: argparse.Namespace) -> int:
     from audioface.api import animate
-    from audioface.live import parse_address, play
+    from audioface.live import play, receivers
 
-    if not args.livelink and not args.vmc:
-        raise AudioFaceError("name a receiver: --livelink HOST:PORT and/or --vmc HOST:PORT")
-    for spec, port in ((args.livelink, 11111), (args.vmc, 39539)):
-        if spec:
-            parse_address(spec, port)  # fail on a bad address before the work
+    receivers(args.livelink, args.vmc)  # fail on a missing or bad address before the work
     text = _read_text(args)
     face = _face_options(args)
     spec = resolve(args.generator)
@@ -421,7 +418,7 @@ def _add_batch(sub) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from audioface.batch import REPORT, BatchOptions, from_folder, from_manifest, run_batch
+    from audioface.batch import REPORT, BatchOptions, from_folder, from_manifest, run_batch, summary
 
     if args.jobs is not None and args.jobs < 1:
         raise AudioFaceError("--jobs must be at least 1")
@@ -446,7 +443,7 @@ def _batch(args: argparse.Namespace) -> int:
             bar.close()
     failed = [r for r in reports if r.status == "failed"]
     if not args.quiet:
-        counts = {s: sum(r.status == s for r in reports) for s in ("ok", "failed", "skipped")}
+        counts = summary(reports)
         print(f"audioface: {counts['ok']} animated, {counts['skipped']} up to date, "
               f"{counts['failed']} failed; report in {Path(args.out) / REPORT}", file=sys.stderr)  # fmt: skip
         for r in failed:

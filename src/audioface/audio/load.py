@@ -19,6 +19,7 @@ import soxr
 from audioface.errors import AudioFaceError
 
 SAMPLE_RATE = 16000
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")  # the files a folder of recordings is searched for
 MIN_DURATION = 0.1
 DEFAULT_MAX_DURATION = 3 * 3600.0  # beyond this the user must raise the limit on purpose
 

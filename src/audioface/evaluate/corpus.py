@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
 PHONE_SUFFIXES = (".phones.json", ".TextGrid", ".textgrid", ".lab")
 
 

@@ -52,6 +52,13 @@ MEDIA_TYPES = {
     "rhubarb-json": "application/json", "rhubarb-xml": "application/xml", "rhubarb-dat": "text/plain",
     "ovr": "text/csv", "vrm": "text/csv", "glb": "model/gltf-binary", "gltf": "model/gltf+json",
 }  # fmt: skip
+# each format's usual suffix for a file named after it (rhubarb-json, ovr and vrm share an
+# extension with another format, so their suffixes say which one they hold)
+SUFFIXES = {
+    "livelink": ".csv", "json": ".json", "rhubarb-tsv": ".tsv", "rhubarb-json": ".rhubarb.json",
+    "rhubarb-xml": ".xml", "rhubarb-dat": ".dat", "ovr": ".ovr.csv", "vrm": ".vrm.csv", "glb": ".glb",
+    "gltf": ".gltf",
+}  # fmt: skip
 READABLE = (".json", ".csv", ".tsv", ".xml")  # what read_weights takes: ours and other tools'
 
 

@@ -29,6 +29,14 @@ def parse_address(spec: str, default_port: int) -> tuple[str, int]:
     return host, number
 
 
+def receivers(livelink: str | None, vmc: str | None) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """The Live Link and VMC addresses asked for, checked; at least one must be named."""
+    if not livelink and not vmc:
+        raise AudioFaceError("name a receiver: a Live Link or a VMC address", "address")
+    return (parse_address(livelink, DEFAULT_PORT) if livelink else None,
+            parse_address(vmc, VMC_PORT) if vmc else None)  # fmt: skip
+
+
 def play(
     anim: Animation,
     livelink: str | None = None,
@@ -40,12 +48,9 @@ def play(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Send every frame of ``anim`` to the receivers named (``HOST:PORT``); the frames sent."""
-    if not livelink and not vmc:
-        raise AudioFaceError("name a receiver: a Live Link or a VMC address", "address")
-    senders = []
-    if livelink:
-        senders.append(LiveLinkSender(*parse_address(livelink, DEFAULT_PORT), subject=subject))
-    vmc_sender = VmcSender(*parse_address(vmc, VMC_PORT), names=vmc_names) if vmc else None
+    livelink_at, vmc_at = receivers(livelink, vmc)
+    vmc_sender = VmcSender(*vmc_at, names=vmc_names) if vmc_at else None
+    livelink_sender = LiveLinkSender(*livelink_at, subject=subject) if livelink_at else None
     visemes = None
     if vmc_sender is not None and vmc_names == "vowels":
         from audioface.formats.visemes import ovr_weights
@@ -59,8 +64,8 @@ def play(
                 if delay > 0:
                     time.sleep(delay)
             rotations = None if anim.rotations is None else anim.rotations[i]
-            for sender in senders:
-                sender.send(i, anim.weights[i], rotations, anim.fps)
+            if livelink_sender is not None:
+                livelink_sender.send(i, anim.weights[i], rotations, anim.fps)
             if vmc_sender is not None:
                 vmc_sender.send(
                     frame_values(anim.weights[i], None if visemes is None else visemes[i], vmc_names)
@@ -68,6 +73,6 @@ def play(
             if progress and (i % 30 == 0 or i == anim.n_frames - 1):
                 progress(i + 1, anim.n_frames)
     finally:
-        for sender in senders:
-            sender.close()
+        if livelink_sender is not None:
+            livelink_sender.close()
     return anim.n_frames

@@ -20,6 +20,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from audioface import __version__
 from audioface.api import animate
+from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, MEDIA_TYPES, encode
 from audioface.motion import FaceOptions
@@ -152,7 +153,7 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
     text = fields.get("text") or None
     face = FaceOptions(emotion=fields.get("emotion", "neutral"))
     suffix = Path(name).suffix.lower()
-    suffix = suffix if suffix in (".wav", ".flac", ".ogg", ".mp3") else ".audio"
+    suffix = suffix if suffix in AUDIO_EXTENSIONS else ".audio"
     async with jobs:
         with tempfile.TemporaryDirectory(prefix="audioface-serve-") as tmp:
             path = Path(tmp) / f"upload{suffix}"
