@@ -3,8 +3,10 @@
 Synthetic voices are clean and few; real recordings are neither. Each copy
 draws a level, a noise floor (white, pink or brown at a random SNR), sometimes
 a room (a synthetic exponentially decaying impulse response), a speaking rate
-and a pitch shift. Rate changes move every event in time, so the caller
-stretches targets and cues by the returned factor; pitch shifts keep timing.
+and a pitch shift, and where a recipe asks, a telephone band (300-3400 Hz) or
+an 8-bit mu-law codec: the microphones and links real users speak through.
+Rate changes move every event in time, so the caller stretches targets and
+cues by the returned factor; pitch shifts keep timing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class AugmentConfig:
     speed: tuple[float, float] = (0.88, 1.12)
     pitch_semitones: tuple[float, float] = (-3.0, 3.0)
     pitch_prob: float = 0.5
+    band_prob: float = 0.0  # telephone band
+    codec_prob: float = 0.0  # 8-bit mu-law
 
 
 def augment(samples: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> tuple[np.ndarray, float]:
@@ -44,6 +48,10 @@ def augment(samples: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -
         x = reverb(x, rng.uniform(*cfg.rt60), rng)
     if rng.random() < cfg.noise_prob:
         x = x + noise(len(x), rng) * _rms(x) / 10 ** (rng.uniform(*cfg.snr_db) / 20)
+    if rng.random() < cfg.band_prob:
+        x = telephone_band(x)
+    if rng.random() < cfg.codec_prob:
+        x = mu_law(x)
     x = x * 10 ** (rng.uniform(*cfg.gain_db) / 20)
     peak = np.abs(x).max() if len(x) else 0.0
     if peak > 0.99:
@@ -95,3 +103,21 @@ def ola_stretch(x: np.ndarray, length: int, frame: int = 640, hop: int = 160) ->
         out[start : start + frame] += x[src : src + frame] * window
         norm[start : start + frame] += window
     return (out / np.maximum(norm, 1e-3))[:length]
+
+
+def telephone_band(x: np.ndarray) -> np.ndarray:
+    """Keep 300-3400 Hz, as a phone line or a cheap headset does."""
+    spec = np.fft.rfft(x)
+    f = np.fft.rfftfreq(len(x), 1.0 / RATE)
+    spec[(f < 300) | (f > 3400)] = 0
+    return np.fft.irfft(spec, len(x))
+
+
+def mu_law(x: np.ndarray, mu: float = 255.0) -> np.ndarray:
+    """An 8-bit mu-law round trip (G.711): quantisation noise that follows the level."""
+    peak = np.abs(x).max() if len(x) else 0.0
+    if peak == 0:
+        return x
+    y = x / peak
+    coded = np.round(np.sign(y) * np.log1p(mu * np.abs(y)) / np.log1p(mu) * 127) / 127
+    return np.sign(coded) * np.expm1(np.abs(coded) * np.log1p(mu)) / mu * peak

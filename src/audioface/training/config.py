@@ -26,6 +26,8 @@ class DataConfig:
     augment_copies: int = 2
     holdout: float = 0.1  # share of items kept out of training and scored at the end
     use_text: bool = True  # align transcripts into phone cues where items have them
+    work: str = ""  # folder for the synthetic corpus and prepared examples; "": the run folder.
+    # Runs with the same data and augmentation settings can share one and prepare it once.
 
 
 @dataclass
@@ -60,6 +62,11 @@ class RunConfig:
             for key, value in asdict(getattr(self, section)).items():
                 lines.append(f"{key} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
+
+
+def work_dir(cfg: RunConfig, run_dir: Path) -> Path:
+    """Where a run keeps its synthetic corpus (``data/``) and prepared examples (``cache/``)."""
+    return Path(cfg.data.work) if cfg.data.work else run_dir
 
 
 def _toml_value(value) -> str:

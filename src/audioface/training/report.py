@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from audioface.evaluate.corpus import find_items
+from audioface.evaluate.lipsync import EVENTS
 from audioface.evaluate.report import table
 from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
@@ -24,11 +25,11 @@ from audioface.motion.learned.generator import SHIPPED, OnnxGenerator
 def held_out_items(run_dir: Path, need: str = "phones") -> list:
     split = json.loads((run_dir / "split.json").read_text())
     wanted = set(split["held_out"])
-    folders = [run_dir / "data", run_dir / "retargeted"]
-    config = (run_dir / "config.toml").read_text()
-    from audioface.training.config import load_config
+    from audioface.training.config import load_config, work_dir
 
-    folders += [Path(c) for c in load_config(text=config).data.corpora]
+    cfg = load_config(text=(run_dir / "config.toml").read_text())
+    folders = [work_dir(cfg, run_dir) / "data", run_dir / "retargeted"]
+    folders += [Path(c) for c in cfg.data.corpora]
     items = []
     for folder in folders:
         if folder.is_dir():
@@ -42,12 +43,13 @@ def evaluate_run(
     """Write ``report.md`` in the run folder; None when no held-out item can be scored."""
     lines = [f"# Held-out evaluation: {run_dir.name}", ""]
     phones = _phone_section(run_dir, onnx_path, jobs)
+    real = _real_speech_section(run_dir, onnx_path, jobs)
     captures = _capture_section(run_dir, onnx_path)
-    if not phones and not captures:
-        log("no held-out item has reference phones or a capture: skipping the evaluation")
+    if not phones and not real and not captures:
+        log("no held-out item has reference phones, a transcript or a capture: skipping the evaluation")
         return None
     path = run_dir / "report.md"
-    write_atomic(path, "\n".join(lines + phones + captures))
+    write_atomic(path, "\n".join(lines + real + phones + captures))
     return path
 
 
@@ -77,6 +79,53 @@ def _phone_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]:
         lines.append(f"| {mode} | {row['items']} | {row['score']:.3f} | {row['correlation']:.3f} | "
                      f"{row['lag_ms']:.0f} | {row['movement_ratio']:.2f} |")  # fmt: skip
     return [*lines, "", "Per item:", "", "```", table(results), "```", ""]
+
+
+def starting_model(run_dir: Path) -> Path | None:
+    """The ONNX model a run started from (a shipped name, or a run's ``model.pt`` beside its
+    ``model.onnx``), to compare before and after; None for a run from random weights."""
+    from audioface.training.config import load_config
+
+    init = load_config(text=(run_dir / "config.toml").read_text()).train.init
+    if not init:
+        return None
+    if init in SHIPPED:
+        return Path(OnnxGenerator(init).info.path)
+    onnx = Path(init).with_suffix(".onnx")
+    return onnx if onnx.is_file() else None
+
+
+def _real_speech_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]:
+    """Held-out real speakers (transcript only): scored against their aligned transcripts,
+    the new model beside the one it started from."""
+    from audioface.evaluate.real_speech import Way, score_real_speech
+
+    items = [it for it in held_out_items(run_dir, "text") if it.phones is None and it.capture is None]
+    if not items:
+        return []
+    models = {"": resolve(str(onnx_path))}
+    start = starting_model(run_dir)
+    if start is not None:
+        models[" (before)"] = resolve(str(start))
+    ways = [Way("rules + transcript", "rules")]
+    for tag, spec in models.items():
+        if spec.phones:
+            ways.append(Way(f"model + transcript{tag}", spec))
+        ways.append(Way(f"model, audio only{tag}", without_phones(spec), "audio"))
+        if spec.causal:
+            ways.append(Way(f"model, streamed in 20 ms chunks{tag}", spec, "stream"))
+    results = score_real_speech(items, ways, jobs)
+    summary = summarize(results)
+    speakers = len({it.speaker for it in items})
+    lines = [f"Held-out real speech: {len(items)} utterances of {speakers} speakers never trained on, "
+             "each scored against its own transcript's forced alignment "
+             "(audioface.evaluate.real_speech).", "",
+             "| way | items | lip-sync score | closure | open_vowel | rounding | labiodental | rest | "
+             "correlation |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for mode, row in summary.items():
+        rec = " | ".join("-" if row["recalls"][e] is None else f"{row['recalls'][e]:.3f}" for e in EVENTS)
+        lines.append(f"| {mode} | {row['items']} | {row['score']:.3f} | {rec} | {row['correlation']:.3f} |")
+    return [*lines, ""]
 
 
 def _capture_section(run_dir: Path, onnx_path: Path) -> list[str]:

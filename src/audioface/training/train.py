@@ -28,10 +28,11 @@ from audioface.motion.learned.cues import N_CUES
 from audioface.motion.learned.generator import SHIPPED
 from audioface.progress import progress_bar
 from audioface.training import data as data_mod
-from audioface.training.config import RunConfig
+from audioface.training.config import RunConfig, work_dir
 from audioface.training.data import Example
 from audioface.training.export import export_onnx
 from audioface.training.model import SENTENCE_DIM, ModelConfig, MouthNet, parameter_count
+from audioface.training.split import split
 
 Log = Callable[[str], None]
 
@@ -46,14 +47,6 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def split(items: list[Item], share: float, seed: int) -> tuple[list[Item], list[Item]]:
-    """(train, held out): a seeded shuffle by item, so no recording is on both sides."""
-    order = sorted(items, key=lambda it: it.name)
-    random.Random(seed).shuffle(order)
-    k = int(round(len(order) * share)) if len(order) > 1 else 0
-    return order[k:], order[:k]
-
-
 def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
     from audioface.training.facegood import is_facegood, retarget_folder
 
@@ -61,7 +54,7 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
     if cfg.data.synthetic_per_voice > 0:
         from audioface.training.recipe import make_synthetic
 
-        folder = run_dir / "data"
+        folder = work_dir(cfg, run_dir) / "data"
         log(f"synthesising {cfg.data.synthetic_per_voice} items per voice into {folder}")
         made = make_synthetic(folder, cfg.data.synthetic_per_voice, cfg.data.synthetic_seed,
                               jobs=cfg.train.threads,
@@ -74,9 +67,11 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
             log(f"retargeting the FACEGOOD capture in {folder} to ARKit")
             retarget_folder(folder, converted)
             folder = converted
-        found = [it for it in find_items(folder) if it.capture is not None or it.phones is not None]
+        found = [it for it in find_items(folder) if it.capture is not None or it.phones is not None
+                 or it.text]  # fmt: skip
         if not found:
-            raise AudioFaceError(f"{folder}: no item has a capture CSV or a phone file to learn from")
+            raise AudioFaceError(f"{folder}: no item has a capture CSV, a phone file or a transcript "
+                                 "to learn from")  # fmt: skip
         items += found
     if not items:
         raise AudioFaceError("no training data: set synthetic_per_voice or name corpora to train on",
@@ -100,7 +95,7 @@ class Batches:
     n_cues: int
 
     def draw(
-        self, batch: int, rng: np.random.MouthNet, dropout: float, freq_mask: int = 0, tilt: float = 0.0
+        self, batch: int, rng: np.random.Generator, dropout: float, freq_mask: int = 0, tilt: float = 0.0
     ):
         """A batch; ``freq_mask`` hides up to that many adjacent mel bands per segment and
         ``tilt`` tilts the spectrum by up to that many log units end to end (other microphones)."""
@@ -133,6 +128,8 @@ class Batches:
             out = min(s - look, n - start)
             target[b, look : look + out] = e.targets[start : start + out]
             weight[b, look : look + out] = e.mask[None, :]
+            if e.frame_weight is not None:
+                weight[b, look : look + out] *= e.frame_weight[start : start + out, None]
         return tuple(torch.from_numpy(a) for a in (mel, cues, sentence, target, weight))
 
 
@@ -211,7 +208,10 @@ def validation_loss(
                             model.initial_state())  # fmt: skip
             pred = pred[:, look:]
             target = torch.from_numpy(e.targets)[None]
-            weight = torch.from_numpy(np.broadcast_to(e.mask, e.targets.shape).astype(np.float32))[None]
+            weight = np.broadcast_to(e.mask, e.targets.shape).astype(np.float32)
+            if e.frame_weight is not None:
+                weight = weight * e.frame_weight[:, None]
+            weight = torch.from_numpy(weight)[None]
             total += float(loss_fn(pred, target, weight, velocity_weight))
     return total / len(examples)
 
@@ -223,7 +223,7 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     (run_dir / "split.json").write_text(json.dumps({"train": [i.name for i in train_items],
                                                     "held_out": [i.name for i in held_out]}))  # fmt: skip
     log(f"{len(train_items)} training items, {len(held_out)} held out; preparing examples")
-    cache = run_dir / "cache"
+    cache = work_dir(cfg, run_dir) / "cache"
     paths = data_mod.prepare(train_items, cache, cfg.data.augment_copies, cfg.seed, cfg.augment,
                              cfg.data.use_text, cfg.train.threads, _bar("examples"))  # fmt: skip
     examples = [Example.load(p) for p in paths]
@@ -235,7 +235,7 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     return examples, validation
 
 
-def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.MouthNet) -> tuple[int, list]:
+def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.Generator) -> tuple[int, list]:
     """Put a run back as its last checkpoint left it; (epochs done, loss history)."""
     saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
     model.load_state_dict(saved["model"])

@@ -1,0 +1,75 @@
+"""Real speech without hand labels: scored against its own transcript's forced alignment.
+
+Real recordings with the text read (``../shared/data/real-english``) have no
+hand-made phone timings, so the reference for each is its true transcript
+force-aligned by the language stage. The with-transcript rules are near
+perfect against that reference by construction; what it measures is how much
+of the transcript's lip sync the paths without words (audio only, live) and
+the learned generators keep on real voices. Hand-labelled sets (emur-ae) are
+scored by :mod:`audioface.evaluate.runner` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audioface.audio import detect_activity, load_audio
+from audioface.evaluate.corpus import Item
+from audioface.evaluate.lipsync import score_lipsync
+from audioface.evaluate.runner import ItemResult
+from audioface.motion.generators import GeneratorSpec
+from audioface.parallel import parallel_map
+from audioface.track import RefPhone
+
+# with the transcript, on the audio alone, live in chunks, or with words heard by a recogniser
+HOW = ("transcript", "audio", "stream", "whisper", "words", "phonetic")
+
+
+@dataclass(frozen=True)
+class Way:
+    """One way to animate an item: a label for the report, a generator, and how it hears."""
+
+    label: str
+    generator: str | GeneratorSpec
+    how: str = "transcript"
+
+
+def aligned_reference(item: Item) -> list[RefPhone]:
+    """The item's transcript force-aligned: the reference phones for real speech."""
+    from audioface.language import build_track
+
+    sound = load_audio(item.audio)
+    track = build_track(sound, detect_activity(sound), item.text, jobs=1)
+    return [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+
+
+def _animate(item: Item, way: Way):
+    from audioface.api import animate, animate_stream
+
+    if way.how == "stream":
+        return animate_stream(item.audio, generator=way.generator).animation
+    if way.how in ("transcript", "audio"):
+        return animate(item.audio, item.text if way.how == "transcript" else None, jobs=1,
+                       generator=way.generator)  # fmt: skip
+    return animate(item.audio, None, asr=way.how, jobs=1, generator=way.generator)
+
+
+def score_item(job: tuple[Item, tuple[Way, ...]]) -> list[ItemResult]:
+    item, ways = job
+    ref = aligned_reference(item)
+    out = []
+    for way in ways:
+        anim = _animate(item, way)
+        out.append(ItemResult(item.name, way.label, score_lipsync(anim.weights, anim.fps, ref),
+                              duration=anim.duration, reference=ref))  # fmt: skip
+    return out
+
+
+def score_real_speech(items: list[Item], ways: list[Way], jobs: int | None = None) -> list[ItemResult]:
+    """Every item animated every way, each scored against the item's aligned transcript;
+    results item by item, in the order of ``ways``. Items without a transcript are left out."""
+    for way in ways:
+        if way.how not in HOW:
+            raise ValueError(f"unknown way of hearing {way.how!r}: one of {', '.join(HOW)}")
+    work = [(item, tuple(ways)) for item in items if item.text]
+    return [r for got in parallel_map(score_item, work, jobs) for r in got]

@@ -1,0 +1,154 @@
+"""Real speech as training data and as a test set: manifests, whole-speaker hold-out, labels
+made by the language stage, the augmentations for real microphones, and the held-out report."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from audioface.evaluate import score_lipsync
+from audioface.evaluate.corpus import Item, find_items
+from audioface.evaluate.real_speech import Way, aligned_reference, score_real_speech
+from audioface.track import Phone, PhoneTrack, Word
+from audioface.training.augment import RATE, mu_law, telephone_band
+from audioface.training.config import load_config
+from audioface.training.data import ESTIMATED_WEIGHT, alignment_weight, prepare_item
+from audioface.training.split import split
+from audioface.training.train import train
+
+REAL = Path(__file__).parent.parent.parent / "shared" / "data" / "real-english"
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-english is not here")
+BILABIAL = {"P", "B", "M"}
+
+
+def real_subset(tmp_path: Path, speakers: int, per_speaker: int) -> Path:
+    """A manifest folder naming the first utterances of the first speechocean762 speakers
+    (audio paths absolute, so nothing is copied)."""
+    with open(REAL / "manifest.tsv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["set"] == "speechocean762"]
+    chosen, count = [], {}
+    for row in rows:
+        spk = row["speaker"]
+        if count.get(spk, 0) < per_speaker and (spk in count or len(count) < speakers):
+            count[spk] = count.get(spk, 0) + 1
+            chosen.append({**row, "audio": str(REAL / row["audio"])})
+    folder = tmp_path / "real"
+    folder.mkdir()
+    with open(folder / "manifest.tsv", "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(chosen[0]), delimiter="\t")
+        writer.writeheader()
+        writer.writerows(chosen)
+    return folder
+
+
+@needs_real
+def test_a_manifest_folder_gives_items_with_their_speakers(tmp_path):
+    items = find_items(real_subset(tmp_path, 2, 3))
+    assert len(items) == 6 and len({it.speaker for it in items}) == 2
+    assert all(it.audio.is_file() and it.text and it.phones is None for it in items)
+
+
+def test_the_split_holds_out_whole_speakers_and_keeps_them_fixed():
+    real = [Item(f"r{s}_{k}", Path("x.wav"), "text", speaker=f"s{s}") for s in range(20) for k in range(5)]
+    synth = [Item(f"syn{k}", Path("x.wav"), "text") for k in range(30)]
+    train_items, held = split(real + synth, 0.1, 0)
+    spk_train = {it.speaker for it in train_items if it.speaker}
+    spk_held = {it.speaker for it in held if it.speaker}
+    assert len(spk_held) == 2 and not spk_train & spk_held
+    assert sum(1 for it in held if it.speaker) == 10  # all five utterances of each
+    assert sum(1 for it in held if not it.speaker) == 3
+    # the real speakers held out do not depend on the synthetic items beside them
+    _, held_alone = split(real, 0.1, 0)
+    assert {it.speaker for it in held_alone} == spk_held
+
+
+def test_words_the_aligner_only_estimated_count_for_little():
+    words = [
+        Word("good", 0.10, 0.40, (Phone("G", 0.10, 0.40),)),
+        Word("job", 0.50, 0.90, (Phone("JH", 0.50, 0.90),), origin="estimated"),
+    ]
+    weight = alignment_weight(PhoneTrack(words, 1.2, "transcript"), 120)
+    assert np.all(weight[10:40] == 1.0) and np.all(weight[50:90] == ESTIMATED_WEIGHT)
+    assert np.all(weight[95:] == 1.0)
+
+
+@needs_real
+def test_a_real_utterance_is_labelled_by_its_aligned_transcript(tmp_path):
+    item = next(it for it in find_items(real_subset(tmp_path, 1, 5)) if it.text == "MANDY HAS A BIG ARM")
+    examples = prepare_item(item, 1, 0, load_config(text="").augment, use_text=True)
+    clean = examples[0]
+    assert len(examples) == 2 and clean.cues is not None and clean.frame_weight is not None
+    ref = aligned_reference(item)
+    assert len([p for p in ref if p.phone in BILABIAL]) == 3  # the M of Mandy, the B of big, the M of arm
+    labels = score_lipsync(clean.targets, 100.0, ref)  # the labels seal and open where the words do
+    assert labels.recall("closure") == 1.0 and labels.recall("open_vowel") == 1.0
+    late = np.concatenate([np.repeat(clean.targets[:1], 25, 0), clean.targets[:-25]])
+    assert score_lipsync(late, 100.0, ref).recall("closure") < 1.0  # 250 ms off is caught
+
+
+def test_telephone_band_and_codec_change_what_a_microphone_would():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(RATE)
+    band = np.abs(np.fft.rfft(telephone_band(x)))
+    f = np.fft.rfftfreq(RATE, 1 / RATE)
+    assert band[(f < 250) | (f > 3500)].max() < 1e-6 and band[(f > 500) & (f < 3000)].mean() > 10
+    coded = mu_law(0.5 * x / np.abs(x).max())
+    err = coded - 0.5 * x / np.abs(x).max()
+    assert 0 < np.sqrt(np.mean(err**2)) < 0.01 and len(set(np.round(coded, 9))) <= 256
+
+
+TINY_REAL = """
+name = "tiny-real"
+seed = 1
+[data]
+augment_copies = 1
+holdout = 0.34
+[model]
+hidden = 16
+dilations = [1, 2, 4]
+lookahead = 4
+phones = false
+[train]
+epochs = 3
+segment_frames = 150
+batch = 8
+threads = 2
+[augment]
+band_prob = 0.5
+codec_prob = 0.5
+"""
+
+
+@needs_real
+def test_training_on_real_speech_holds_out_speakers_and_reports_them(tmp_path):
+    corpus = real_subset(tmp_path, 3, 2)
+    cfg = load_config(text=TINY_REAL)
+    cfg.data.corpora = [str(corpus)]
+    run = tmp_path / "run"
+    onnx_path = train(cfg, run, log=lambda _m: None)
+    history = torch.load(run / "checkpoint.pt", weights_only=False)["history"]
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+    held = json.loads((run / "split.json").read_text())["held_out"]
+    speakers = {it.name: it.speaker for it in find_items(corpus)}
+    assert len(held) == 2 and len({speakers[n] for n in held}) == 1
+    from audioface.training.report import evaluate_run
+
+    report = evaluate_run(run, onnx_path, jobs=1, log=lambda _m: None).read_text()
+    assert "Held-out real speech: 2 utterances of 1 speakers" in report
+    rows = {line.split("|")[1].strip(): line for line in report.splitlines() if line.startswith("| ")}
+    assert {"rules + transcript", "model, audio only", "model, streamed in 20 ms chunks"} <= set(rows)
+
+
+@needs_real
+def test_real_speech_scores_follow_the_transcript(tmp_path):
+    items = [it for it in find_items(real_subset(tmp_path, 1, 2))]
+    results = score_real_speech(items, [Way("rules", "rules"), Way("words", "rules", "words")], jobs=1)
+    assert [r.mode for r in results] == ["rules", "words"] * 2
+    by = {(r.item, r.mode): r.lipsync for r in results}
+    for it in items:  # against its own alignment the transcript is near perfect, and scored
+        assert by[(it.name, "rules")].score >= 0.9 and sum(by[(it.name, "rules")].scored.values()) > 0
+    with pytest.raises(ValueError, match="unknown way"):
+        score_real_speech(items, [Way("x", "rules", "telepathy")])
