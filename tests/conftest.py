@@ -1,5 +1,13 @@
+import contextlib
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -35,3 +43,40 @@ def copy_corpus(tmp_path: Path, names: list[str]) -> Path:
         for suffix in (".wav", ".txt", ".phones.json"):
             shutil.copy(DATA / f"{name}{suffix}", folder / f"{name}{suffix}")
     return folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_process(args: list[str], env: dict | None = None):
+    """``audioface serve`` started as a user starts it, on a free port of 127.0.0.1; yields
+    (process, base URL) once /healthz answers, and stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "audioface", "serve", "--port", str(port), *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # up, and asking for its key
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"the server did not start: {proc.stderr.read().decode()[-500:]}")
+        time.sleep(0.2)
+    try:
+        yield proc, base
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -3,7 +3,6 @@ WebSocket clients (urllib and the websockets package)."""
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import uuid
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import DATA, EXAMPLES
+from conftest import DATA, EXAMPLES, serve_process
 
 from audioface import StreamAnimator, arkit
 
@@ -26,39 +25,13 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 KEY = "test-key-123"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The server with a key, a 1 MB upload limit and room for 2 streams; its TMPDIR is ours."""
     tmp = tmp_path_factory.mktemp("server-tmp")
-    port = _free_port()
-    env = {**os.environ, "TMPDIR": str(tmp), "AUDIOFACE_API_KEY": KEY}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "audioface", "serve", "--port", str(port), "--max-upload-mb", "1",
-         "--max-streams", "2", "--idle-timeout", "3", "-q"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            status, _ = get(base, "/healthz")
-            if status == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail(f"the server did not start: {proc.stderr.read().decode()[-500:]}")
-        time.sleep(0.2)
-    yield {"base": base, "ws": f"ws://127.0.0.1:{port}", "tmp": tmp, "proc": proc}
-    proc.terminate()
-    proc.wait(10)
+    args = ["--max-upload-mb", "1", "--max-streams", "2", "--idle-timeout", "3", "-q"]
+    with serve_process(args, {"TMPDIR": str(tmp), "AUDIOFACE_API_KEY": KEY}) as (proc, base):
+        yield {"base": base, "ws": base.replace("http", "ws"), "tmp": tmp, "proc": proc}
 
 
 def get(base: str, path: str, key: str | None = KEY) -> tuple[int, dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import DATA, EXAMPLES, reference_phones
+from conftest import DATA, EXAMPLES, free_port, reference_phones
 
 from audioface import animate
 from audioface.audio import Activity, detect_activity, load_audio
@@ -184,17 +184,11 @@ def test_whisper_times_share_the_words_among_pieces():
 # ---------------------------------------------------------------- an OpenAI-compatible endpoint
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """faster-whisper-server (FastAPI) serving the bundled tiny.en on 127.0.0.1."""
     pytest.importorskip("faster_whisper_server", reason="faster-whisper-server is not installed")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "faster_whisper_server", str(whisper.bundled_model()), "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "error"],
@@ -237,7 +231,7 @@ def test_endpoint_transcribes_and_the_words_are_aligned(server, tmp_path):
 
 
 def test_endpoint_failures_are_one_line(server, tmp_path):
-    closed = f"http://127.0.0.1:{_free_port()}"
+    closed = f"http://127.0.0.1:{free_port()}"
     listener = socket.socket()  # accepts connections and never answers
     listener.bind(("127.0.0.1", 0))
     listener.listen(4)

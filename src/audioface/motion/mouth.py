@@ -141,9 +141,14 @@ def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
             params[idx, targets.P["rollLower"]] = np.maximum(params[idx, targets.P["rollLower"]], tuck)
 
 
+REST_MIN = 0.30  # s: a pause at least this long brings the mouth to rest, as the rules do
+
+
 def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.ndarray:
-    """The same guarantees on ARKit weights from any generator: sealed lips (mouthClose
-    meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V."""
+    """The rules' guarantees on ARKit weights from any generator: sealed lips (mouthClose
+    meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V, lips rounded at
+    least as far as the rules round them on OO/W/OW, and a mouth at rest in the middle of
+    every pause of REST_MIN or more (a learned model hears breaths and room noise there)."""
     out = weights.copy()
     col = {name: arkit.INDEX[name] for name in arkit.MOUTH_GROUP}
     for seg in phones:
@@ -156,4 +161,23 @@ def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.
             idx = constraint_frames(seg, fps, len(out))
             tuck = targets.target(seg.phone)[targets.P["rollLower"]]
             out[idx, col["mouthRollLower"]] = np.maximum(out[idx, col["mouthRollLower"]], tuck)
+        elif seg.phone in targets.ROUNDED:
+            idx = constraint_frames(seg, fps, len(out))
+            rule = targets.to_arkit(targets.target(seg.phone)[None])[0]
+            for name in ("mouthFunnel", "mouthPucker"):
+                out[idx, col[name]] = np.maximum(out[idx, col[name]], rule[col[name]])
+        elif seg.phone == "sil" and seg.duration >= REST_MIN:
+            _rest(out, seg, fps, [col[name] for name in arkit.MOUTH_GROUP])
     return out
+
+
+def _rest(out: np.ndarray, seg: Phone, fps: float, cols: list[int]) -> None:
+    """Fade the mouth to rest over a pause's first quarter, hold it through the middle half,
+    and let it go again over the last quarter (so the next sound is still anticipated)."""
+    t = np.arange(len(out)) / fps
+    q = seg.duration / 4
+    ramp_in = np.clip((t - seg.start) / q, 0.0, 1.0)
+    ramp_out = np.clip((seg.end - t) / q, 0.0, 1.0)
+    hold = 0.5 - 0.5 * np.cos(np.pi * np.minimum(ramp_in, ramp_out))  # 0 outside, 1 in the middle
+    keep = (1.0 - hold)[:, None]
+    out[:, cols] *= keep

@@ -9,17 +9,21 @@ animated by at most ``animate_workers`` jobs at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from fastapi import FastAPI, Request, WebSocket
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from audioface import __version__
 from audioface.api import animate
+from audioface.arkit import N_SHAPES
 from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, MEDIA_TYPES, encode
@@ -45,6 +49,7 @@ ANIMATE_FORM = {
 
 DESCRIPTION = "Speech to ARKit-52 facial animation: files over REST, live audio over WebSocket."
 UNAUTHORISED = "missing or wrong API key: send Authorization: Bearer KEY"
+STATIC = Path(__file__).parent / "static"
 
 
 class TooLarge(Exception):
@@ -61,15 +66,24 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     state = {"streams": 0}
     jobs = asyncio.Semaphore(settings.animate_workers)
 
-    def authorised(headers) -> bool:
+    def authorised(headers, query=None) -> bool:
+        """The key as a bearer header, or for a browser's WebSocket (which cannot set
+        headers) as the ``key`` query parameter."""
         if not settings.api_key:
             return True
         given = headers.get("authorization", "")
+        if not given and query is not None and "key" in query:
+            given = f"Bearer {query['key']}"
         return hmac.compare_digest(given.encode(), f"Bearer {settings.api_key}".encode())
+
+    def public(path: str) -> bool:
+        """The demo page and what it loads hold no data: a browser fetches them before it can
+        send a key."""
+        return path in ("/", "/v1/face.glb") or path.startswith("/static/")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if not authorised(request.headers):
+        if not public(request.url.path) and not authorised(request.headers):
             return error(401, UNAUTHORISED)
         try:
             return await call_next(request)
@@ -80,6 +94,18 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def healthz() -> dict:
         return {"status": "ok", "version": __version__, "streams": state["streams"],
                 "max_streams": settings.max_streams}  # fmt: skip
+
+    @app.get("/", include_in_schema=False)
+    async def demo() -> FileResponse:
+        """The web demo: a file or the microphone, on AudioFace's own face."""
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/v1/face.glb", response_class=Response)
+    async def face() -> Response:
+        """AudioFace's own face as binary glTF, with all 52 ARKit morph targets, at rest."""
+        return Response(_face_glb(), media_type=MEDIA_TYPES["glb"])
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.post("/v1/animate", openapi_extra=ANIMATE_FORM, response_class=Response)
     async def animate_upload(request: Request) -> Response:
@@ -118,7 +144,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     @app.websocket("/v1/stream")
     async def stream(ws: WebSocket) -> None:
-        if not authorised(ws.headers):
+        if not authorised(ws.headers, ws.query_params):
             await ws.send_denial_response(
                 error(401, "missing or wrong API key: send Authorization: Bearer KEY")
             )
@@ -168,6 +194,16 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
                 return encode(anim, fmt)
 
             return await asyncio.to_thread(work)
+
+
+@functools.cache
+def _face_glb() -> bytes:
+    from audioface.animation import Animation
+    from audioface.formats.gltf import default_face_glb_document, to_glb
+    from audioface.track import PhoneTrack
+
+    rest = Animation(np.zeros((2, N_SHAPES), np.float32), 60.0, PhoneTrack([], 1 / 60, "none"))
+    return to_glb(*default_face_glb_document(rest))
 
 
 def _limited(request: Request, limit: int) -> Request:
