@@ -234,3 +234,46 @@ def test_serve_without_the_extra_or_with_bad_options_fails_in_one_line():
                          text=True, timeout=60)  # fmt: skip
     assert res.returncode == 2 and "--port" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert (DATA / "flite_slt_01.wav").is_file()
+
+
+def test_a_stream_can_drive_the_servers_live_link_receiver(server):
+    """sink=livelink: every final frame also reaches the Live Link receiver the server was
+    started with (a UDP socket here, reading what Unreal reads), under the stream's subject."""
+    from audioface.live.livelink import decode
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(10)
+    port = receiver.getsockname()[1]
+    data, rate = sf.read(EXAMPLES / "hello.wav", dtype="int16")
+    with serve_process(["--livelink", f"127.0.0.1:{port}", "-q"]) as (_proc, base):
+        url = base.replace("http", "ws") + "/v1/stream"
+        with websockets.connect(
+            f"{url}?sample_rate={rate}&sink=livelink&subject=Tester", open_timeout=10
+        ) as ws:
+            ws.recv()
+            pcm = data.astype("<i2")
+            for i in range(0, len(pcm), 1600):  # paced a little, as live audio is
+                ws.send(pcm[i : i + 1600].tobytes())
+                time.sleep(0.01)
+            ws.send(json.dumps({"type": "end"}))
+            frames = []
+            while (msg := json.loads(ws.recv()))["type"] == "frames":
+                frames += msg["weights"]
+        packets = [decode(receiver.recv(4096)) for _ in frames]
+        receiver.close()
+        with websockets.connect(f"{url}?sink=vmc", open_timeout=10) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    ws.recv()
+            assert closed.value.rcvd.code == 1008 and "unknown sink" in closed.value.rcvd.reason
+    assert {p.subject for p in packets} == {"Tester"}
+    assert [p.frame for p in packets] == list(range(len(frames)))
+    assert np.allclose([p.weights for p in packets], frames, atol=1e-3)
+    # a server started without a receiver says so
+    with connect(server, "?sink=livelink") as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                ws.recv()
+        assert closed.value.rcvd.code == 1008 and "--livelink" in closed.value.rcvd.reason

@@ -299,6 +299,11 @@ def _add_serve(sub) -> None:
     )
     sv.add_argument("--max-streams", type=int, default=64, help="concurrent live streams (default 64)")
     sv.add_argument("--idle-timeout", type=float, default=30.0, help="close a silent stream after this, s")
+    sv.add_argument(
+        "--livelink", metavar="HOST[:PORT]",
+        help="a Live Link Face receiver (Unreal; port 11111 by default) that streams opened with "
+        "sink=livelink also send their frames to, each as its own subject",
+    )  # fmt: skip
     sv.add_argument("-q", "--quiet", action="store_true", help="no access log")
 
 
@@ -458,6 +463,8 @@ def _serve(args: argparse.Namespace) -> int:
         from audioface.serve.app import create_app
     except ImportError:
         raise AudioFaceError("the server needs the serve extra: pip install 'audioface[serve]'") from None
+    from audioface.live.livelink import DEFAULT_PORT as LIVELINK_PORT
+    from audioface.live.player import parse_address
     from audioface.serve import ServeSettings
 
     if not 0 < args.port < 65536:
@@ -470,6 +477,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, api_key=args.api_key, max_upload_mb=args.max_upload_mb,
         max_duration_s=args.max_duration * 60.0, max_streams=args.max_streams,
         idle_timeout_s=args.idle_timeout,
+        livelink=parse_address(args.livelink, LIVELINK_PORT) if args.livelink else None,
     )  # fmt: skip
     if not args.quiet:
         print(f"audioface: serving on http://{args.host}:{args.port} (docs at /docs)"

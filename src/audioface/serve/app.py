@@ -30,7 +30,7 @@ from audioface.formats import FORMATS, MEDIA_TYPES, encode
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.serve.settings import ServeSettings
-from audioface.serve.stream import TRY_LATER, StreamClosed, open_stream, run_stream
+from audioface.serve.stream import TRY_LATER, StreamClosed, open_sink, open_stream, run_stream
 
 ANIMATE_FORM = {
     "requestBody": {"content": {"multipart/form-data": {"schema": {
@@ -113,10 +113,12 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         limit = int(settings.max_upload_mb * 2**20)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > limit + 64 * 1024:
+            await _drain(request, 4 * limit)
             return error(413, f"upload over the {settings.max_upload_mb:g} MB limit")
         try:
             form = await _limited(request, limit).form(max_files=1, max_fields=16)
         except TooLarge:
+            await _drain(request, 4 * limit)
             return error(413, f"upload over the {settings.max_upload_mb:g} MB limit")
         except Exception as exc:
             return error(400, f"not a multipart form: {exc}")
@@ -154,9 +156,12 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             await ws.close(TRY_LATER, f"server full: {settings.max_streams} streams")
             return
         state["streams"] += 1
+        sink = None
         try:
-            animator, dtype = open_stream(dict(ws.query_params))
-            await run_stream(ws, animator, dtype, settings)
+            params = dict(ws.query_params)
+            animator, dtype = open_stream(params)
+            sink = open_sink(params, settings)
+            await run_stream(ws, animator, dtype, settings, sink)
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
         except StreamClosed as exc:
@@ -167,6 +172,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             await _close(ws, 1011, "internal error")
         finally:
             state["streams"] -= 1
+            if sink is not None:
+                sink.close()
 
     return app
 
@@ -204,6 +211,19 @@ def _face_glb() -> bytes:
 
     rest = Animation(np.zeros((2, N_SHAPES), np.float32), 60.0, PhoneTrack([], 1 / 60, "none"))
     return to_glb(*default_face_glb_document(rest))
+
+
+async def _drain(request: Request, cap: int) -> None:
+    """Read and drop the rest of a refused upload (up to ``cap`` bytes), so the client, still
+    sending, reads the 413 instead of a broken pipe; past the cap the connection just closes."""
+    seen = 0
+    while seen < cap:
+        message = await request.receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def _limited(request: Request, limit: int) -> Request:

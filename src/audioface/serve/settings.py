@@ -19,6 +19,7 @@ class ServeSettings:
     idle_timeout_s: float = 30.0  # a stream that sends nothing this long is closed
     max_message_bytes: int = 1 << 20  # one WebSocket message
     animate_workers: int = 2  # /v1/animate jobs computed at once (the others wait their turn)
+    livelink: tuple[str, int] | None = None  # the Live Link receiver streams may send to (sink=livelink)
 
     @classmethod
     def with_key_from_env(cls, **values) -> ServeSettings:

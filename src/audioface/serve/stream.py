@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from audioface import arkit
 from audioface.errors import AudioFaceError
+from audioface.live.livelink import LiveLinkSender
 from audioface.motion.generators import LIVE, NAMES, live
 from audioface.serve.settings import ServeSettings
 from audioface.streaming import StreamAnimator
@@ -28,6 +29,23 @@ class StreamClosed(Exception):
     def __init__(self, code: int, reason: str):
         super().__init__(reason)
         self.code, self.reason = code, reason
+
+
+def open_sink(params: dict[str, str], settings: ServeSettings) -> LiveLinkSender | None:
+    """The Live Link sender a client asks for with ``sink=livelink`` (and ``subject``): frames
+    then also go to the receiver the server was started with, a subject per stream. Clients
+    never name addresses, so a server cannot be made to send packets anywhere else."""
+    sink = params.get("sink", "none")
+    if sink == "none":
+        return None
+    if sink != "livelink":
+        raise AudioFaceError(f"unknown sink {sink!r}; the one sink is livelink")
+    if settings.livelink is None:
+        raise AudioFaceError("this server has no Live Link receiver: start it with --livelink HOST:PORT")
+    subject = params.get("subject", "AudioFace")
+    if not 0 < len(subject) <= 64 or not subject.isprintable():
+        raise AudioFaceError("subject must be 1 to 64 printable characters")
+    return LiveLinkSender(*settings.livelink, subject=subject)
 
 
 def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
@@ -52,8 +70,10 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     return animator, ENCODINGS[encoding]
 
 
-async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings) -> None:
-    """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client."""
+async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
+                     sink: LiveLinkSender | None = None) -> None:  # fmt: skip
+    """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
+    Each final frame also goes to ``sink`` when there is one (the caller closes it)."""
     await ws.send_text(json.dumps({"type": "hello", "names": list(arkit.NAMES), "fps": stream.fps,
                                    "latency_s": round(stream.latency, 4)}))  # fmt: skip
     sent = 0
@@ -75,13 +95,21 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
             if kind == "text":
                 continue  # upcoming words: accepted; today's live model hears the audio alone
             frames = await asyncio.to_thread(stream.finish)
+            _to_sink(sink, frames, sent, stream.fps)
             sent = await _send_frames(ws, frames, sent)
             await ws.send_text(json.dumps({"type": "done", "frames": sent}))
             await ws.close(NORMAL)
             return
         else:
             continue
+        _to_sink(sink, frames, sent, stream.fps)
         sent = await _send_frames(ws, frames, sent)
+
+
+def _to_sink(sink: LiveLinkSender | None, frames: np.ndarray, start: int, fps: float) -> None:
+    if sink is not None:
+        for k, row in enumerate(frames):
+            sink.send(start + k, row, None, fps)
 
 
 def _pcm(data: bytes, dtype: np.dtype, settings: ServeSettings) -> np.ndarray:
