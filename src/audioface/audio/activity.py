@@ -43,7 +43,7 @@ def detect_activity(audio: Audio) -> Activity:
     Steady noise has a flat envelope, so nothing rises above floor + margin and it
     is treated as no speech; speech swings by 20-40 dB between syllables and pauses.
     """
-    from scipy.ndimage import maximum_filter1d, minimum_filter1d
+    from audioface.filters import maximum_filter1d, minimum_filter1d
 
     hop = int(round(HOP_SECONDS * audio.sample_rate))
     win = 2 * hop

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import soundfile as sf
 import soxr
 
 from audioface.errors import AudioFaceError
+from audioface.filters import high_pass
 
 SAMPLE_RATE = 16000
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")  # the files a folder of recordings is searched for
@@ -148,18 +148,9 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
     return Audio(np.ascontiguousarray(np.clip(_remove_dc(data), -1.0, 1.0)), SAMPLE_RATE, name)
 
 
-@lru_cache(maxsize=1)
-def _high_pass() -> np.ndarray:
-    from scipy.signal import butter  # scipy.signal takes a second to import: only when audio is read
-
-    return butter(2, 40.0, btype="highpass", fs=SAMPLE_RATE, output="sos")
-
-
 def _remove_dc(data: np.ndarray) -> np.ndarray:
     """A 40 Hz high-pass: a DC offset or rumble would raise the energy floor and hide the speech."""
-    from scipy.signal import sosfilt
-
-    return sosfilt(_high_pass(), data - data[:SAMPLE_RATE].mean()).astype(np.float32)
+    return high_pass(data - data[:SAMPLE_RATE].mean(), 40.0, SAMPLE_RATE)
 
 
 def _wav_is_truncated(path: Path) -> bool:

@@ -31,7 +31,7 @@ BLEND = 0.025  # s
 
 def ovr_weights(anim: Animation) -> np.ndarray:
     """(frames, 15) weights summing to 1 per frame."""
-    from scipy.ndimage import gaussian_filter1d
+    from audioface.filters import gaussian_filter1d
 
     times = anim.times()
     onehot = np.zeros((len(times), len(OVR)))

@@ -27,7 +27,7 @@ def head_rotations(
     hop: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    from scipy.ndimage import gaussian_filter1d
+    from audioface.filters import gaussian_filter1d
 
     n = len(times)
     talking = np.ones(n) if speech is None else at_frames(speech.astype(float), hop, times)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from audioface import arkit
+from audioface.filters import pchip
 from audioface.frames import frame_count
 from audioface.motion import targets
 from audioface.phones import VOWELS
@@ -36,13 +37,11 @@ def mouth_params(
     loudness_hop: float = 0.01,
 ) -> np.ndarray:
     """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence."""
-    from scipy.interpolate import PchipInterpolator
-
     n_frames = frame_count(duration, fps)
     times = np.arange(n_frames) / fps
     segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
     key_t, key_v = _keys(segs, duration)
-    params = PchipInterpolator(key_t, key_v, axis=0, extrapolate=True)(times)
+    params = pchip(key_t, key_v, times)
     if loudness is not None and len(loudness):
         params = _apply_loudness(params, times, loudness, loudness_hop)
     _enforce(params, segs, fps)
@@ -105,7 +104,7 @@ def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _apply_loudness(params: np.ndarray, times: np.ndarray, loudness: np.ndarray, hop: float) -> np.ndarray:
     """Louder speech opens the jaw wider: gain 0.75..1.25 from the smoothed envelope."""
-    from scipy.ndimage import gaussian_filter1d
+    from audioface.filters import gaussian_filter1d
 
     smooth = gaussian_filter1d(loudness.astype(np.float64), sigma=0.05 / hop)
     env = np.interp(times, np.arange(len(smooth)) * hop, smooth)

@@ -17,7 +17,7 @@ def bump(times: np.ndarray, centre: float, rise: float, fall: float) -> np.ndarr
 
 def smooth_noise(rng: np.random.Generator, n: int, fps: float, seconds: float, scale: float) -> np.ndarray:
     """Low-pass noise with a correlation time of about ``seconds``, standard deviation ``scale``."""
-    from scipy.ndimage import gaussian_filter1d
+    from audioface.filters import gaussian_filter1d
 
     raw = gaussian_filter1d(rng.standard_normal(n + 1), sigma=max(seconds * fps, 1.0), mode="wrap")[:n]
     return raw / (raw.std() + 1e-12) * scale

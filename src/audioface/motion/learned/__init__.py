@@ -50,7 +50,7 @@ def gate_to_speech(weights: np.ndarray, fps: float, speech: np.ndarray, hop: flo
     detector, which measures the file's own noise floor, is the better judge of
     whether anyone is talking at all.
     """
-    from scipy.ndimage import gaussian_filter1d, maximum_filter1d
+    from audioface.filters import gaussian_filter1d, maximum_filter1d
 
     if not len(speech) or speech.all():
         return weights
