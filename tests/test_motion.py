@@ -91,3 +91,23 @@ def test_loudness_opens_the_jaw_wider():
 def test_empty_track_is_a_face_at_rest():
     w = animate_face(PhoneTrack([], 2.0, "none"), 30)
     assert w.shape == (61, 52) and lip_gap(w).max() < 0.05
+
+
+def test_learned_curves_keep_the_rules_rounding_and_rest():
+    """A generator's curves, held to the rules' guarantees: OO rounds at least as far as the
+    rules round it, and the mouth rests in the middle of a pause of 0.3 s or more (a short
+    pause is left alone, so the lips can still anticipate the next sound)."""
+    from audioface.motion.mouth import enforce_weights
+
+    fps = 100.0
+    weights = np.zeros((200, 52))
+    weights[:, arkit.INDEX["jawOpen"]] = 0.5  # a model that never closes, never rounds
+    phones = [Phone("sil", 0.0, 1.0), Phone("UW", 1.0, 1.3), Phone("sil", 1.3, 1.5), Phone("AA", 1.5, 2.0)]
+    out = enforce_weights(weights, phones, fps)
+    gap = lip_gap(out, arkit.NAMES)
+    assert gap[25:75].max() < 0.01 and gap[0] > 0.4 and gap[99] > 0.4  # held mid-pause, free at its ends
+    rule = targets.to_arkit(targets.target("UW")[None])[0]
+    want = max(rule[arkit.INDEX["mouthFunnel"]], rule[arkit.INDEX["mouthPucker"]])
+    assert rounding(out, arkit.NAMES)[112:119].min() >= want - 1e-6
+    assert np.allclose(out[130:150], weights[130:150])  # the 0.2 s pause is left alone
+    assert np.allclose(out[150:], weights[150:])
