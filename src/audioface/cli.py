@@ -267,13 +267,16 @@ def _add_train(sub) -> None:
 
 SERVE_EXAMPLES = """\
 examples:
-  audioface serve                                   # http://127.0.0.1:8765, docs at /docs
+  audioface serve                                   # the web demo at http://127.0.0.1:8765/, docs at /docs
   AUDIOFACE_API_KEY=secret audioface serve --port 9000
+  audioface serve --livelink 127.0.0.1:11111        # streams with ?sink=livelink also drive Unreal
   curl -F audio=@speech.wav -F text="Hello there" -F format=json http://127.0.0.1:8765/v1/animate
 
-Endpoints: GET /healthz; POST /v1/animate (multipart: audio, text, format, fps, generator, emotion);
+Endpoints: GET / (the web demo: a file or the microphone on AudioFace's face); GET /healthz;
+GET /v1/face.glb; POST /v1/animate (multipart: audio, text, format, fps, generator, emotion);
 WebSocket /v1/stream?sample_rate=16000&fps=60&encoding=pcm_s16le (binary audio in, JSON frames out,
-{"type": "end"} to finish). Needs the serve extra: pip install 'audioface[serve]'.
+{"type": "end"} to finish; sink=livelink&subject=NAME to forward the frames to --livelink).
+Needs the serve extra: pip install 'audioface[serve]'.
 """
 
 
