@@ -81,7 +81,7 @@ def ways(names: list[str], models: Path | None) -> list[Way]:
 
                 out.append(Way(f"learned-audio{tag}", without_phones(resolve(learned)), "audio"))
             elif name == "stream":
-                out.append(Way(f"stream, 20 ms chunks{tag}", stream, "stream"))
+                out.append(Way(f"stream, 20 ms chunks{tag}", stream, "live"))
     return out
 
 

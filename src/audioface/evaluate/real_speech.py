@@ -22,7 +22,7 @@ from audioface.parallel import parallel_map
 from audioface.track import RefPhone
 
 # with the transcript, on the audio alone, live in chunks, or with words heard by a recogniser
-HOW = ("transcript", "audio", "stream", "whisper", "words", "phonetic")
+HOW = ("transcript", "audio", "live", "whisper", "words", "phonetic")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def aligned_reference(item: Item) -> list[RefPhone]:
 def _animate(item: Item, way: Way):
     from audioface.api import animate, animate_stream
 
-    if way.how == "stream":
+    if way.how == "live":
         return animate_stream(item.audio, generator=way.generator).animation
     if way.how in ("transcript", "audio"):
         return animate(item.audio, item.text if way.how == "transcript" else None, jobs=1,
