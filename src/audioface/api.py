@@ -67,6 +67,7 @@ def animate(
     if text is not None and not text.strip():
         raise AudioFaceError("the transcript is empty", "text")
     spec = resolve(generator)
+    face = face or FaceOptions()
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
     activity = detect_activity(sound)
     if spec.audio_only:
@@ -82,9 +83,9 @@ def animate(
             sentence = embed([text])[0]
         cues_track = None if spec.audio_only else track
         model = load_model(spec.model)
-        mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence)
+        mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence,
+                              face.phone_table)  # fmt: skip
         mouth = gate_to_speech(mouth, fps, activity.speech, activity.hop)
-    face = face or FaceOptions()
     moods = None
     if face.emotion == "auto":
         from audioface.language.meaning import emotion_spans

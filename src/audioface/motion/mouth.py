@@ -35,16 +35,18 @@ def mouth_params(
     fps: float,
     loudness: np.ndarray | None = None,
     loudness_hop: float = 0.01,
+    table: targets.PhoneTable | None = None,
 ) -> np.ndarray:
-    """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence."""
+    """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence
+    (``table``: a user's phone table instead of the shipped one)."""
     n_frames = frame_count(duration, fps)
     times = np.arange(n_frames) / fps
     segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
-    key_t, key_v = _keys(segs, duration)
+    key_t, key_v = _keys(segs, duration, table)
     params = pchip(key_t, key_v, times)
     if loudness is not None and len(loudness):
         params = _apply_loudness(params, times, loudness, loudness_hop)
-    _enforce(params, segs, fps)
+    _enforce(params, segs, fps, table)
     return np.clip(params, 0.0, 1.0)
 
 
@@ -60,23 +62,25 @@ def _expand_diphthongs(phones: list[Phone]) -> list[Phone]:
     return out
 
 
-def _own_target(ph: Phone) -> np.ndarray:
-    row = targets.target(ph.phone)
+def _own_target(ph: Phone, table: targets.PhoneTable | None) -> np.ndarray:
+    row = targets.target(ph.phone, table)
     if ph.phone in VOWELS and ph.stress == 0:
         for name in ("jaw", "lowerDown", "upperUp"):
             row[targets.P[name]] *= targets.UNSTRESSED_JAW
     return row
 
 
-def _keys(segs: list[Phone], duration: float) -> tuple[np.ndarray, np.ndarray]:
-    own = [_own_target(s) for s in segs]
-    rest = targets.target("sil")
+def _keys(
+    segs: list[Phone], duration: float, table: targets.PhoneTable | None
+) -> tuple[np.ndarray, np.ndarray]:
+    own = [_own_target(s, table) for s in segs]
+    rest = targets.target("sil", table)
     times: list[float] = [0.0]
     values: list[np.ndarray] = [rest]
     for i, seg in enumerate(segs):
         prev = own[i - 1] if i > 0 else rest
         nxt = own[i + 1] if i + 1 < len(segs) else rest
-        lips_dom, jaw_dom = targets.dominance(seg.phone)
+        lips_dom, jaw_dom = targets.dominance(seg.phone, table)
         if seg.phone == "sil" and seg.duration > PLATEAU_FROM:
             lips_dom = jaw_dom = 1.0  # a real pause: the face settles to rest
         key = own[i].copy()
@@ -126,7 +130,7 @@ def constraint_frames(seg: Phone, fps: float, n: int) -> np.ndarray:
     return np.fromiter(sorted(frames), dtype=int)
 
 
-def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
+def _enforce(params: np.ndarray, segs: list[Phone], fps: float, table: targets.PhoneTable | None) -> None:
     """Guarantee closures and tucks on the frames nearest each such phone's middle."""
     for seg in segs:
         if seg.phone in targets.BILABIALS:
@@ -136,14 +140,16 @@ def _enforce(params: np.ndarray, segs: list[Phone], fps: float) -> None:
             params[idx, targets.P["upperUp"]] = 0.0
         elif seg.phone in targets.LABIODENTALS:
             idx = constraint_frames(seg, fps, params.shape[0])
-            tuck = targets.target(seg.phone)[targets.P["rollLower"]]
+            tuck = targets.target(seg.phone, table)[targets.P["rollLower"]]
             params[idx, targets.P["rollLower"]] = np.maximum(params[idx, targets.P["rollLower"]], tuck)
 
 
 REST_MIN = 0.30  # s: a pause at least this long brings the mouth to rest, as the rules do
 
 
-def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.ndarray:
+def enforce_weights(
+    weights: np.ndarray, phones: list[Phone], fps: float, table: targets.PhoneTable | None = None
+) -> np.ndarray:
     """The rules' guarantees on ARKit weights from any generator: sealed lips (mouthClose
     meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V, lips rounded at
     least as far as the rules round them on OO/W/OW, and a mouth at rest in the middle of
@@ -158,11 +164,11 @@ def enforce_weights(weights: np.ndarray, phones: list[Phone], fps: float) -> np.
                 out[idx, col[name]] = 0.0
         elif seg.phone in targets.LABIODENTALS:
             idx = constraint_frames(seg, fps, len(out))
-            tuck = targets.target(seg.phone)[targets.P["rollLower"]]
+            tuck = targets.target(seg.phone, table)[targets.P["rollLower"]]
             out[idx, col["mouthRollLower"]] = np.maximum(out[idx, col["mouthRollLower"]], tuck)
         elif seg.phone in targets.ROUNDED:
             idx = constraint_frames(seg, fps, len(out))
-            rule = targets.to_arkit(targets.target(seg.phone)[None])[0]
+            rule = targets.to_arkit(targets.target(seg.phone, table)[None])[0]
             for name in ("mouthFunnel", "mouthPucker"):
                 out[idx, col[name]] = np.maximum(out[idx, col[name]], rule[col[name]])
         elif seg.phone == "sil" and seg.duration >= REST_MIN:

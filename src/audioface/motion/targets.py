@@ -13,6 +13,8 @@ shape from their neighbours: that is coarticulation ("t" in "two" is rounded).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from audioface import arkit
@@ -86,17 +88,36 @@ ROUNDED = frozenset("UW W OW UH AO".split())
 UNSTRESSED_JAW = 0.7  # reduced vowels open less
 
 
-def target(phone: str) -> np.ndarray:
-    row = np.zeros(len(PARAMS), dtype=np.float64)
-    for name, value in _TABLE[phone if phone in _TABLE else "AH"][0].items():
-        row[P[name]] = value
-    return row
+@dataclass(frozen=True)
+class PhoneTable:
+    """Rows of phone -> (targets by parameter name, lip dominance, jaw dominance): the shipped
+    table, or a user's (``motion/phone_table.py`` reads and writes them as TOML). One object
+    goes to both generators: the rules' keys and guarantees, and the learned model's cues."""
+
+    rows: dict[str, tuple[dict[str, float], float, float]]
+
+    def target(self, phone: str) -> np.ndarray:
+        row = np.zeros(len(PARAMS), dtype=np.float64)
+        for name, value in self.rows[phone if phone in self.rows else "AH"][0].items():
+            row[P[name]] = value
+        return row
+
+    def dominance(self, phone: str) -> tuple[float, float]:
+        """(lip dominance, jaw dominance)."""
+        _, lips, jaw = self.rows[phone if phone in self.rows else "AH"]
+        return lips, jaw
 
 
-def dominance(phone: str) -> tuple[float, float]:
+SHIPPED = PhoneTable(_TABLE)
+
+
+def target(phone: str, table: PhoneTable | None = None) -> np.ndarray:
+    return (table or SHIPPED).target(phone)
+
+
+def dominance(phone: str, table: PhoneTable | None = None) -> tuple[float, float]:
     """(lip dominance, jaw dominance)."""
-    _, lips, jaw = _TABLE[phone if phone in _TABLE else "AH"]
-    return lips, jaw
+    return (table or SHIPPED).dominance(phone)
 
 
 def to_arkit(params: np.ndarray) -> np.ndarray:

@@ -8,8 +8,9 @@ from audioface import arkit
 from audioface.audio.mel import frame_count
 from audioface.motion.learned.cues import N_CUES, phone_cues
 from audioface.motion.learned.generator import OnnxGenerator, load_model, to_fps
-from audioface.motion.mouth import enforce_weights
+from audioface.motion.mouth import enforce_weights, mouth_params
 from audioface.motion.shapes import at_frames
+from audioface.motion.targets import PhoneTable, to_arkit
 from audioface.track import PhoneTrack
 
 MOUTH_CHANNELS = np.array([n in arkit.MOUTH_GROUP or n == "tongueOut" for n in arkit.NAMES])
@@ -26,6 +27,7 @@ def learned_mouth(
     model: OnnxGenerator,
     track: PhoneTrack | None = None,
     sentence: np.ndarray | None = None,
+    table: PhoneTable | None = None,
 ) -> np.ndarray:
     """(frames, 52) weights at ``fps``, only the mouth channels set.
 
@@ -34,13 +36,29 @@ def learned_mouth(
     """
     cues = None
     if track is not None and track.words and model.info.phones:
-        cues = phone_cues(track, frame_count(len(samples)), model.info.frame_rate)
+        cues = phone_cues(track, frame_count(len(samples)), model.info.frame_rate, table)
     frames = model.run(samples, cues, sentence)
     weights = to_fps(frames, model.info.frame_rate, fps, duration)
     weights[:, ~MOUTH_CHANNELS] = 0.0
     if cues is not None:
-        weights = enforce_weights(weights, track.phones(), fps)
+        if table is not None:
+            weights = _with_table(weights, track, fps, duration, table)
+        weights = enforce_weights(weights, track.phones(), fps, table)
     return np.clip(weights, 0.0, 1.0)
+
+
+def _with_table(weights: np.ndarray, track: PhoneTrack, fps: float, duration: float,
+                table: PhoneTable) -> np.ndarray:  # fmt: skip
+    """A user's phone table moves the learned mouth by what it changes in the rules' mouth:
+    the model was trained on the shipped table, and leans on the phone's identity more than
+    on the targets in its cues, so the cues alone would barely show an edit."""
+    phones = track.phones()
+    mine = to_arkit(mouth_params(phones, duration, fps, table=table))
+    shipped = to_arkit(mouth_params(phones, duration, fps))
+    n = min(len(weights), len(mine))
+    out = weights.copy()
+    out[:n, MOUTH_CHANNELS] += (mine - shipped)[:n, MOUTH_CHANNELS]
+    return np.clip(out, 0.0, 1.0)
 
 
 def gate_to_speech(weights: np.ndarray, fps: float, speech: np.ndarray, hop: float) -> np.ndarray:

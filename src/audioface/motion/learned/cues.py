@@ -25,12 +25,16 @@ N_CUES = len(PHONES) + len(targets.PARAMS) + 4  # + stress, progress, word start
 _ARTIC = np.stack([targets.target(p) for p in PHONES]).astype(np.float32)
 
 
-def phone_cues(track: PhoneTrack, n_frames: int, rate: float = 100.0) -> np.ndarray:
-    """(n_frames, N_CUES) cues for a timed track; frame i stands for time i / rate."""
+def phone_cues(
+    track: PhoneTrack, n_frames: int, rate: float = 100.0, table: targets.PhoneTable | None = None
+) -> np.ndarray:
+    """(n_frames, N_CUES) cues for a timed track; frame i stands for time i / rate. The
+    targets in the cues come from ``table`` (a user's phone table) when given."""
+    artic = _ARTIC if table is None else np.stack([table.target(p) for p in PHONES]).astype(np.float32)
     out = np.zeros((n_frames, N_CUES), np.float32)
     base = len(PHONES) + len(targets.PARAMS)
     out[:, PHONE_INDEX["sil"]] = 1.0
-    out[:, len(PHONES) : base] = _ARTIC[PHONE_INDEX["sil"]]
+    out[:, len(PHONES) : base] = artic[PHONE_INDEX["sil"]]
     out[:, base + 3] = 1.0
     for ph in track.phones():
         lo, hi = int(np.ceil(ph.start * rate - 1e-9)), int(np.ceil(ph.end * rate - 1e-9))
@@ -40,7 +44,7 @@ def phone_cues(track: PhoneTrack, n_frames: int, rate: float = 100.0) -> np.ndar
         k = PHONE_INDEX.get(ph.phone, PHONE_INDEX["AH"])
         out[lo:hi, : len(PHONES)] = 0.0
         out[lo:hi, k] = 1.0
-        out[lo:hi, len(PHONES) : base] = _ARTIC[k]
+        out[lo:hi, len(PHONES) : base] = artic[k]
         if ph.phone in VOWELS:
             out[lo:hi, base] = {0: 0.0, 2: 0.5}.get(ph.stress, 1.0) if ph.stress is not None else 0.5
         out[lo:hi, base + 1] = (np.arange(lo, hi) / rate - ph.start) / max(ph.duration, 1e-3)
