@@ -747,14 +747,13 @@ def _face_options(args: argparse.Namespace):
 
 
 def _style(args: argparse.Namespace):
-    from audioface.motion.style import REGIONS, Style
+    from audioface.motion.style import GAINS, Style
 
     gains = {}
     for item in args.gain:
         region, sep, value = item.partition("=")
-        if not sep or region not in (*REGIONS, "head"):
-            raise AudioFaceError(f"--gain takes REGION=X with REGION one of {', '.join((*REGIONS, 'head'))}, "
-                                 f"got {item!r}")  # fmt: skip
+        if not sep or region not in GAINS:
+            raise AudioFaceError(f"--gain takes REGION=X with REGION one of {', '.join(GAINS)}, got {item!r}")
         try:
             gains[region] = float(value)
         except ValueError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audioface.audio import detect_activity, load_audio
+from audioface.audio import Audio, detect_activity, load_audio
 from audioface.evaluate.corpus import Item
 from audioface.evaluate.lipsync import score_lipsync
 from audioface.evaluate.runner import ItemResult
@@ -34,32 +34,33 @@ class Way:
     how: str = "transcript"
 
 
-def aligned_reference(item: Item) -> list[RefPhone]:
-    """The item's transcript force-aligned: the reference phones for real speech."""
+def aligned_reference(item: Item, sound: Audio | None = None) -> list[RefPhone]:
+    """The item's transcript force-aligned: the reference phones for real speech
+    (``sound``: the item's audio when the caller has already loaded it)."""
     from audioface.language import build_track
 
-    sound = load_audio(item.audio)
+    sound = sound if sound is not None else load_audio(item.audio)
     track = build_track(sound, detect_activity(sound), item.text, jobs=1)
     return [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
 
 
-def _animate(item: Item, way: Way):
+def _animate(sound: Audio, text: str, way: Way):
     from audioface.api import animate, animate_stream
 
     if way.how == "live":
-        return animate_stream(item.audio, generator=way.generator).animation
+        return animate_stream(sound, generator=way.generator).animation
     if way.how in ("transcript", "audio"):
-        return animate(item.audio, item.text if way.how == "transcript" else None, jobs=1,
-                       generator=way.generator)  # fmt: skip
-    return animate(item.audio, None, asr=way.how, jobs=1, generator=way.generator)
+        return animate(sound, text if way.how == "transcript" else None, jobs=1, generator=way.generator)
+    return animate(sound, None, asr=way.how, jobs=1, generator=way.generator)
 
 
 def score_item(job: tuple[Item, tuple[Way, ...]]) -> list[ItemResult]:
     item, ways = job
-    ref = aligned_reference(item)
+    sound = load_audio(item.audio)  # read once: the reference and every way hear the same samples
+    ref = aligned_reference(item, sound)
     out = []
     for way in ways:
-        anim = _animate(item, way)
+        anim = _animate(sound, item.text, way)
         out.append(ItemResult(item.name, way.label, score_lipsync(anim.weights, anim.fps, ref),
                               duration=anim.duration, reference=ref))  # fmt: skip
     return out

@@ -189,10 +189,10 @@ def enforce_weights(
 def _rest(out: np.ndarray, seg: Phone, fps: float, cols: list[int]) -> None:
     """Fade the mouth to rest over a pause's first quarter, hold it through the middle half,
     and let it go again over the last quarter (so the next sound is still anticipated)."""
-    t = np.arange(len(out)) / fps
+    lo, hi = max(int(np.floor(seg.start * fps)), 0), min(int(np.ceil(seg.end * fps)) + 1, len(out))
+    t = np.arange(lo, hi) / fps  # outside the pause the mouth is left as it is
     q = seg.duration / 4
     ramp_in = np.clip((t - seg.start) / q, 0.0, 1.0)
     ramp_out = np.clip((seg.end - t) / q, 0.0, 1.0)
-    hold = 0.5 - 0.5 * np.cos(np.pi * np.minimum(ramp_in, ramp_out))  # 0 outside, 1 in the middle
-    keep = (1.0 - hold)[:, None]
-    out[:, cols] *= keep
+    hold = 0.5 - 0.5 * np.cos(np.pi * np.minimum(ramp_in, ramp_out))  # 0 at its ends, 1 in the middle
+    out[lo:hi, cols] *= (1.0 - hold)[:, None]

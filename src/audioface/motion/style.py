@@ -22,6 +22,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "brows": tuple(n for n in arkit.NAMES if n.startswith("brow")),
     "eyes": tuple(n for n in arkit.NAMES if n.startswith("eye")),
 }
+GAINS = (*REGIONS, "head")  # what ``--gain REGION=X`` may scale
 JAW_CHANNELS = ("jawOpen", "mouthClose")  # scaled together, so sealed lips stay sealed
 LIP_CHANNELS = tuple(
     n for n in arkit.MOUTH_GROUP if n.startswith("mouth") and n != "mouthClose" and n not in REGIONS["smile"]

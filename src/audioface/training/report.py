@@ -19,7 +19,7 @@ from audioface.evaluate.runner import Task, run
 from audioface.evaluate.summary import summarize
 from audioface.formats.atomic import write_atomic
 from audioface.motion.generators import resolve, without_phones
-from audioface.motion.learned.generator import SHIPPED, OnnxGenerator
+from audioface.motion.learned.generator import SHIPPED, OnnxGenerator, model_path
 
 
 def held_out_items(run_dir: Path, need: str = "phones") -> list:
@@ -90,7 +90,7 @@ def starting_model(run_dir: Path) -> Path | None:
     if not init:
         return None
     if init in SHIPPED:
-        return Path(OnnxGenerator(init).info.path)
+        return model_path(init)
     onnx = Path(init).with_suffix(".onnx")
     return onnx if onnx.is_file() else None
 
