@@ -9,6 +9,8 @@ from pathlib import Path
 from audioface import __version__
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS
+from audioface.formats.rigs import PRESETS as RIG_PRESETS
+from audioface.formats.rigs import TARGET_MODES
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
 from audioface.live.vmc import NAME_MAPS as VMC_NAME_MAPS
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
@@ -31,7 +33,9 @@ output formats (from --format, else the extension of -o):
   rhubarb-tsv   .tsv   Rhubarb Lip Sync mouth cues; also rhubarb-json, rhubarb-xml, rhubarb-dat (.xml, .dat)
   ovr                  Oculus/Meta 15-viseme weights per frame (CSV)
   vrm                  VRM 5-viseme (aa ih ou ee oh) weights per frame (CSV)
+  rig-csv              one column per target of --rig (arkit, livelink, metahuman, vrm0, vrm1, rpm, meta)
   glb, gltf     .glb   morph-target animation on AudioFace's own face, or baked onto --mesh AVATAR.glb
+                       (any rig preset: check one with 'audioface check-rig AVATAR.glb')
 """
 
 
@@ -58,21 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     anim.add_argument("-f", "--format", help="output format (see below); default from the extension")
     anim.add_argument("--phones-out", help="also write the timed words and phones (.json or .TextGrid)")
-    anim.add_argument(
-        "--extended-shapes",
-        default="GHX",
-        help="Rhubarb formats: which extended shapes to use, as Rhubarb's option (default GHX)",
-    )
-    anim.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
-    anim.add_argument(
-        "--mesh", help="glb/gltf formats: your avatar (.glb) to bake onto (default: AudioFace's own face)"
-    )
-    anim.add_argument(
-        "--gltf-targets",
-        choices=("arkit", "visemes", "both"),
-        default="arkit",
-        help="glb/gltf: drive the avatar's ARKit-named morph targets (default), viseme_* targets, or both",
-    )
+    _add_output_options(anim)
     _add_generator_option(anim)
     anim.add_argument(
         "--stream",
@@ -90,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_live(sub)
     _add_batch(sub)
     _add_phone_table(sub)
+    _add_check_rig(sub)
     return parser
 
 
@@ -113,6 +104,42 @@ def _add_language_options(p) -> None:
     )
     p.add_argument("--asr-url", metavar="URL",
                    help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
+
+
+def _add_output_options(p) -> None:
+    out = p.add_argument_group("output options")
+    out.add_argument(
+        "--extended-shapes",
+        default="GHX",
+        help="Rhubarb formats: which extended shapes to use, as Rhubarb's option (default GHX)",
+    )
+    out.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
+    out.add_argument(
+        "--mesh",
+        help="glb/gltf formats: your avatar (.glb, .vrm) to bake onto (default: AudioFace's own face)",
+    )
+    out.add_argument(
+        "--rig",
+        choices=list(RIG_PRESETS),
+        help="glb/gltf and rig-csv: the rig's naming convention (default: glb detects it from the avatar's "
+        "names, rig-csv uses arkit); see 'audioface check-rig'",
+    )
+    out.add_argument(
+        "--targets",
+        "--gltf-targets",
+        dest="targets",
+        choices=TARGET_MODES,
+        default="auto",
+        help="which of the rig's shapes carry the mouth: ARKit-style shapes, viseme shapes, both, or auto "
+        "(default: ARKit-style where the avatar has them, else visemes)",
+    )
+
+
+def _output_options(args: argparse.Namespace) -> dict:
+    if args.mesh and not Path(args.mesh).is_file():
+        raise AudioFaceError(f"avatar not found: {args.mesh}")
+    return {"extended_shapes": args.extended_shapes.upper(), "dat_fps": args.dat_fps, "mesh": args.mesh,
+            "rig": args.rig, "targets": args.targets}  # fmt: skip
 
 
 def _add_generator_option(p) -> None:
@@ -360,7 +387,8 @@ def _add_live(sub) -> None:
         "--vmc-names",
         choices=VMC_NAME_MAPS,
         default=VMC_NAME_MAPS[0],
-        help="VMC blend shape names: the 52 ARKit names (default) or VRM's A I U E O and blinks",
+        help="VMC blend shape names: the 52 ARKit names (default), vowels (VRM 0.x A I U E O and blinks), "
+        "or any rig preset (see check-rig --help)",
     )
     lv.add_argument(
         "--realtime",
@@ -438,8 +466,7 @@ def _add_batch(sub) -> None:
         metavar="auto|ADDRESS|local",
         help="run on a Ray cluster (needs the [ray] extra): auto joins this machine's cluster",
     )
-    bt.add_argument("--extended-shapes", default="GHX", help="Rhubarb formats: extended shapes (default GHX)")
-    bt.add_argument("--dat-fps", type=int, default=24, help="rhubarb-dat frame rate, 24-100")
+    _add_output_options(bt)
     _add_generator_option(bt)
     _add_face_options(bt)
     bt.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
@@ -453,7 +480,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise AudioFaceError("--jobs must be at least 1")
     resolve(args.generator)
     face = _face_options(args)
-    save_options = {"extended_shapes": args.extended_shapes.upper(), "dat_fps": args.dat_fps}
+    save_options = _output_options(args)
     options = BatchOptions(format=args.format, fps=args.fps, generator=args.generator, asr=args.asr,
                            emotion=args.emotion, face=face, save_options=save_options)  # fmt: skip
     source = Path(args.inputs)
@@ -553,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {"animate": _animate, "preview": _preview, "evaluate": _evaluate, "train": _train,
                     "serve": _serve, "live": _live, "batch": _batch,
-                    "phone-table": _phone_table}  # fmt: skip
+                    "phone-table": _phone_table, "check-rig": _check_rig}  # fmt: skip
         return commands[args.command](args)
     except AudioFaceError as exc:
         print(f"audioface: error: {_message(exc)}", file=sys.stderr)
@@ -589,8 +616,7 @@ def _animate(args: argparse.Namespace) -> int:
 
     output = args.output or Path(args.audio).with_suffix(".csv").name
     fmt = resolve_format(output, args.format)  # fail on a bad format before the work
-    if args.mesh and not Path(args.mesh).is_file():
-        raise AudioFaceError(f"avatar not found: {args.mesh}")
+    options = _output_options(args)
     if args.jobs is not None and args.jobs < 1:
         raise AudioFaceError("--jobs must be at least 1")
     text = _read_text(args)
@@ -620,12 +646,6 @@ def _animate(args: argparse.Namespace) -> int:
         finally:
             if bar:
                 bar.close()
-    options = {
-        "extended_shapes": args.extended_shapes.upper(),
-        "dat_fps": args.dat_fps,
-        "mesh": args.mesh,
-        "gltf_targets": args.gltf_targets,
-    }
     save(anim, output, fmt, **options)
     if args.phones_out:
         save_phones(anim, args.phones_out)
@@ -719,6 +739,31 @@ def _phone_table(args: argparse.Namespace) -> int:
     table = load_table(args.check)
     print(f"{args.check}: a valid phone table ({len(table.rows)} phones)")
     return 0
+
+
+def _add_check_rig(sub) -> None:
+    presets = "\n".join(f"  {r.name:<10} {r.title}" for r in RIG_PRESETS.values())
+    cr = sub.add_parser(
+        "check-rig",
+        help="say how the animation lands on an avatar: which shapes map, which are missing",
+        description="Read an avatar (.glb or .vrm) and list, for each of the 52 ARKit curves, the morph "
+        "targets or VRM expressions that carry it, what is approximated from other shapes and what is "
+        "dropped. Exits 1 when nothing on the avatar can open the mouth.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"rig presets:\n{presets}",
+    )
+    cr.add_argument("avatar", help="the avatar: .glb (or .vrm, which is a .glb)")
+    cr.add_argument("--preset", choices=list(RIG_PRESETS), help="the rig's convention (default: detected)")
+    cr.add_argument("--targets", choices=TARGET_MODES, default="auto", help="as animate's --targets")
+    cr.add_argument("--json", action="store_true", help="the report as JSON")
+
+
+def _check_rig(args: argparse.Namespace) -> int:
+    from audioface.formats.rig_check import check_rig, report_json, report_text
+
+    check = check_rig(args.avatar, args.preset, args.targets)
+    sys.stdout.write(report_json(check) + "\n" if args.json else report_text(check))
+    return 0 if check.drives_mouth else 1
 
 
 def _face_options(args: argparse.Namespace):

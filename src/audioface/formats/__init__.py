@@ -16,7 +16,7 @@ import numpy as np
 
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
-from audioface.formats import gltf, livelink, rhubarb, visemes
+from audioface.formats import gltf, livelink, rhubarb, rigs, visemes
 from audioface.formats.animation_json import read_json, to_json
 from audioface.formats.atomic import write_atomic
 from audioface.formats.phones import to_phones_json, to_textgrid
@@ -25,7 +25,7 @@ from audioface.formats.phones import to_phones_json, to_textgrid
 def _gltf(anim: Animation, binary: bool, **options) -> bytes:
     """Baked onto the user's avatar (``mesh``), or standalone on AudioFace's own face."""
     if options.get("mesh"):
-        doc, blob = gltf.bake(anim, options["mesh"], options.get("gltf_targets", "arkit"))
+        doc, blob = gltf.bake(anim, options["mesh"], options.get("targets", "auto"), options.get("rig"))
     else:
         doc, blob = gltf.default_face_glb_document(anim)
     return gltf.to_glb(doc, blob) if binary else gltf.to_gltf(doc, blob)
@@ -40,6 +40,7 @@ FORMATS: dict[str, Callable[..., str | bytes]] = {
     "rhubarb-dat": lambda a, **o: rhubarb.to_dat(a, o.get("extended_shapes", "GHX"), o.get("dat_fps", 24)),
     "ovr": lambda a, **o: visemes.to_ovr_csv(a),
     "vrm": lambda a, **o: visemes.to_vrm_csv(a),
+    "rig-csv": lambda a, **o: rigs.to_rig_csv(a, o.get("rig") or "arkit", o.get("targets", "auto")),
     "glb": lambda a, **o: _gltf(a, True, **o),
     "gltf": lambda a, **o: _gltf(a, False, **o),
 }
@@ -50,13 +51,15 @@ EXTENSIONS = {
 MEDIA_TYPES = {
     "livelink": "text/csv", "json": "application/json", "rhubarb-tsv": "text/tab-separated-values",
     "rhubarb-json": "application/json", "rhubarb-xml": "application/xml", "rhubarb-dat": "text/plain",
-    "ovr": "text/csv", "vrm": "text/csv", "glb": "model/gltf-binary", "gltf": "model/gltf+json",
+    "ovr": "text/csv", "vrm": "text/csv", "rig-csv": "text/csv", "glb": "model/gltf-binary",
+    "gltf": "model/gltf+json",
 }  # fmt: skip
 # each format's usual suffix for a file named after it (rhubarb-json, ovr and vrm share an
 # extension with another format, so their suffixes say which one they hold)
 SUFFIXES = {
     "livelink": ".csv", "json": ".json", "rhubarb-tsv": ".tsv", "rhubarb-json": ".rhubarb.json",
-    "rhubarb-xml": ".xml", "rhubarb-dat": ".dat", "ovr": ".ovr.csv", "vrm": ".vrm.csv", "glb": ".glb",
+    "rhubarb-xml": ".xml", "rhubarb-dat": ".dat", "ovr": ".ovr.csv", "vrm": ".vrm.csv", "rig-csv": ".rig.csv",
+    "glb": ".glb",
     "gltf": ".gltf",
 }  # fmt: skip
 READABLE = (".json", ".csv", ".tsv", ".xml")  # what read_weights takes: ours and other tools'
@@ -87,8 +90,8 @@ def encode(anim: Animation, format: str, **options) -> bytes:  # noqa: A002
 
 def save(anim: Animation, path: str | os.PathLike, format: str | None = None, **options) -> None:  # noqa: A002
     """Write ``anim`` to ``path`` (temporary file, then rename); the format from ``format`` or
-    the extension. ``options``: ``extended_shapes``, ``dat_fps`` (Rhubarb), ``mesh``,
-    ``gltf_targets`` (glTF)."""
+    the extension. ``options``: ``extended_shapes``, ``dat_fps`` (Rhubarb), ``mesh`` (glTF),
+    ``rig`` and ``targets`` (glTF and the rig CSV: :mod:`audioface.formats.rigs`)."""
     write_atomic(path, encode(anim, resolve_format(path, format), **options))
 
 

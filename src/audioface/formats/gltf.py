@@ -20,57 +20,67 @@ import numpy as np
 from audioface import arkit
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
-from audioface.formats.gltf_read import BIN_CHUNK, GLB_MAGIC, JSON_CHUNK, arkit_name, read_glb, viseme_name
-from audioface.formats.visemes import OVR, ovr_weights
+from audioface.formats import rigs
+from audioface.formats.gltf_read import (
+    BIN_CHUNK,
+    GLB_MAGIC,
+    JSON_CHUNK,
+    avatar_targets,
+    read_glb,
+    vrm_version,
+)
 
 FLOAT, SCALAR = 5126, "SCALAR"
-TARGET_MODES = ("arkit", "visemes", "both")
+TARGET_MODES = rigs.TARGET_MODES
 
 
-def bake(anim: Animation, avatar: str | Path, targets: str = "arkit") -> tuple[dict, bytes]:
-    """The avatar's glTF document and binary buffer with the animation added."""
-    if targets not in TARGET_MODES:
-        raise AudioFaceError(
-            f"unknown morph-target mode {targets!r}; choose one of {', '.join(TARGET_MODES)}"
-        )
+def bake(
+    anim: Animation, avatar: str | Path, targets: str = "auto", rig: str | None = None
+) -> tuple[dict, bytes]:
+    """The avatar's glTF document and binary buffer with the animation added.
+
+    ``rig`` names the preset its targets follow (None: the one that fits its names best);
+    ``targets`` picks ARKit-style shapes, viseme shapes, both, or (auto) ARKit where the avatar
+    has mouth shapes and visemes otherwise."""
     doc, binary = read_glb(avatar)
     buffers = doc.setdefault("buffers", [])
     if buffers and "uri" in buffers[0]:
         raise AudioFaceError(f"the avatar's data is not inside the .glb (buffer with a uri): {avatar}")
     if not buffers:
         buffers.append({"byteLength": 0})
-    visemes = ovr_weights(anim) if targets in ("visemes", "both") else None
+    shapes = avatar_targets(doc)
+    names = [t.name for t in shapes]
+    binding = rigs.bind(rigs.preset(rig) if rig else rigs.detect(names, vrm_version(doc)), names, targets)
+    per_target = rigs.animation_weights(anim, binding)
+    meshes = doc.get("meshes", [])
+    mesh_weights: dict[int, np.ndarray] = {}
+    for j, shape in enumerate(shapes):
+        if not per_target[:, j].any() and shape.name in binding.undriven:
+            continue
+        for mi, k, w in shape.binds:
+            n_targets = (
+                len(meshes[mi]["primitives"][0].get("targets", [])) if meshes[mi].get("primitives") else 0
+            )
+            if k >= n_targets:
+                continue
+            out = mesh_weights.setdefault(mi, np.zeros((anim.n_frames, n_targets), dtype=np.float32))
+            out[:, k] += per_target[:, j] * w
+    if not mesh_weights:
+        raise AudioFaceError(
+            f"no morph target of {avatar} matches the {binding.rig.name} rig "
+            "(looked in each mesh's extras.targetNames and the VRM expressions); "
+            "run 'audioface check-rig' on it"
+        )
     blob = bytearray(binary)
     times = anim.times().astype(np.float32)
     time_acc = _append(doc, blob, times, {"min": [float(times[0])], "max": [float(times[-1])]})
-    samplers, channels, driven = [], [], 0
-    for mi, mesh in enumerate(doc.get("meshes", [])):
-        names = (mesh.get("extras") or {}).get("targetNames") or []
-        n_targets = len(mesh["primitives"][0].get("targets", [])) if mesh.get("primitives") else 0
-        if not n_targets or len(names) != n_targets:
-            continue
-        weights = np.zeros((anim.n_frames, n_targets), dtype=np.float32)
-        named = False  # does any target of this mesh have a name we know?
-        for k, name in enumerate(names):
-            ark, vis = arkit_name(name), viseme_name(name)
-            named = named or bool(ark or vis)
-            if ark and targets in ("arkit", "both"):
-                weights[:, k] = anim.curve(ark)
-            elif vis and visemes is not None:
-                weights[:, k] = visemes[:, OVR.index(vis)]
-        if not named:
-            continue
-        out_acc = _append(doc, blob, weights.reshape(-1), {})
+    samplers, channels = [], []
+    for mi, weights in sorted(mesh_weights.items()):
+        out_acc = _append(doc, blob, np.clip(weights, 0.0, 1.0).reshape(-1), {})
         for ni, node in enumerate(doc.get("nodes", [])):
             if node.get("mesh") == mi:
                 samplers.append({"input": time_acc, "output": out_acc, "interpolation": "LINEAR"})
                 channels.append({"sampler": len(samplers) - 1, "target": {"node": ni, "path": "weights"}})
-                driven += 1
-    if not driven:
-        raise AudioFaceError(
-            f"no morph target of {avatar} has an ARKit{' or viseme' if visemes is not None else ''} name "
-            "(looked in each mesh's extras.targetNames)"
-        )
     doc.setdefault("animations", []).append({"name": "audioface", "samplers": samplers, "channels": channels})
     buffers[0]["byteLength"] = len(blob)
     return doc, bytes(blob)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ import numpy as np
 from audioface import arkit
 from audioface.avatar import FacePart
 from audioface.errors import AudioFaceError
+from audioface.formats import rigs
 from audioface.formats.visemes import OVR
 
 GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
@@ -49,6 +51,54 @@ def viseme_name(target: str) -> str | None:
     alias = {"I": "ih", "O": "oh", "U": "ou"}
     name = alias.get(m.group(1), m.group(1))
     return name if name in OVR else None
+
+
+@dataclass(frozen=True)
+class AvatarTarget:
+    """A shape the avatar can be driven by: a morph target, or a VRM expression over several."""
+
+    name: str
+    binds: tuple[tuple[int, int, float], ...]  # (mesh, morph target index, weight at full strength)
+
+
+def vrm_version(doc: dict) -> int | None:
+    """0 for a VRM 0.x file, 1 for VRM 1.0, None for plain glTF."""
+    ext = doc.get("extensions") or {}
+    return 1 if "VRMC_vrm" in ext else 0 if "VRM" in ext else None
+
+
+def avatar_targets(doc: dict) -> list[AvatarTarget]:
+    """The avatar's drivable shapes: VRM expressions where the file has them (VRM runtimes drive
+    those, not the raw morph targets), else every mesh's named morph targets, merged by name."""
+    ext = doc.get("extensions") or {}
+    nodes = doc.get("nodes", [])
+    if "VRMC_vrm" in ext:
+        expressions = ext["VRMC_vrm"].get("expressions") or {}
+        out = []
+        for group in ("preset", "custom"):
+            for name, e in (expressions.get(group) or {}).items():
+                binds = tuple(
+                    (nodes[b["node"]]["mesh"], b["index"], float(b.get("weight", 1.0)))
+                    for b in e.get("morphTargetBinds", [])
+                    if "mesh" in nodes[b["node"]]
+                )
+                out.append(AvatarTarget(name, binds))
+        return out
+    if "VRM" in ext:
+        groups = (ext["VRM"].get("blendShapeMaster") or {}).get("blendShapeGroups") or []
+        return [AvatarTarget(g.get("name") or g.get("presetName", ""),
+                             tuple((b["mesh"], b["index"], float(b.get("weight", 100)) / 100.0)
+                                   for b in g.get("binds", [])))
+                for g in groups]  # fmt: skip
+    merged: dict[str, list[tuple[int, int, float]]] = {}
+    for mi, mesh in enumerate(doc.get("meshes", [])):
+        names = (mesh.get("extras") or {}).get("targetNames") or []
+        n_targets = len(mesh["primitives"][0].get("targets", [])) if mesh.get("primitives") else 0
+        if len(names) != n_targets:
+            continue
+        for k, name in enumerate(names):
+            merged.setdefault(name, []).append((mi, k, 1.0))
+    return [AvatarTarget(n, tuple(b)) for n, b in merged.items()]
 
 
 def read_glb(path: str | Path) -> tuple[dict, bytes]:
@@ -133,15 +183,20 @@ def _node_matrices(doc: dict) -> dict[int, np.ndarray]:
 
 
 def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
-    """Every triangle mesh of the avatar as a posable part; ARKit-named targets become deltas."""
+    """Every triangle mesh of the avatar as a posable part: each ARKit curve's deltas are the
+    avatar's own shapes as its rig preset maps them (:mod:`audioface.formats.rigs`)."""
     doc, blob = read_glb(path)
+    shapes = avatar_targets(doc)
+    names = [t.name for t in shapes]
+    binding = rigs.bind(rigs.detect(names, vrm_version(doc)), names, "arkit")
+    per_curve = binding.matrix[: arkit.N_SHAPES]  # (52, shapes)
     parts = []
     for node_index, world in _node_matrices(doc).items():
         node = doc["nodes"][node_index]
         if "mesh" not in node:
             continue
-        mesh = doc["meshes"][node["mesh"]]
-        names = (mesh.get("extras") or {}).get("targetNames") or []
+        mi = node["mesh"]
+        mesh = doc["meshes"][mi]
         linear = world[:3, :3]
         for k, prim in enumerate(mesh.get("primitives", [])):
             if prim.get("mode", 4) != 4 or "POSITION" not in prim["attributes"]:
@@ -152,11 +207,15 @@ def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
                 tris = accessor(doc, blob, prim["indices"]).astype(int).reshape(-1, 3)
             else:
                 tris = np.arange(len(verts) - len(verts) % 3).reshape(-1, 3)
-            deltas = np.zeros((52, len(verts), 3))
-            for t, target in enumerate(prim.get("targets", [])):
-                name = arkit_name(names[t]) if t < len(names) else None
-                if name and "POSITION" in target:
-                    deltas[arkit.INDEX[name]] = accessor(doc, blob, target["POSITION"]) @ linear.T
+            deltas = np.zeros((arkit.N_SHAPES, len(verts), 3))
+            targets = prim.get("targets", [])
+            for j, shape in enumerate(shapes):
+                if not per_curve[:, j].any():
+                    continue
+                for bmi, t, w in shape.binds:
+                    if bmi == mi and t < len(targets) and "POSITION" in targets[t]:
+                        delta = accessor(doc, blob, targets[t]["POSITION"]) @ linear.T
+                        deltas += per_curve[:, j, None, None] * w * delta[None]
             colour = DEFAULT_COLOUR
             if "material" in prim:
                 factor = (
@@ -168,5 +227,8 @@ def load_avatar(path: str | Path) -> tuple[FacePart, ...]:
     if not parts:
         raise AudioFaceError(f"no triangle mesh in {path}")
     if not any(p.deltas.any() for p in parts):
-        raise AudioFaceError(f"no morph target of {path} has an ARKit name (looked in extras.targetNames)")
+        raise AudioFaceError(
+            f"no morph target of {path} carries an ARKit shape (looked in extras.targetNames and the "
+            "VRM expressions); run 'audioface check-rig' on it"
+        )
     return tuple(parts)

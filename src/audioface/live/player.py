@@ -52,7 +52,7 @@ def play(
     vmc_sender = VmcSender(*vmc_at, names=vmc_names) if vmc_at else None
     livelink_sender = LiveLinkSender(*livelink_at, subject=subject) if livelink_at else None
     visemes = None
-    if vmc_sender is not None and vmc_names == "vowels":
+    if vmc_sender is not None and vmc_sender.binding.needs_visemes:
         from audioface.formats.visemes import ovr_weights
 
         visemes = ovr_weights(anim)
@@ -68,7 +68,7 @@ def play(
                 livelink_sender.send(i, anim.weights[i], rotations, anim.fps)
             if vmc_sender is not None:
                 vmc_sender.send(
-                    frame_values(anim.weights[i], None if visemes is None else visemes[i], vmc_names)
+                    frame_values(vmc_sender.binding, anim.weights[i], None if visemes is None else visemes[i])
                 )
             if progress and (i % 30 == 0 or i == anim.n_frames - 1):
                 progress(i + 1, anim.n_frames)

@@ -1,41 +1,42 @@
 """VMC protocol blend shapes over OSC (what VSeeFace, VNyan, Warudo and other VMC receivers read):
 per frame one bundle of ``/VMC/Ext/Blend/Val name value`` messages, then ``/VMC/Ext/Blend/Apply``.
 
-Two name maps: ``arkit`` sends the 52 ARKit shapes under their ARKit names (the "perfect sync"
-rigs VTubers use), ``vowels`` sends VRM's five mouth presets (A I U E O) made from the Oculus
-viseme weights, and the blinks (Blink_L, Blink_R).
+The names sent follow a rig preset (:mod:`audioface.formats.rigs`): ``arkit`` sends the 52 ARKit
+shapes under their ARKit names (the "perfect sync" rigs VTubers use); ``vowels`` (the ``vrm0``
+preset) sends VRM's five mouth presets A I U E O from the Oculus visemes, and the blinks; any
+other preset sends its own names.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from audioface import arkit
 from audioface.errors import AudioFaceError
+from audioface.formats import rigs
 
-NAME_MAPS = ("arkit", "vowels")
-VOWELS = {"A": "aa", "I": "ih", "U": "ou", "E": "E", "O": "oh"}  # VRM 0.x preset -> OVR viseme
+NAME_MAPS = ("arkit", "vowels", *(p for p in rigs.PRESETS if p != "arkit"))
 
 
-def frame_values(weights: np.ndarray, visemes: np.ndarray | None, names: str) -> list[tuple[str, float]]:
-    """(blend shape name, value) pairs for one frame under a name map."""
-    if names == "arkit":
-        return [(n, float(v)) for n, v in zip(arkit.NAMES, weights, strict=True)]
-    from audioface.formats.visemes import OVR
+def binding(names: str) -> rigs.Binding:
+    """The rig a VMC name map sends to: the whole preset, no avatar to fit."""
+    if names not in NAME_MAPS:
+        raise AudioFaceError(f"unknown VMC name map {names!r}; choose one of {', '.join(NAME_MAPS)}")
+    return rigs.bind(rigs.preset("vrm0" if names == "vowels" else names))
 
-    vis = np.zeros(len(OVR)) if visemes is None else visemes
-    out = [(preset, float(vis[OVR.index(v)])) for preset, v in VOWELS.items()]
-    out += [("Blink_L", float(weights[arkit.INDEX["eyeBlinkLeft"]])),
-            ("Blink_R", float(weights[arkit.INDEX["eyeBlinkRight"]]))]  # fmt: skip
-    return out
+
+def frame_values(
+    bound: rigs.Binding, weights: np.ndarray, visemes: np.ndarray | None
+) -> list[tuple[str, float]]:
+    """(blend shape name, value) pairs for one frame."""
+    values = bound.weights(weights[None], None if visemes is None else visemes[None])[0]
+    return [(n, float(v)) for n, v in zip(bound.names, values, strict=True)]
 
 
 class VmcSender:
     """An OSC client sending each frame to a VMC receiver at ``(host, port)``."""
 
     def __init__(self, host: str, port: int = 39539, names: str = "arkit"):
-        if names not in NAME_MAPS:
-            raise AudioFaceError(f"unknown VMC name map {names!r}; choose one of {', '.join(NAME_MAPS)}")
+        self.binding = binding(names)
         try:
             from pythonosc.udp_client import SimpleUDPClient
         except ImportError:

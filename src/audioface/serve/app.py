@@ -27,12 +27,12 @@ from audioface.api import animate
 from audioface.arkit import N_SHAPES
 from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
-from audioface.formats import FORMATS, MEDIA_TYPES, encode
+from audioface.formats import FORMATS, MEDIA_TYPES, encode, rigs
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.motion.style import Style
 from audioface.serve.settings import ServeSettings
-from audioface.serve.stream import TRY_LATER, StreamClosed, open_sink, open_stream, run_stream
+from audioface.serve.stream import TRY_LATER, StreamClosed, open_rig, open_sink, open_stream, run_stream
 
 STYLE_FIELDS = tuple(f.name for f in dataclasses.fields(Style))
 ANIMATE_FORM = {
@@ -42,6 +42,9 @@ ANIMATE_FORM = {
             "audio": {"type": "string", "format": "binary", "description": "WAV, FLAC, OGG or MP3"},
             "text": {"type": "string", "description": "what is said (optional)"},
             "format": {"type": "string", "enum": list(FORMATS), "default": "livelink"},
+            "rig": {"type": "string", "enum": list(rigs.PRESETS),
+                    "description": "rig-csv: the rig preset whose names the columns take (default arkit)"},
+            "targets": {"type": "string", "enum": list(rigs.TARGET_MODES), "default": "auto"},
             "fps": {"type": "number", "default": 60},
             "generator": {"type": "string", "enum": list(NAMES), "default": DEFAULT},
             "emotion": {"type": "string", "default": "neutral"},
@@ -165,8 +168,9 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         try:
             params = dict(ws.query_params)
             animator, dtype = open_stream(params)
+            rig = open_rig(params)
             sink = open_sink(params, settings)
-            await run_stream(ws, animator, dtype, settings, sink)
+            await run_stream(ws, animator, dtype, settings, sink, rig)
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
         except StreamClosed as exc:
@@ -194,6 +198,8 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
     except ValueError:
         raise AudioFaceError(f"style fields ({', '.join(STYLE_FIELDS)}) must be numbers") from None
     face = FaceOptions(emotion=fields.get("emotion", "neutral"), style=style)
+    rig, targets = fields.get("rig") or None, fields.get("targets", "auto")
+    rigs.bind(rigs.preset(rig or "arkit"), None, targets)  # a bad rig or mode fails before the work
     suffix = Path(name).suffix.lower()
     suffix = suffix if suffix in AUDIO_EXTENSIONS else ".audio"
     async with jobs:
@@ -207,7 +213,7 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
                                    max_duration=settings.max_duration_s)  # fmt: skip
                 except AudioFaceError as exc:  # name the upload, not the server's temporary file
                     raise AudioFaceError(str(exc).replace(str(path), name), exc.setting) from None
-                return encode(anim, fmt)
+                return encode(anim, fmt, rig=rig, targets=targets)
 
             return await asyncio.to_thread(work)
 

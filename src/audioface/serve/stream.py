@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from audioface import arkit
 from audioface.errors import AudioFaceError
+from audioface.formats import rigs
 from audioface.live.livelink import LiveLinkSender
 from audioface.motion.generators import LIVE, NAMES, live
 from audioface.serve.settings import ServeSettings
@@ -48,6 +49,13 @@ def open_sink(params: dict[str, str], settings: ServeSettings) -> LiveLinkSender
     return LiveLinkSender(*settings.livelink, subject=subject)
 
 
+def open_rig(params: dict[str, str]) -> rigs.Binding | None:
+    """The rig whose names the frames take (``rig``; None: the 52 ARKit curves as they are).
+    A stream has no phone track, so only the rig's ARKit-style shapes are sent."""
+    name = params.get("rig")
+    return None if name in (None, "arkit") else rigs.bind(rigs.preset(name), None, "arkit")
+
+
 def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     """The animator and sample type a client's query parameters ask for."""
     try:
@@ -71,10 +79,13 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
 
 
 async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
-                     sink: LiveLinkSender | None = None) -> None:  # fmt: skip
+                     sink: LiveLinkSender | None = None,
+                     rig: rigs.Binding | None = None) -> None:  # fmt: skip
     """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
-    Each final frame also goes to ``sink`` when there is one (the caller closes it)."""
-    await ws.send_text(json.dumps({"type": "hello", "names": list(arkit.NAMES), "fps": stream.fps,
+    Each final frame also goes to ``sink`` when there is one (the caller closes it); the client
+    gets the frames in ``rig``'s names when it asked for a rig."""
+    names = list(arkit.NAMES) if rig is None else list(rig.names)
+    await ws.send_text(json.dumps({"type": "hello", "names": names, "fps": stream.fps,
                                    "latency_s": round(stream.latency, 4)}))  # fmt: skip
     sent = 0
     while True:
@@ -96,14 +107,14 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
                 continue  # upcoming words: accepted; today's live model hears the audio alone
             frames = await asyncio.to_thread(stream.finish)
             _to_sink(sink, frames, sent, stream.fps)
-            sent = await _send_frames(ws, frames, sent)
+            sent = await _send_frames(ws, frames, sent, rig)
             await ws.send_text(json.dumps({"type": "done", "frames": sent}))
             await ws.close(NORMAL)
             return
         else:
             continue
         _to_sink(sink, frames, sent, stream.fps)
-        sent = await _send_frames(ws, frames, sent)
+        sent = await _send_frames(ws, frames, sent, rig)
 
 
 def _to_sink(sink: LiveLinkSender | None, frames: np.ndarray, start: int, fps: float) -> None:
@@ -134,8 +145,9 @@ def _control(text: str) -> str:
     return kind
 
 
-async def _send_frames(ws: WebSocket, frames: np.ndarray, sent: int) -> int:
+async def _send_frames(ws: WebSocket, frames: np.ndarray, sent: int, rig: rigs.Binding | None) -> int:
     if len(frames):
-        weights = np.round(frames.astype(float), 4).tolist()
+        values = frames.astype(float) if rig is None else rig.weights(frames)
+        weights = np.round(values, 4).tolist()
         await ws.send_text(json.dumps({"type": "frames", "start": sent, "weights": weights}))
     return sent + len(frames)
