@@ -93,6 +93,10 @@ def test_animate_returns_each_format(server):
     assert status == 200 and ctype.startswith("text/csv") and body.startswith(b"Timecode,BlendShapeCount")
     status, ctype, body = post_animate(server["base"], HELLO, text="hello there", format="glb")
     assert status == 200 and ctype == "model/gltf-binary" and body[:4] == b"glTF"
+    status, ctype, body = post_animate(
+        server["base"], HELLO, text="hello there", format="rig-csv", rig="meta"
+    )
+    assert status == 200 and ctype.startswith("text/csv") and body.startswith(b"time,BrowLowererL,")
 
 
 def test_bad_input_is_a_4xx_with_one_line(server):
@@ -107,6 +111,8 @@ def test_bad_input_is_a_4xx_with_one_line(server):
         (dict(audio=HELLO, generator="/etc/passwd"), 400, "unknown generator"),
         (dict(audio=HELLO, fps="fast"), 400, "fps"),
         (dict(audio=HELLO, emotion="smug"), 400, "emotion"),
+        (dict(audio=HELLO, format="rig-csv", rig="maya"), 400, "unknown rig preset"),
+        (dict(audio=HELLO, format="rig-csv", targets="all"), 400, "unknown targets mode"),
         (dict(audio=big, filename="big.wav"), 413, "limit"),
     ]
     for kwargs, code, words in cases:
@@ -138,6 +144,24 @@ def test_stream_gives_the_live_models_frames(server):
     expected = StreamAnimator("stream", fps=60, sample_rate=rate, gate=True).run(data, step)  # the default
     assert np.allclose(np.array(frames), expected, atol=1e-4)
     assert starts == sorted(starts) and starts[0] == 0
+
+
+def test_stream_frames_in_a_rigs_names(server):
+    data, rate = sf.read(EXAMPLES / "hello.wav", dtype="int16")
+    with connect(server, f"?sample_rate={rate}&rig=livelink") as ws:
+        hello = json.loads(ws.recv())
+        assert hello["names"] == [n[0].upper() + n[1:] for n in arkit.NAMES]
+        ws.send(data.tobytes())
+        ws.send(json.dumps({"type": "end"}))
+        frames = []
+        while (msg := json.loads(ws.recv()))["type"] == "frames":
+            frames += msg["weights"]
+    assert len(frames[0]) == 52 and max(f[hello["names"].index("JawOpen")] for f in frames) > 0.2
+    with connect(server, "?rig=maya") as ws:
+        ws.recv()  # the error message, then the close
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv()
+    assert closed.value.rcvd.code == 1008 and "unknown rig preset" in closed.value.rcvd.reason
 
 
 def test_float_audio_and_text_messages(server):

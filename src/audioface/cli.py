@@ -138,6 +138,15 @@ def _add_output_options(p) -> None:
 def _output_options(args: argparse.Namespace) -> dict:
     if args.mesh and not Path(args.mesh).is_file():
         raise AudioFaceError(f"avatar not found: {args.mesh}")
+    if args.mesh and not args.quiet:
+        from audioface.formats.rig_check import check_rig
+
+        check = check_rig(args.mesh, args.rig, args.targets)
+        missing = [what for what, via in check.mouth.items() if not via]
+        if missing:
+            rig = check.binding.rig.name
+            print(f"audioface: warning: on {args.mesh} ({rig} rig) the mouth cannot {', '.join(missing)}; "
+                  f"'audioface check-rig {args.mesh}' says why", file=sys.stderr)  # fmt: skip
     return {"extended_shapes": args.extended_shapes.upper(), "dat_fps": args.dat_fps, "mesh": args.mesh,
             "rig": args.rig, "targets": args.targets}  # fmt: skip
 

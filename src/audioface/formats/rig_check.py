@@ -65,6 +65,10 @@ def report_text(check: RigCheck) -> str:
         lines += ["", f"visemes driven: {', '.join(v.split(':')[1] for v in b.visemes)}"]
     if b.undriven:
         lines += ["", "avatar targets left at rest (no curve for them):", "  " + ", ".join(b.undriven)]
+        visemes = {rigs.key(t.name) for t in b.rig.targets if t.family == "viseme"}
+        if b.mode == "arkit" and any(rigs.key(n) in visemes for n in b.undriven):
+            lines.append("  (its viseme targets rest while the ARKit-style shapes move the mouth; "
+                         "--targets visemes or both drives them)")  # fmt: skip
     lines += [f"note: {n}" for n in b.rig.notes]
     if not check.drives_mouth:
         lines += ["", "error: nothing on this avatar opens the mouth; lip sync cannot drive it"]

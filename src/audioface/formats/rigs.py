@@ -224,11 +224,11 @@ def detect(names: list[str], vrm: int | None = None) -> Rig:
     one-letter vowels would match stray names."""
     if vrm is not None:
         return VRM1 if vrm >= 1 else VRM0
-    keys = {key(n) for n in names}
+    keys, exact = {key(n) for n in names}, set(names)
 
-    def cover(rig: Rig) -> tuple[int, int]:
-        known = {key(t.name) for t in rig.targets} | {key(a.into) for a in rig.approximations}
-        return len(keys & known), -len(rig.targets)
+    def cover(rig: Rig) -> tuple[int, int, int]:
+        own = {t.name for t in rig.targets} | {a.into for a in rig.approximations}
+        return len(keys & {key(n) for n in own}), len(exact & own), -len(rig.targets)
 
     return max((r for r in PRESETS.values() if r not in (VRM0, VRM1)), key=cover)
 
@@ -292,7 +292,8 @@ def bind(rig: Rig, names: list[str] | None = None, mode: str = "auto") -> Bindin
     present = [own.get(key(n)) for n in names]
     if mode == "auto":
         has_mouth = any(t is not None and t.family == "mouth" for t in present)
-        mode = ("arkit" if has_mouth else "visemes") if avatar else rig.default_mode
+        has_visemes = any(t is not None and t.family == "viseme" for t in present)
+        mode = ("visemes" if has_visemes and not has_mouth else "arkit") if avatar else rig.default_mode
     families = {
         "arkit": ("mouth", "face"),
         "visemes": ("viseme", "face"),
