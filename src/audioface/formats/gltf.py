@@ -88,7 +88,7 @@ def bake(
 
 def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
     """A standalone glTF of AudioFace's own face (all 52 ARKit targets) with the animation."""
-    from audioface.avatar import default_face
+    from audioface.avatar import default_face, rest_normals
 
     doc: dict = {
         "asset": {"version": "2.0", "generator": "AudioFace"},
@@ -105,14 +105,20 @@ def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
             {"name": part.name, "pbrMetallicRoughness": {"baseColorFactor": [*part.colour, 1.0],
              "metallicFactor": 0.0, "roughnessFactor": 0.8}}
         )  # fmt: skip
-        position = _append(doc, blob, part.vertices.astype(np.float32), _bounds(part.vertices), "VEC3", 34962)
+        attributes = {
+            "POSITION": _append(
+                doc, blob, part.vertices.astype(np.float32), _bounds(part.vertices), "VEC3", 34962
+            ),
+            "NORMAL": _append(doc, blob, rest_normals(part).astype(np.float32), {}, "VEC3", 34962),
+        }
+        if part.vertex_colours is not None:
+            attributes["COLOR_0"] = _append(
+                doc, blob, part.vertex_colours.astype(np.float32), {}, "VEC3", 34962
+            )
         indices = _append(doc, blob, part.triangles.astype(np.uint32).ravel(), {}, "SCALAR", 34963)
-        targets = [
-            {"POSITION": _append(doc, blob, delta.astype(np.float32), _bounds(delta), "VEC3", 34962)}
-            for delta in part.deltas
-        ]
+        targets = [{"POSITION": _sparse(doc, blob, delta)} for delta in part.deltas]
         primitives.append(
-            {"attributes": {"POSITION": position}, "indices": indices, "targets": targets,
+            {"attributes": attributes, "indices": indices, "targets": targets,
              "material": len(doc["materials"]) - 1}
         )  # fmt: skip
     doc["meshes"] = [
@@ -132,6 +138,31 @@ def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
     ]  # fmt: skip
     doc["buffers"][0]["byteLength"] = len(blob)
     return doc, bytes(blob)
+
+
+def _sparse(doc: dict, blob: bytearray, delta: np.ndarray) -> int:
+    """A morph target's displacements as a sparse accessor: most shapes move few vertices, and
+    the face's file stays a few megabytes instead of tens."""
+    moved = np.flatnonzero(np.abs(delta).max(axis=1) > 1e-7).astype(np.uint32)
+    kept = np.zeros_like(delta)
+    kept[moved] = delta[moved]  # what a reader gets back: the bounds must be of exactly this
+    accessor = {"componentType": FLOAT, "count": len(delta), "type": "VEC3", **_bounds(kept)}
+    if len(moved):
+        idx_view = _view(doc, blob, moved.astype("<u4").tobytes())
+        val_view = _view(doc, blob, delta[moved].astype("<f4").tobytes())
+        indices = {"bufferView": idx_view, "componentType": 5125}
+        values = {"bufferView": val_view}
+        accessor["sparse"] = {"count": int(len(moved)), "indices": indices, "values": values}
+    doc.setdefault("accessors", []).append(accessor)
+    return len(doc["accessors"]) - 1
+
+
+def _view(doc: dict, blob: bytearray, data: bytes) -> int:
+    while len(blob) % 4:
+        blob.append(0)
+    doc.setdefault("bufferViews", []).append({"buffer": 0, "byteOffset": len(blob), "byteLength": len(data)})
+    blob.extend(data)
+    return len(doc["bufferViews"]) - 1
 
 
 def _bounds(values: np.ndarray) -> dict:

@@ -1,25 +1,40 @@
 """A small software renderer: the face at one frame of weights, as an RGB image.
 
-Orthographic front view, flat Lambert shading, painter's algorithm (triangles
-drawn far to near with Pillow). No GPU, no display, about 10 ms a frame at
-640 x 640, which keeps rendering well ahead of real time on two cores.
+Orthographic front view, smooth (per-vertex) Lambert shading with a soft highlight, and a
+z-buffer (:mod:`audioface.preview.raster`). No GPU, no display: a few milliseconds a frame at
+640 x 640, which keeps the preview several times faster than real time on two cores.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from audioface.avatar import FacePart, default_face, mouth_outline, pose
+from audioface.avatar import FacePart, default_face, mouth_outline
+from audioface.preview import raster
 
 BACKGROUND = (38, 42, 50)
 LIGHT = np.array([0.3, 0.45, 1.0]) / np.linalg.norm([0.3, 0.45, 1.0])
+HALF = (LIGHT + np.array([0.0, 0.0, 1.0])) / np.linalg.norm(LIGHT + np.array([0.0, 0.0, 1.0]))
+AMBIENT = 0.32
+SHINE = {"skin": 0.06, "teeth": 0.25, "tongue": 0.15, "eye": 0.35, "iris": 0.3, "mouth": 0.0}
 FACE_HEIGHT = 0.19  # metres of face shown across the image height
-# Parts lying on or in the skin are layered, not depth-sorted against it: the mouth
-# cavity and tongue show only through the open lips, eyes and brows always on top.
-LAYER = {"mouth": -0.05, "tongue": -0.04, "eye": 0.05, "iris": 0.06, "lid": 0.07, "brow": 0.05}
+# Depth bias, metres: parts lying on or in the skin are layered, not only depth-tested
+# against it: the mouth cavity, tongue and teeth show only through the open lips; the lips'
+# red, the eyes, lids and brows lie on top of the skin they rest on.
+LAYER = {
+    "lip": 0.0015,
+    "mouth": -0.05,
+    "tongue": -0.04,
+    "teeth": -0.02,
+    "eye": 0.05,
+    "iris": 0.06,
+    "lid": 0.07,
+    "brow": 0.05,
+}
 
 
 @dataclass(frozen=True)
@@ -55,40 +70,92 @@ class Scene:
         return cls(parts, centre, span)
 
 
-def triangle_colours(part: FacePart) -> np.ndarray:
+def vertex_colours(part: FacePart) -> np.ndarray:
     if part.vertex_colours is not None:
-        return part.vertex_colours[part.triangles].mean(axis=1)
-    return np.tile(np.asarray(part.colour), (len(part.triangles), 1))
+        return part.vertex_colours
+    return np.tile(np.asarray(part.colour), (len(part.vertices), 1))
+
+
+def shade(normals: np.ndarray, albedo: np.ndarray, shine: np.ndarray) -> np.ndarray:
+    """Lambert with an ambient floor, plus a Blinn highlight of strength ``shine`` per vertex."""
+    diffuse = np.clip(normals @ LIGHT, 0.0, 1.0)
+    spec = np.clip(normals @ HALF, 0.0, 1.0) ** 40 * shine
+    return albedo * (AMBIENT + (1 - AMBIENT) * diffuse)[:, None] + spec[:, None]
+
+
+@lru_cache(maxsize=4)
+def _background(size: int) -> np.ndarray:
+    """An empty packed frame, copied for each new one."""
+    return np.full((size, size), pack(np.asarray([BACKGROUND]))[0], np.uint32)
+
+
+def pack(rgb: np.ndarray) -> np.ndarray:
+    """RGB (..., 3) uint8 as the rasteriser's packed pixels, R | G << 8 | B << 16."""
+    rgb = np.asarray(rgb, dtype=np.uint32)
+    return rgb[..., 0] | (rgb[..., 1] << 8) | (rgb[..., 2] << 16)
+
+
+def unpack(packed: np.ndarray) -> np.ndarray:
+    """Packed pixels (H, W) uint32 as RGB (H, W, 3) uint8."""
+    return np.ascontiguousarray(packed.view(np.uint8).reshape(*packed.shape, 4)[..., :3])
 
 
 def render_face(weights: np.ndarray, camera: Camera | None = None, parts: tuple[FacePart, ...] | None = None
                 ) -> Image.Image:  # fmt: skip
     """The face posed by one frame of 52 ARKit weights."""
+    return Image.fromarray(unpack(render_packed(weights, camera, parts)))
+
+
+def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tuple[FacePart, ...] | None = None
+                  ) -> np.ndarray:  # fmt: skip
+    """:func:`render_face` as packed pixels (H, W) uint32 (:func:`pack`), for the video encoder."""
     camera = camera or Camera()
-    parts = parts or default_face()
-    polys, colours, depth = [], [], []
-    for order, part in enumerate(parts):
-        tri = pose(part, weights)[part.triangles]
-        normal = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-        length = np.linalg.norm(normal, axis=1)
-        keep = length > 1e-12
-        if part.name == "skin":  # the skin is one closed-looking surface: skip what faces away
-            keep &= normal[:, 2] > 0
-        tri, normal = tri[keep], normal[keep] / length[keep, None]
-        shade = np.clip(np.abs(normal @ LIGHT), 0.3, 1.0)
-        polys.append(camera.to_pixels(tri))
-        colours.append(triangle_colours(part)[keep] * shade[:, None])
-        layer = next((v for k, v in LAYER.items() if part.name.startswith(k)), 0.0)
-        depth.append(tri[:, :, 2].mean(axis=1) + layer + order * 1e-4)
-    order = np.argsort(np.concatenate(depth))
-    xy = np.concatenate(polys).reshape(-1, 6)[order].tolist()
-    rgb = (np.concatenate(colours) * 255).astype(np.int64)[order]
-    inks = (rgb[:, 0] | rgb[:, 1] << 8 | rgb[:, 2] << 16).tolist()  # Pillow's RGB ink as one integer
-    image = Image.new("RGB", (camera.size, camera.size), BACKGROUND)
-    polygon = ImageDraw.Draw(image).draw.draw_polygon  # the C call, without per-triangle colour parsing
-    for corners, ink in zip(xy, inks, strict=True):
-        polygon(corners, ink, 1)
+    scene = _scene(parts or default_face())
+    verts = raster.pose(scene.rest, scene.deltas, np.asarray(weights, dtype=np.float32))
+    colour = shade(raster.normals(verts, scene.triangles), scene.albedo, scene.shine)
+    image = _background(camera.size).copy()
+    depth = np.full((camera.size, camera.size), -np.inf, np.float32)
+    raster.fill(image, depth, camera.to_pixels(verts), (verts[:, 2] + scene.layer).astype(np.float32),
+                np.clip(colour * 255.0, 1.0, 253.0).astype(np.float32), scene.triangles)  # fmt: skip
     return image
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """All parts as one mesh: what stays the same from frame to frame."""
+
+    rest: np.ndarray  # (V, 3) float32: every part's vertices, one after the other
+    deltas: np.ndarray  # (52, V, 3) float32: every part's shapes, one after the other
+    triangles: np.ndarray  # (T, 3) int32, into the concatenated vertices
+    albedo: np.ndarray  # (V, 3)
+    shine: np.ndarray  # (V,)
+    layer: np.ndarray  # (V,) depth bias: parts inside the mouth behind the skin, eyes on it
+
+
+_MERGED: dict[int, tuple[tuple[FacePart, ...], _Merged]] = {}
+
+
+def _scene(parts: tuple[FacePart, ...]) -> _Merged:
+    hit = _MERGED.get(id(parts))
+    if hit is not None and hit[0] is parts:
+        return hit[1]
+    triangles, albedo, shine, layer, offset = [], [], [], [], 0
+    for order, part in enumerate(parts):
+        n = len(part.vertices)
+        triangles.append(part.triangles + offset)
+        albedo.append(vertex_colours(part))
+        shine.append(np.full(n, next((v for k, v in SHINE.items() if part.name.startswith(k)), 0.08)))
+        layer.append(
+            np.full(n, next((v for k, v in LAYER.items() if part.name.startswith(k)), 0.0) + order * 1e-5)
+        )
+        offset += n
+    rest = np.concatenate([p.vertices for p in parts]).astype(np.float32)
+    deltas = np.ascontiguousarray(np.concatenate([p.deltas for p in parts], axis=1), dtype=np.float32)
+    merged = _Merged(rest, deltas, np.concatenate(triangles).astype(np.int32), np.concatenate(albedo),
+                     np.concatenate(shine), np.concatenate(layer))  # fmt: skip
+    _MERGED.clear()  # one scene at a time: the default face, or one user's avatar
+    _MERGED[id(parts)] = (parts, merged)
+    return merged
 
 
 def mouth_box(camera: Camera | None = None) -> tuple[int, int, int, int]:

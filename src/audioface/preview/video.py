@@ -23,8 +23,9 @@ from PIL import Image, ImageDraw
 from audioface.animation import Animation
 from audioface.errors import AudioFaceError
 from audioface.parallel import parallel_map
+from audioface.preview import raster
 from audioface.preview.panel import Panel
-from audioface.preview.render import Scene, render_face
+from audioface.preview.render import Scene, pack, render_face, render_packed
 
 
 def ffmpeg() -> str:
@@ -50,10 +51,13 @@ def compose(
     panel: Panel | None,
     labels: list[str],
     scene: Scene | None = None,
-) -> Image.Image:
-    """One frame: each animation's face side by side, then the panel."""
+) -> Image.Image | np.ndarray:
+    """One frame: each animation's face side by side, then the panel (packed pixels when it is
+    one face alone, which the encoder takes as they are)."""
     scene = scene or Scene()
     camera = scene.camera(size)
+    if len(anims) == 1 and panel is None:  # the usual preview: the face alone, no copies
+        return render_packed(weights_at(anims[0], t), camera, scene.parts)
     faces = [render_face(weights_at(a, t), camera, scene.parts) for a in anims]
     width = size * len(faces) + (panel.width if panel else 0)
     frame = Image.new("RGB", (width, size), (0, 0, 0))
@@ -71,13 +75,16 @@ def _encode_segment(job: tuple) -> str:
     panel = Panel(anims[0]) if with_panel else None
     width = size * len(anims) + (panel.width if panel else 0)
     # one encoder thread: the worker processes already keep every core busy
-    cmd = [ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+    # frames arrive as YUV 4:2:0 already: half the bytes of RGB, and nothing for ffmpeg to convert
+    cmd = [ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p",
            "-s", f"{width}x{size}", "-r", str(fps), "-i", "-", "-c:v", "libx264", "-preset", "ultrafast",
-           "-tune", "animation", "-crf", "20", "-threads", "1", "-pix_fmt", "yuv420p", path]  # fmt: skip
+           "-crf", "20", "-threads", "1", "-pix_fmt", "yuv420p", path]  # fmt: skip
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for i in range(first, last):
-            proc.stdin.write(compose(anims, i / fps, size, panel, labels, scene).tobytes())
+            frame = compose(anims, i / fps, size, panel, labels, scene)
+            packed = frame if isinstance(frame, np.ndarray) else pack(np.asarray(frame))
+            proc.stdin.write(raster.to_yuv420(packed).data)
         proc.stdin.close()
     except BrokenPipeError:
         pass
@@ -120,19 +127,35 @@ def write_preview(
         spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
         jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"), scene)
                  for k, (a, b) in enumerate(spans)]  # fmt: skip
-        segments = parallel_map(_encode_segment, jobs_, workers, progress)
+        raster.warm()  # compiled (or loaded) once here, so forked workers inherit it
+        audio = _start_audio(samples, sample_rate, Path(tmp))  # encoded while the frames render
+        try:
+            segments = parallel_map(_encode_segment, jobs_, workers, progress)
+        finally:
+            _, err = audio.communicate()
+        if audio.returncode != 0:
+            raise AudioFaceError(
+                f"ffmpeg failed to encode the preview's audio: {err.decode(errors='replace')[-300:]}"
+            )
         listing = Path(tmp) / "segments.txt"
         listing.write_text("".join(f"file '{s}'\n" for s in segments))
-        wav = Path(tmp) / "audio.wav"
-        sf.write(wav, samples, sample_rate, subtype="PCM_16")
         out = Path(tmp) / "out.mp4"
         cmd = [ffmpeg(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-               "-i", str(wav), "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
+               "-i", str(Path(tmp) / "audio.m4a"), "-c", "copy", "-movflags", "+faststart",
                str(out)]  # fmt: skip
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:
             raise AudioFaceError(f"ffmpeg failed to mux the preview: {res.stderr.strip()[-300:]}")
         shutil.move(str(out), path)
+
+
+def _start_audio(samples: np.ndarray, sample_rate: int, folder: Path) -> subprocess.Popen:
+    """The soundtrack as AAC in ``folder``/audio.m4a, encoding in the background."""
+    wav = folder / "audio.wav"
+    sf.write(wav, samples, sample_rate, subtype="PCM_16")
+    cmd = [ffmpeg(), "-y", "-loglevel", "error", "-i", str(wav), "-c:a", "aac", "-b:a", "128k",
+           str(folder / "audio.m4a")]  # fmt: skip
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def contact_sheet(anims: list[Animation], times: list[float], path: str | os.PathLike, size: int = 320,

@@ -205,10 +205,23 @@ new GLTFLoader().load('v1/face.glb', (gltf) => {
   head = gltf.scene;
   head.traverse((obj) => {
     if (!obj.isMesh) return;
-    obj.geometry.computeVertexNormals();  // smooth shading (the file carries positions only)
-    obj.material.flatShading = false;
+    obj.material.flatShading = false;  // the file carries smooth normals
+    obj.material.side = THREE.DoubleSide;  // some parts are built facing either way
+    obj.material.vertexColors = Boolean(obj.geometry.attributes.color);
+    // Parts that lie on the skin (the lips' red, eyes, lids, brows) are drawn over it in this
+    // order, as the preview renderer layers them; parts inside the mouth show only where the
+    // lips part, since the skin in front hides them by depth.
+    const overlay = ['lip', 'eye', 'iris', 'lid', 'brow'].findIndex((p) => obj.material.name.startsWith(p));
+    if (overlay >= 0) {
+      obj.material.depthTest = false;
+      obj.renderOrder = 1 + overlay;
+    }
     obj.material.needsUpdate = true;
-    if (obj.material.name === 'mouth') mouthMesh = obj;  // the mouth cavity: where lips part
+    if (obj.material.name === 'mouth') {  // the mouth cavity: where lips part
+      mouthMesh = obj;
+      obj.material.color.multiplyScalar(0.35);  // the inside of a mouth is in its own shadow
+      obj.material.roughness = 1.0;
+    }
   });
   scene.add(head);
   frameCamera();
