@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""How fast the preview renders, as a multiple of real time, on one core and on all.
+"""How fast the preview renders, as a multiple of real time, on one core and on all; and the
+whole `audioface preview` command as a user runs it (start-up and language stage included).
 
 The animation is computed once; each job renders the same preview (640 x 640,
-30 fps, with audio) in a fresh process. The one-core run is the baseline.
+30 fps, with audio) in a fresh process. The one-core run is the baseline. The whole
+command then runs on a passage of corpus/dev recordings with their transcripts, each
+length in a fresh process, against the passage's own duration (real time = 1x).
 
-    python3 bench/bench_preview.py [--seconds 30]
+    python3 bench/bench_preview.py [--seconds 30] [--passages 10,30,60]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--passages", default="10,30,60", help="whole-command passage lengths, seconds")
     args = parser.parse_args()
     import audioface
     from audioface.audio import Audio
@@ -45,6 +49,37 @@ def main() -> None:
         times[jobs] = in_fresh_process(_render, anim, samples, jobs, method="fork")
         speed, gain = duration / times[jobs], times[1] / times[jobs]
         print(f"jobs {jobs}: {times[jobs]:.2f} s, {speed:.1f}x real time, {gain:.2f}x vs 1 core")
+    for seconds in (float(x) for x in args.passages.split(",")):
+        whole_command(seconds)
+
+
+def whole_command(seconds: float) -> None:
+    """`audioface preview PASSAGE --text-file ...` in a fresh process, timed from outside."""
+    import subprocess
+    import sys
+
+    import numpy as np
+    import soundfile as sf
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "dev"
+    pieces, words, total = [], [], 0.0
+    items = sorted(corpus.glob("*.wav"))
+    while total < seconds:
+        wav = items[len(pieces) % len(items)]
+        samples, rate = sf.read(wav, dtype="float32")
+        pieces += [samples, np.zeros(rate // 2, np.float32)]
+        words.append(wav.with_suffix(".txt").read_text().strip())
+        total += len(samples) / rate + 0.5
+    with tempfile.TemporaryDirectory() as tmp:
+        audio, text = Path(tmp) / "passage.wav", Path(tmp) / "passage.txt"
+        sf.write(audio, np.concatenate(pieces), rate)
+        text.write_text(" ".join(words))
+        cmd = [sys.executable, "-m", "audioface", "preview", str(audio), "--text-file", str(text),
+               "-o", str(Path(tmp) / "p.mp4"), "-q"]  # fmt: skip
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        wall = time.perf_counter() - t0
+    print(f"whole command on {total:.1f} s with its transcript: {wall:.2f} s, {total / wall:.1f}x real time")
 
 
 if __name__ == "__main__":

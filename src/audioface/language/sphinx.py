@@ -4,14 +4,20 @@ Each function takes 16 kHz int16 PCM of one piece (a few seconds to tens of
 seconds, cut at pauses) and returns times in seconds relative to the piece. The
 settings follow what is known to work (shared/reference/tooling.md): no
 bestpath and wide beams for alignment, otherwise the phone pass fails on some
-audio. Every call makes a fresh decoder (0.1-0.2 s): a reused pocketsphinx
-decoder carries state from one utterance into the next, so results would
-depend on what a worker process happened to decode before.
+audio. Every call makes a fresh decoder: a reused pocketsphinx decoder carries
+state from one utterance into the next, so results would depend on what a
+worker process happened to decode before. An alignment decoder is cheap to make
+(10 ms, not 150): it loads a dictionary of just the words it aligns, with every
+pronunciation the model's own dictionary gives them, since loading all 135k
+entries is most of what a fresh decoder costs and alignment looks at no other word.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
+import tempfile
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where a decoder is made: `import audioface` stays light
@@ -40,15 +46,43 @@ def _decoder(**settings) -> Decoder:
     return Decoder(**base, **settings)
 
 
-def _align_decoder() -> Decoder:
-    return _decoder(
-        dict=_model("en-us", "cmudict-en-us.dict"),
-        lm=None,
-        bestpath=False,
-        beam=1e-80,
-        wbeam=1e-60,
-        pbeam=1e-80,
-    )
+def _align_decoder(words: list[str], prons: dict) -> Decoder:
+    """A decoder that knows ``words`` (the model's pronunciations, else ``prons``) and no other."""
+    entries = []
+    for w in sorted(set(words)):
+        own = _entries(w)
+        if own:
+            entries += own
+        elif prons.get(w):
+            entries.append(f"{w} {' '.join(prons[w])}")
+        else:
+            raise RuntimeError(f"no pronunciation for {w!r}")
+    fd, path = tempfile.mkstemp(prefix="audioface-align-", suffix=".dict")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(entries) + "\n")
+        return _decoder(dict=path, lm=None, bestpath=False, beam=1e-80, wbeam=1e-60, pbeam=1e-80)
+    finally:
+        os.unlink(path)
+
+
+@lru_cache(maxsize=1)
+def _model_dictionary() -> tuple[list[str], list[str]]:
+    """The model's dictionary as (sorted head words, their lines); the file lists each word's
+    variants, ``word(2)`` and on, right after it, in the order of the head words."""
+    with open(_model("en-us", "cmudict-en-us.dict"), encoding="utf-8") as fh:
+        lines = [line.rstrip("\n") for line in fh if line.strip()]
+    return [line.split(" ", 1)[0].split("(", 1)[0] for line in lines], lines
+
+
+def _entries(word: str) -> list[str]:
+    heads, lines = _model_dictionary()
+    i = bisect.bisect_left(heads, word)
+    out = []
+    while i < len(heads) and heads[i] == word:
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _asr_decoder() -> Decoder:
@@ -73,8 +107,7 @@ def align(pcm: bytes, words: list[str], prons: dict[str, tuple[str, ...]]) -> li
     """
     if not words:
         return []
-    decoder = _align_decoder()
-    _add_words(decoder, words, prons)
+    decoder = _align_decoder(words, prons)
     decoder.set_align_text(" ".join(words))
     _decode(decoder, pcm)
     if decoder.hyp() is None:
@@ -108,8 +141,7 @@ def choose_span(pcm: bytes, words: list[str], free_head: int, free_tail: int, pr
     core = words[free_head : len(words) - free_tail]
     if not core:
         raise RuntimeError("no required words")
-    decoder = _align_decoder()
-    _add_words(decoder, words, prons)
+    decoder = _align_decoder(words, prons)
     head = _nest_left(words[:free_head])
     tail = _nest_right(words[len(words) - free_tail :])
     body = " ".join(_quote(w) for w in core)
@@ -151,14 +183,6 @@ def _nest_right(words: list[str]) -> str:
     for w in reversed(words):
         out = f"[ {_quote(w)} {out} ]"
     return out
-
-
-def _add_words(decoder: Decoder, words: list[str], prons: dict) -> None:
-    for w in set(words):
-        if decoder.lookup_word(w) is None:
-            if not prons.get(w):
-                raise RuntimeError(f"no pronunciation for {w!r}")
-            decoder.add_word(w, " ".join(prons[w]), True)
 
 
 def recognize(pcm: bytes) -> list[str]:
