@@ -195,6 +195,24 @@ def pose(rest, deltas, weights):  # pragma: no cover - compiled
     return out
 
 
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+def shade(normals, albedo, shine, light, half, ambient):  # pragma: no cover - compiled
+    """Per-vertex colour, 0..255 kept within 1..253 for :func:`fill`: Lambert with an ambient
+    floor, plus a Blinn highlight of strength ``shine``."""
+    out = np.empty((normals.shape[0], 3), np.float32)
+    for i in range(normals.shape[0]):
+        nx, ny, nz = normals[i, 0], normals[i, 1], normals[i, 2]
+        diffuse = max(nx * light[0] + ny * light[1] + nz * light[2], 0.0)
+        h = max(nx * half[0] + ny * half[1] + nz * half[2], 0.0)
+        h2 = h * h
+        h8 = h2 * h2 * h2 * h2
+        spec = h8 * h8 * h8 * h8 * h8 * shine[i] * 255.0  # h ** 40
+        lit = (ambient + (1.0 - ambient) * diffuse) * 255.0
+        for k in range(3):
+            out[i, k] = min(max(albedo[i, k] * lit + spec, 1.0), 253.0)
+    return out
+
+
 def warm() -> None:
     """Compile (or load the cached compilation) once, before worker processes fork."""
     image = np.zeros((2, 2), np.uint32)
@@ -203,5 +221,6 @@ def warm() -> None:
     tri = np.array([[0, 1, 2]], np.int32)
     fill(image, depth, xy, np.zeros(3, np.float32), np.ones((3, 3), np.float32), tri)
     verts = pose(np.zeros((3, 3), np.float32), np.zeros((52, 3, 3), np.float32), np.zeros(52, np.float32))
-    normals(verts, tri)
+    n = normals(verts, tri)
+    shade(n, np.ones((3, 3)), np.zeros(3), np.ones(3), np.ones(3), 0.3)
     to_yuv420(image)

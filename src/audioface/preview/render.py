@@ -76,13 +76,6 @@ def vertex_colours(part: FacePart) -> np.ndarray:
     return np.tile(np.asarray(part.colour), (len(part.vertices), 1))
 
 
-def shade(normals: np.ndarray, albedo: np.ndarray, shine: np.ndarray) -> np.ndarray:
-    """Lambert with an ambient floor, plus a Blinn highlight of strength ``shine`` per vertex."""
-    diffuse = np.clip(normals @ LIGHT, 0.0, 1.0)
-    spec = np.clip(normals @ HALF, 0.0, 1.0) ** 40 * shine
-    return albedo * (AMBIENT + (1 - AMBIENT) * diffuse)[:, None] + spec[:, None]
-
-
 @lru_cache(maxsize=4)
 def _background(size: int) -> np.ndarray:
     """An empty packed frame, copied for each new one."""
@@ -112,11 +105,13 @@ def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tupl
     camera = camera or Camera()
     scene = _scene(parts or default_face())
     verts = raster.pose(scene.rest, scene.deltas, np.asarray(weights, dtype=np.float32))
-    colour = shade(raster.normals(verts, scene.triangles), scene.albedo, scene.shine)
+    colour = raster.shade(
+        raster.normals(verts, scene.triangles), scene.albedo, scene.shine, LIGHT, HALF, AMBIENT
+    )
     image = _background(camera.size).copy()
     depth = np.full((camera.size, camera.size), -np.inf, np.float32)
     raster.fill(image, depth, camera.to_pixels(verts), (verts[:, 2] + scene.layer).astype(np.float32),
-                np.clip(colour * 255.0, 1.0, 253.0).astype(np.float32), scene.triangles)  # fmt: skip
+                colour, scene.triangles)  # fmt: skip
     return image
 
 
