@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("audio",),
     ("language",),
     ("motion",),
+    ("stream_batch",),
     ("streaming",),
     ("api",),
     ("avatar",),
