@@ -34,6 +34,17 @@ with warnings.catch_warnings():
     from numba import njit
 
 
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
+def _bound(inv_a, k, lo, hi):  # pragma: no cover - compiled
+    """The span [lo, hi] of x on a row narrowed by one edge, A * x + k >= 0 (``inv_a`` = 1 / A,
+    0 where the edge runs along the row: then the row is all in, or, made empty, all out)."""
+    if inv_a > 0:
+        return max(lo, -k * inv_a), hi
+    if inv_a < 0:
+        return lo, min(hi, -k * inv_a)
+    return (lo, hi) if k >= -1e-6 else (1.0, 0.0)
+
+
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def fill(image, depth, xy, z, colour, triangles):  # pragma: no cover - compiled
     """Draw ``triangles`` (T, 3) of vertices at pixel ``xy`` (V, 2), depth ``z`` (V,; larger is
@@ -74,26 +85,9 @@ def fill(image, depth, xy, z, colour, triangles):  # pragma: no cover - compiled
         ic = 1.0 / ac if abs(ac) > 1e-12 else 0.0
         for py in range(y0, y1 + 1):
             sy = py + 0.5
-            lo, hi = -1e9, 1e9
-            ka, kb, kc = ba * sy + ca, bb * sy + cb, bc * sy + cc
-            if ia > 0:
-                lo = max(lo, -ka * ia)
-            elif ia < 0:
-                hi = min(hi, -ka * ia)
-            elif ka < -1e-6:
-                continue
-            if ib > 0:
-                lo = max(lo, -kb * ib)
-            elif ib < 0:
-                hi = min(hi, -kb * ib)
-            elif kb < -1e-6:
-                continue
-            if ic > 0:
-                lo = max(lo, -kc * ic)
-            elif ic < 0:
-                hi = min(hi, -kc * ic)
-            elif kc < -1e-6:
-                continue
+            lo, hi = _bound(ia, ba * sy + ca, -1e9, 1e9)
+            lo, hi = _bound(ib, bb * sy + cb, lo, hi)
+            lo, hi = _bound(ic, bc * sy + cc, lo, hi)
             x0 = max(int(np.ceil(lo - 0.5 - 1e-3)), 0)  # a hair wide: no cracks on shared edges
             x1 = min(int(np.floor(hi - 0.5 + 1e-3)), w - 1)
             if x1 < x0:
