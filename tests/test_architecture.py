@@ -32,7 +32,6 @@ LAYERS: list[tuple[str, ...]] = [
     ("audio",),
     ("language",),
     ("motion",),
-    ("stream_batch",),
     ("streaming",),
     ("api",),
     ("avatar",),

@@ -59,33 +59,3 @@ def test_cli_stream_and_bad_generator(tmp_path):
     res = subprocess.run([*run, "--generator", str(tmp_path / "bad.onnx"), "-o", str(tmp_path / "x.csv")],
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert res.returncode == 2 and "not an AudioFace generator model" in res.stderr
-
-
-def test_streams_sharing_a_stepper_get_their_own_frames_batched():
-    """Eight streams stepping at once through one SharedStepper: each gets exactly the frames
-    it gets alone, and the model ran fewer times than there were steps (they were batched)."""
-    import threading
-
-    from audioface.motion.learned import load_model
-    from audioface.stream_batch import SharedStepper
-
-    recordings = [load_audio(p).samples for p in sorted(DATA.glob("*.wav"))[:8]]
-    alone = [StreamAnimator("stream").run(x, 320) for x in recordings]
-    stepper = SharedStepper(load_model("stream"))
-    together: list = [None] * len(recordings)
-    start = threading.Barrier(len(recordings))
-
-    def feed(k: int) -> None:
-        stream = StreamAnimator("stream", stepper=stepper)
-        start.wait()
-        together[k] = stream.run(recordings[k], 320)
-
-    threads = [threading.Thread(target=feed, args=(k,)) for k in range(len(recordings))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    for mine, reference in zip(together, alone, strict=True):
-        assert mine is not None and mine.shape == reference.shape
-        assert np.allclose(mine, reference, atol=1e-6)
-    assert stepper.calls < stepper.steps, (stepper.calls, stepper.steps)

@@ -31,8 +31,7 @@ class StreamAnimator:
     """One live stream: ``generator`` is a registry name, a model path or a spec (a learned
     model, which hears the audio alone here). ``gate`` rests the mouth where a causal speech
     gate (:class:`LiveActivity`) hears no speech, as a live microphone needs; off, the frames
-    are exactly the offline causal model's. ``stepper`` runs the model's steps in place of the
-    model itself (a :class:`~audioface.stream_batch.SharedStepper`, for many streams at once)."""
+    are exactly the offline causal model's."""
 
     def __init__(
         self,
@@ -40,12 +39,10 @@ class StreamAnimator:
         fps: float = 60.0,
         sample_rate: int = SAMPLE_RATE,
         gate: bool = False,
-        stepper=None,
     ):
         self.fps = check_fps(fps)
         self.spec = streamed(generator)
         self.model = load_model(self.spec.model)
-        self._step = stepper.step if stepper is not None else self.model.step
         self._mel = MelStream(self.model.info.n_mels)
         self._state = self.model.initial_state()
         self._skip = self.model.info.lookahead  # the first outputs answer frames before the start
@@ -104,7 +101,7 @@ class StreamAnimator:
 
     def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:
         if len(mel):
-            weights, self._state = self._step(mel, None, None, self._state)
+            weights, self._state = self.model.step(mel, None, None, self._state)
             drop = min(self._skip, len(weights))
             self._skip -= drop
             self._frames = np.concatenate([self._frames, weights[drop:]])

@@ -14,7 +14,6 @@ import functools
 import hmac
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -74,9 +73,6 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app = FastAPI(title="AudioFace", version=__version__, description=DESCRIPTION)
     state = {"streams": 0}
     jobs = asyncio.Semaphore(settings.animate_workers)
-    # a thread per stream that may be open, so every stream's step can wait in the shared
-    # stepper at once (the default pool's few threads would cap the batches)
-    pushes = ThreadPoolExecutor(settings.max_streams + 1, thread_name_prefix="audioface-stream")
 
     def authorised(headers, query=None) -> bool:
         """The key as a bearer header, or for a browser's WebSocket (which cannot set
@@ -174,7 +170,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             animator, dtype = open_stream(params)
             rig = open_rig(params)
             sink = open_sink(params, settings)
-            await run_stream(ws, animator, dtype, settings, sink, rig, pushes)
+            await run_stream(ws, animator, dtype, settings, sink, rig)
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
         except StreamClosed as exc:

@@ -8,9 +8,7 @@ its state dropped, so a server that lost a thousand clients holds nothing for th
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
-from concurrent.futures import Executor
 
 import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -20,9 +18,7 @@ from audioface.errors import AudioFaceError
 from audioface.formats import rigs
 from audioface.live.livelink import LiveLinkSender
 from audioface.motion.generators import LIVE, NAMES, live
-from audioface.motion.learned import load_model
 from audioface.serve.settings import ServeSettings
-from audioface.stream_batch import SharedStepper
 from audioface.streaming import StreamAnimator
 
 ENCODINGS = {"pcm_s16le": np.dtype("<i2"), "f32le": np.dtype("<f4")}
@@ -60,12 +56,6 @@ def open_rig(params: dict[str, str]) -> rigs.Binding | None:
     return None if name in (None, "arkit") else rigs.bind(rigs.preset(name), None, "arkit")
 
 
-@functools.cache
-def _stepper(model: str) -> SharedStepper:
-    """One shared stepper per model in this server: concurrent streams batch their steps."""
-    return SharedStepper(load_model(model))
-
-
 def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     """The animator and sample type a client's query parameters ask for."""
     try:
@@ -84,16 +74,13 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     gate = params.get("gate", "on")
     if gate not in ("on", "off"):
         raise AudioFaceError(f"gate must be on or off, got {gate!r}")
-    spec = live(name)
-    animator = StreamAnimator(
-        spec, fps=fps, sample_rate=rate, gate=gate == "on", stepper=_stepper(spec.model)
-    )
+    animator = StreamAnimator(live(name), fps=fps, sample_rate=rate, gate=gate == "on")
     return animator, ENCODINGS[encoding]
 
 
 async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
-                     sink: LiveLinkSender | None = None, rig: rigs.Binding | None = None,
-                     pool: Executor | None = None) -> None:  # fmt: skip
+                     sink: LiveLinkSender | None = None,
+                     rig: rigs.Binding | None = None) -> None:  # fmt: skip
     """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
     Each final frame also goes to ``sink`` when there is one (the caller closes it); the client
     gets the frames in ``rig``'s names when it asked for a rig."""
@@ -110,17 +97,15 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
             raise WebSocketDisconnect(message.get("code", 1000))
         data, text = message.get("bytes"), message.get("text")
         if data is not None:
-            # in a worker thread of the server's stream pool, one per stream: onnxruntime releases
-            # the GIL, and the streams' model steps meet in the shared stepper and run batched
-            pcm = _pcm(data, dtype, settings)
-            frames = await asyncio.get_running_loop().run_in_executor(pool, stream.push, pcm)
+            # in a worker thread: onnxruntime releases the GIL, so streams use both cores
+            frames = await asyncio.to_thread(stream.push, _pcm(data, dtype, settings))
         elif text is not None:
             if len(text) > settings.max_message_bytes:
                 raise StreamClosed(TOO_BIG, "message too large")
             kind = _control(text)
             if kind == "text":
                 continue  # upcoming words: accepted; today's live model hears the audio alone
-            frames = await asyncio.get_running_loop().run_in_executor(pool, stream.finish)
+            frames = await asyncio.to_thread(stream.finish)
             _to_sink(sink, frames, sent, stream.fps)
             sent = await _send_frames(ws, frames, sent, rig)
             await ws.send_text(json.dumps({"type": "done", "frames": sent}))

@@ -31,13 +31,9 @@ def export_onnx(model: MouthNet, path: str | os.PathLike, info: dict | None = No
     cues = torch.zeros(1, frames, N_CUES) if config.phones else None
     sentence = torch.zeros(1, SENTENCE_DIM) if config.sentence else None
     names = ["mel", *(["cues"] if config.phones else []), *(["sentence"] if config.sentence else []), "state"]
-    # batch and length free: one file serves a file, a live stream, or many streams at once
-    dynamic = {"mel": {0: "batch", 1: "frames"}, "weights": {0: "batch", 1: "frames"},
-               "state": {0: "batch"}, "state_out": {0: "batch"}}  # fmt: skip
+    dynamic = {"mel": {1: "frames"}, "weights": {1: "frames"}}
     if config.phones:
-        dynamic["cues"] = {0: "batch", 1: "frames"}
-    if config.sentence:
-        dynamic["sentence"] = {0: "batch"}
+        dynamic["cues"] = {1: "frames"}
 
     class Wrapper(torch.nn.Module):
         def __init__(self):

@@ -84,10 +84,8 @@ class OnnxGenerator:
             str(path), int(cfg["lookahead"]), bool(cfg["phones"]), bool(cfg["sentence"]), int(cfg["n_mels"]),
             float(meta["frame_rate"]), {k: v for k, v in meta.items() if k != "config"},
         )  # fmt: skip
-        # (batch, channels, frames of history): fixed in the graph, so read from it rather than recomputed
-        shape = next(i for i in self.session.get_inputs() if i.name == "state").shape
-        self._state_shape = (1, *shape[1:])
-        self.batched = not isinstance(shape[0], int)  # older files take one stream at a time
+        # (1, channels, frames of history): fixed in the graph, so read from it rather than recomputed
+        self._state_shape = tuple(next(i for i in self.session.get_inputs() if i.name == "state").shape)
 
     def initial_state(self) -> np.ndarray:
         return np.zeros(self._state_shape, np.float32)
@@ -105,20 +103,6 @@ class OnnxGenerator:
             feed["sentence"] = sentence[None].astype(np.float32)
         weights, state = self.session.run(None, feed)
         return weights[0], state
-
-    def step_many(
-        self, mels: list[np.ndarray], states: list[np.ndarray]
-    ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """:meth:`step` for several audio-only streams at once, each its own frames (all the same
-        length) and state: one call, so many live streams share the model's fixed costs."""
-        feed = {"mel": np.stack(mels).astype(np.float32), "state": np.concatenate(states)}
-        n = len(mels[0])
-        if self.info.phones:
-            feed["cues"] = np.repeat(no_cues(n)[None], len(mels), axis=0).astype(np.float32)
-        if self.info.sentence:
-            feed["sentence"] = np.zeros((len(mels), SENTENCE_DIM), np.float32)
-        weights, state = self.session.run(None, feed)
-        return [(weights[i], state[i : i + 1]) for i in range(len(mels))]
 
     def run(
         self, samples: np.ndarray, cues: np.ndarray | None = None, sentence: np.ndarray | None = None
