@@ -333,7 +333,7 @@ def default_face() -> tuple[FacePart, ...]:
     tongue, tongue_t, tu, tv = _patch(MOUTH_W * 0.5, MOUTH_V - 0.16, MOUTH_V - 0.07, inset=0.013)
     d = np.zeros((52, len(tongue), 3))
     d[arkit.INDEX["jawOpen"]] = _jaw_motion(tongue)
-    d[arkit.INDEX["tongueOut"]] = (0, 0.014, 0.028)
+    d[arkit.INDEX["tongueOut"]] = (0, 0.016, 0.032)  # up to the teeth and out between them
     parts.append(FacePart("tongue", (0.8, 0.35, 0.38), tongue, tongue_t, d))
     # teeth: the upper row is fixed to the skull, just behind the upper lip and reaching below
     # the seam, so a lower lip tucked under it (F, V) meets it; the lower row rides on the jaw

@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
+from audioface import arkit
 from audioface.avatar import FacePart, default_face, mouth_outline
 from audioface.preview import raster
 
@@ -20,6 +21,7 @@ BACKGROUND = (38, 42, 50)
 LIGHT = np.array([0.3, 0.45, 1.0]) / np.linalg.norm([0.3, 0.45, 1.0])
 HALF = (LIGHT + np.array([0.0, 0.0, 1.0])) / np.linalg.norm(LIGHT + np.array([0.0, 0.0, 1.0]))
 AMBIENT = 0.32
+TONGUE_OUT, TONGUE_OUT_LIFT = arkit.INDEX["tongueOut"], 0.035  # in front of the teeth, never the lips
 SHINE = {"skin": 0.06, "teeth": 0.25, "tongue": 0.15, "eye": 0.35, "iris": 0.3, "mouth": 0.0}
 FACE_HEIGHT = 0.19  # metres of face shown across the image height
 # Depth bias, metres: parts lying on or in the skin are layered, not only depth-tested
@@ -110,7 +112,10 @@ def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tupl
     )
     image = _background(camera.size).copy()
     depth = np.full((camera.size, camera.size), -np.inf, np.float32)
-    raster.fill(image, depth, camera.to_pixels(verts), (verts[:, 2] + scene.layer).astype(np.float32),
+    # the tongue lies behind the teeth until it comes out (TH, DH): then in front of them, still
+    # behind the lips, so it shows only where the mouth is open
+    layer = scene.layer + scene.tongue * (TONGUE_OUT_LIFT * float(weights[TONGUE_OUT]))
+    raster.fill(image, depth, camera.to_pixels(verts), (verts[:, 2] + layer).astype(np.float32),
                 colour, scene.triangles)  # fmt: skip
     return image
 
@@ -125,6 +130,7 @@ class _Merged:
     albedo: np.ndarray  # (V, 3)
     shine: np.ndarray  # (V,)
     layer: np.ndarray  # (V,) depth bias: parts inside the mouth behind the skin, eyes on it
+    tongue: np.ndarray  # (V,) 1 on the tongue, whose bias follows tongueOut
 
 
 _MERGED: dict[int, tuple[tuple[FacePart, ...], _Merged]] = {}
@@ -146,8 +152,9 @@ def _scene(parts: tuple[FacePart, ...]) -> _Merged:
         offset += n
     rest = np.concatenate([p.vertices for p in parts]).astype(np.float32)
     deltas = np.ascontiguousarray(np.concatenate([p.deltas for p in parts], axis=1), dtype=np.float32)
+    tongue = np.concatenate([np.full(len(p.vertices), float(p.name.startswith("tongue"))) for p in parts])
     merged = _Merged(rest, deltas, np.concatenate(triangles).astype(np.int32), np.concatenate(albedo),
-                     np.concatenate(shine), np.concatenate(layer))  # fmt: skip
+                     np.concatenate(shine), np.concatenate(layer), tongue)  # fmt: skip
     _MERGED.clear()  # one scene at a time: the default face, or one user's avatar
     _MERGED[id(parts)] = (parts, merged)
     return merged
