@@ -4,8 +4,9 @@ whole `audioface preview` command as a user runs it (start-up and language stage
 
 The animation is computed once; each job renders the same preview (640 x 640,
 30 fps, with audio) in a fresh process. The one-core run is the baseline. The whole
-command then runs on a passage of corpus/dev recordings with their transcripts, each
-length in a fresh process, against the passage's own duration (real time = 1x).
+command then runs on passages of corpus/dev recordings (natural voices, as the other
+benches) with their transcripts, each length in a fresh process, against the passage's
+own duration (real time = 1x).
 
     python3 bench/bench_preview.py [--seconds 30] [--passages 10,30,60]
 """
@@ -54,27 +55,20 @@ def main() -> None:
 
 
 def whole_command(seconds: float) -> None:
-    """`audioface preview PASSAGE --text-file ...` in a fresh process, timed from outside."""
+    """`audioface preview PASSAGE --text-file ...` in a fresh process, timed from outside, on the
+    same passages as the other benches (the corpus's natural voices, whole items)."""
     import subprocess
     import sys
 
-    import numpy as np
     import soundfile as sf
 
-    corpus = Path(__file__).resolve().parent.parent / "corpus" / "dev"
-    pieces, words, total = [], [], 0.0
-    items = sorted(corpus.glob("*.wav"))
-    while total < seconds:
-        wav = items[len(pieces) % len(items)]
-        samples, rate = sf.read(wav, dtype="float32")
-        pieces += [samples, np.zeros(rate // 2, np.float32)]
-        words.append(wav.with_suffix(".txt").read_text().strip())
-        total += len(samples) / rate + 0.5
+    samples, text = make_speech(seconds)
+    total = len(samples) / 16000
     with tempfile.TemporaryDirectory() as tmp:
-        audio, text = Path(tmp) / "passage.wav", Path(tmp) / "passage.txt"
-        sf.write(audio, np.concatenate(pieces), rate)
-        text.write_text(" ".join(words))
-        cmd = [sys.executable, "-m", "audioface", "preview", str(audio), "--text-file", str(text),
+        audio, words = Path(tmp) / "passage.wav", Path(tmp) / "passage.txt"
+        sf.write(audio, samples, 16000)
+        words.write_text(text)
+        cmd = [sys.executable, "-m", "audioface", "preview", str(audio), "--text-file", str(words),
                "-o", str(Path(tmp) / "p.mp4"), "-q"]  # fmt: skip
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True)
