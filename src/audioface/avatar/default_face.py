@@ -182,12 +182,12 @@ def _displacements(u: np.ndarray, v: np.ndarray, p: np.ndarray, lower_lip: np.nd
     # them in a small round opening, the pucker pouts their edges
     gather = _bump(u, v, 0, MOUTH_V, MOUTH_W + 0.12, 0.16)
     seam = np.exp(-(((v - MOUTH_V) / 0.05) ** 2)) * np.clip((MOUTH_W + 0.08 - np.abs(u)) / 0.08, 0, 1)
-    d[arkit.INDEX["mouthFunnel"], :, 0] += -0.25 * p[:, 0] * seam  # the opening's corners close in
+    d[arkit.INDEX["mouthFunnel"], :, 0] += -0.4 * p[:, 0] * seam  # the opening's corners close in
     d[arkit.INDEX["mouthPucker"], :, 0] += -0.3 * p[:, 0] * seam
     add("mouthFunnel", lips, 0.009 * z)
     add("mouthFunnel", edge * (1 - lower) * lens, 0.009 * y)
     add("mouthFunnel", edge * lower * lens, -0.007 * y)
-    d[arkit.INDEX["mouthFunnel"], :, 0] += -0.35 * p[:, 0] * gather
+    d[arkit.INDEX["mouthFunnel"], :, 0] += -0.45 * p[:, 0] * gather
     add("mouthPucker", lips, 0.012 * z)
     add("mouthPucker", edge, 0.004 * z)
     d[arkit.INDEX["mouthPucker"], :, 0] += -0.5 * p[:, 0] * gather
