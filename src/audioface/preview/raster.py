@@ -172,20 +172,21 @@ def normals(vertices, triangles):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def pose(rest, deltas, weights):  # pragma: no cover - compiled
-    """``rest`` (V, 3) plus the ``weights``-weighted sum of ``deltas`` (52, V, 3), skipping shapes
-    at zero: one thread, where a BLAS product would spread over threads that the preview's
-    worker processes already keep busy."""
+def pose(rest, starts, index, moves, weights):  # pragma: no cover - compiled
+    """``rest`` (V, 3) plus the ``weights``-weighted shapes, each stored sparsely: shape k moves
+    vertices ``index[starts[k]:starts[k + 1]]`` by ``moves`` there (most shapes move a sixth of
+    the face or less). One thread, where a BLAS product would spread over threads that the
+    preview's worker processes already keep busy."""
     out = rest.astype(np.float64)
-    for k in range(deltas.shape[0]):
+    for k in range(len(starts) - 1):
         w = weights[k]
         if abs(w) < 1e-6:
             continue
-        d = deltas[k]
-        for i in range(out.shape[0]):
-            out[i, 0] += w * d[i, 0]
-            out[i, 1] += w * d[i, 1]
-            out[i, 2] += w * d[i, 2]
+        for j in range(starts[k], starts[k + 1]):
+            i = index[j]
+            out[i, 0] += w * moves[j, 0]
+            out[i, 1] += w * moves[j, 1]
+            out[i, 2] += w * moves[j, 2]
     return out
 
 
@@ -214,7 +215,13 @@ def warm() -> None:
     xy = np.array([[0, 0], [2, 0], [0, 2]], np.float64)
     tri = np.array([[0, 1, 2]], np.int32)
     fill(image, depth, xy, np.zeros(3, np.float32), np.ones((3, 3), np.float32), tri)
-    verts = pose(np.zeros((3, 3), np.float32), np.zeros((52, 3, 3), np.float32), np.zeros(52, np.float32))
+    verts = pose(
+        np.zeros((3, 3), np.float32),
+        np.zeros(53, np.int64),
+        np.zeros(0, np.int32),
+        np.zeros((0, 3), np.float32),
+        np.zeros(52, np.float32),
+    )
     n = normals(verts, tri)
     shade(n, np.ones((3, 3)), np.zeros(3), np.ones(3), np.ones(3), 0.3)
     to_yuv420(image)

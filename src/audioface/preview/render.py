@@ -106,7 +106,9 @@ def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tupl
     """:func:`render_face` as packed pixels (H, W) uint32 (:func:`pack`), for the video encoder."""
     camera = camera or Camera()
     scene = _scene(parts or default_face())
-    verts = raster.pose(scene.rest, scene.deltas, np.asarray(weights, dtype=np.float32))
+    verts = raster.pose(
+        scene.rest, scene.starts, scene.index, scene.moves, np.asarray(weights, dtype=np.float32)
+    )
     colour = raster.shade(
         raster.normals(verts, scene.triangles), scene.albedo, scene.shine, LIGHT, HALF, AMBIENT
     )
@@ -125,7 +127,9 @@ class _Merged:
     """All parts as one mesh: what stays the same from frame to frame."""
 
     rest: np.ndarray  # (V, 3) float32: every part's vertices, one after the other
-    deltas: np.ndarray  # (52, V, 3) float32: every part's shapes, one after the other
+    starts: np.ndarray  # (53,): shape k's moved vertices are index[starts[k]:starts[k + 1]]
+    index: np.ndarray  # (moved,) int32 vertex numbers
+    moves: np.ndarray  # (moved, 3) float32: how far each moves at weight 1
     triangles: np.ndarray  # (T, 3) int32, into the concatenated vertices
     albedo: np.ndarray  # (V, 3)
     shine: np.ndarray  # (V,)
@@ -151,10 +155,15 @@ def _scene(parts: tuple[FacePart, ...]) -> _Merged:
         )
         offset += n
     rest = np.concatenate([p.vertices for p in parts]).astype(np.float32)
-    deltas = np.ascontiguousarray(np.concatenate([p.deltas for p in parts], axis=1), dtype=np.float32)
+    deltas = np.concatenate([p.deltas for p in parts], axis=1)
+    moved = [np.flatnonzero(np.abs(d).max(axis=1) > 1e-7) for d in deltas]  # at most 0.1 um dropped
+    starts = np.concatenate([[0], np.cumsum([len(m) for m in moved])]).astype(np.int64)
+    index = np.concatenate(moved).astype(np.int32)
+    moves = np.concatenate([d[m] for d, m in zip(deltas, moved, strict=True)]).astype(np.float32)
     tongue = np.concatenate([np.full(len(p.vertices), float(p.name.startswith("tongue"))) for p in parts])
-    merged = _Merged(rest, deltas, np.concatenate(triangles).astype(np.int32), np.concatenate(albedo),
-                     np.concatenate(shine), np.concatenate(layer), tongue)  # fmt: skip
+    faces = np.concatenate(triangles).astype(np.int32)
+    merged = _Merged(rest, starts, index, moves, faces, np.concatenate(albedo), np.concatenate(shine),
+                     np.concatenate(layer), tongue)  # fmt: skip
     _MERGED.clear()  # one scene at a time: the default face, or one user's avatar
     _MERGED[id(parts)] = (parts, merged)
     return merged
