@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import DATA
+from test_gltf import validator  # noqa: F401  (the Khronos validator fixture)
 
 from audioface import animate
 from audioface.formats import encode, save
@@ -153,3 +154,10 @@ def test_rig_csv_and_vmc_names(anim):
     assert vowels.names == ("A", "I", "U", "E", "O", "Blink_L", "Blink_R")
     frame = frame_values(binding("livelink"), anim.weights[10], None)
     assert frame[17] == ("JawOpen", pytest.approx(float(anim.weights[10, 17])))
+
+
+@pytest.mark.parametrize("avatar", ["meta", "rpm", "vrm1"])
+def test_bakes_pass_the_khronos_validator(anim, tmp_path, avatar, validator):  # noqa: F811
+    out = tmp_path / f"{avatar}.out.glb"
+    save(anim, out, mesh=RIGS / f"{avatar}.glb")
+    assert validator(out).get("numErrors") == 0
