@@ -70,6 +70,15 @@ def lip_width(image: np.ndarray) -> int:
     return int(cols[-1] - cols[0]) if len(cols) else 0
 
 
+def test_a_relative_output_path_in_the_working_folder(tmp_path):
+    """As a user types it: `audioface preview speech.wav -o speech.mp4`, in the audio's folder."""
+    res = subprocess.run([sys.executable, "-m", "audioface", "preview", str(DATA / "flite_awb_04.wav"),
+                          "-o", "out.mp4", "--size", "128", "-q"], capture_output=True, text=True,
+                         cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "out.mp4").stat().st_size > 1000 and not list(tmp_path.glob(".audioface-preview-*"))
+
+
 def test_duration_matches_the_audio_and_there_is_sound(video):
     info = _probe(video)
     h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", info).groups()

@@ -138,7 +138,8 @@ def write_preview(
                 f"ffmpeg failed to encode the preview's audio: {err.decode(errors='replace')[-300:]}"
             )
         listing = Path(tmp) / "segments.txt"
-        listing.write_text("".join(f"file '{s}'\n" for s in segments))
+        # names relative to the list itself, which is how ffmpeg's concat reads them
+        listing.write_text("".join(f"file '{Path(s).name}'\n" for s in segments))
         out = Path(tmp) / "out.mp4"
         cmd = [ffmpeg(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
                "-i", str(Path(tmp) / "audio.m4a"), "-c", "copy", "-movflags", "+faststart",
