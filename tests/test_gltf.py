@@ -13,8 +13,8 @@ from conftest import DATA
 
 from audioface import animate, arkit
 from audioface.errors import AudioFaceError
-from audioface.formats import save
-from audioface.formats.gltf_read import arkit_name, read_glb, viseme_name
+from audioface.formats import rigs, save
+from audioface.formats.gltf_read import read_glb
 from audioface.formats.visemes import OVR, ovr_weights
 
 AVATAR = Path(__file__).parent / "files" / "avatar.glb"  # made by tools/make_test_glb.py
@@ -56,17 +56,19 @@ def anim():
 
 
 def test_target_names_in_common_conventions():
-    assert arkit_name("jawOpen") == "jawOpen"
-    assert arkit_name("JawOpen") == "jawOpen"
-    assert arkit_name("blendShape1.mouthSmileLeft") == "mouthSmileLeft"
-    assert arkit_name("ARKit_EyeBlinkRight") == "eyeBlinkRight"
-    assert arkit_name("mouth_close") == "mouthClose"
-    assert arkit_name("browSmirk") is None
-    assert (
-        viseme_name("viseme_aa") == "aa"
-        and viseme_name("viseme_I") == "ih"
-        and viseme_name("jawOpen") is None
-    )
+    """An avatar's target names in any common convention reach the curve they name."""
+    names = {"jawOpen": "jawOpen", "JawOpen": "jawOpen", "blendShape1.mouthSmileLeft": "mouthSmileLeft",
+             "ARKit_EyeBlinkRight": "eyeBlinkRight", "mouth_close": "mouthClose",
+             "bsEyeBlinkLeft": "eyeBlinkLeft"}  # fmt: skip
+    for name, curve in names.items():
+        bound = rigs.bind(rigs.ARKIT, [name, "browSmirk"], "arkit")
+        assert bound.fate(curve).targets == (name,), name
+        assert bound.undriven == ("browSmirk",)
+    visemes = rigs.bind(rigs.READY_PLAYER_ME, ["viseme_aa", "viseme_I", "jawOpen"], "visemes")
+    column = {n: visemes.matrix[:, j] for j, n in enumerate(visemes.names)}
+    assert column["viseme_aa"][rigs.SOURCES.index("viseme:aa")] == 1.0
+    assert column["viseme_I"][rigs.SOURCES.index("viseme:ih")] == 1.0
+    assert not column["jawOpen"].any()  # the visemes shape the mouth; jawOpen is no viseme
 
 
 def _weights_of(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -412,3 +412,9 @@ def rest_normals(part: FacePart) -> np.ndarray:
     normals = np.stack([np.bincount(t.ravel(), np.repeat(face[:, k], 3), len(v)) for k in range(3)], axis=1)
     length = np.linalg.norm(normals, axis=1, keepdims=True)
     return np.where(length > 1e-12, normals / np.maximum(length, 1e-12), np.array([0.0, 0.0, 1.0]))
+
+
+def moved_vertices(delta: np.ndarray) -> np.ndarray:
+    """The vertices a shape's (V, 3) displacements move at all (by more than 0.1 micrometre):
+    the rest are stored and posed as zero, in files and in the renderer alike."""
+    return np.flatnonzero(np.abs(delta).max(axis=1) > 1e-7)

@@ -19,6 +19,7 @@ import numpy as np
 
 from audioface import arkit
 from audioface.animation import Animation
+from audioface.avatar import default_face, moved_vertices, rest_normals
 from audioface.errors import AudioFaceError
 from audioface.formats import rigs
 from audioface.formats.gltf_read import (
@@ -31,7 +32,6 @@ from audioface.formats.gltf_read import (
 )
 
 FLOAT, SCALAR = 5126, "SCALAR"
-TARGET_MODES = rigs.TARGET_MODES
 
 
 def bake(
@@ -88,8 +88,6 @@ def bake(
 
 def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
     """A standalone glTF of AudioFace's own face (all 52 ARKit targets) with the animation."""
-    from audioface.avatar import default_face, rest_normals
-
     doc: dict = {
         "asset": {"version": "2.0", "generator": "AudioFace"},
         "scene": 0,
@@ -143,7 +141,7 @@ def default_face_glb_document(anim: Animation) -> tuple[dict, bytes]:
 def _sparse(doc: dict, blob: bytearray, delta: np.ndarray) -> int:
     """A morph target's displacements as a sparse accessor: most shapes move few vertices, and
     the face's file stays a few megabytes instead of tens."""
-    moved = np.flatnonzero(np.abs(delta).max(axis=1) > 1e-7).astype(np.uint32)
+    moved = moved_vertices(delta).astype(np.uint32)
     kept = np.zeros_like(delta)
     kept[moved] = delta[moved]  # what a reader gets back: the bounds must be of exactly this
     accessor = {"componentType": FLOAT, "count": len(delta), "type": "VEC3", **_bounds(kept)}

@@ -13,7 +13,6 @@ which blend shapes move.
 from __future__ import annotations
 
 import json
-import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,33 +23,11 @@ from audioface import arkit
 from audioface.avatar import FacePart
 from audioface.errors import AudioFaceError
 from audioface.formats import rigs
-from audioface.formats.visemes import OVR
 
 GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
 _DTYPES = {5120: "i1", 5121: "u1", 5122: "<i2", 5123: "<u2", 5125: "<u4", 5126: "<f4"}
 _WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
 DEFAULT_COLOUR = (0.8, 0.72, 0.66)
-_KEY = {re.sub(r"[^a-z0-9]", "", n.lower()): n for n in arkit.NAMES}
-
-
-def arkit_name(target: str) -> str | None:
-    """ARKit name for a morph target name in any common convention, or None."""
-    tail = re.split(r"[.:|/]", target)[-1]
-    for candidate in (tail, re.sub(r"^(arkit|blendshape\d*|bs)[_\-]?", "", tail, flags=re.IGNORECASE)):
-        key = re.sub(r"[^a-z0-9]", "", candidate.lower())
-        if key in _KEY:
-            return _KEY[key]
-    return None
-
-
-def viseme_name(target: str) -> str | None:
-    """OVR viseme for a Ready Player Me ``viseme_XX`` target (its I, O, U are OVR's ih, oh, ou)."""
-    m = re.fullmatch(r"viseme_(\w+)", target.split(".")[-1])
-    if not m:
-        return None
-    alias = {"I": "ih", "O": "oh", "U": "ou"}
-    name = alias.get(m.group(1), m.group(1))
-    return name if name in OVR else None
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,12 @@ class Rig:
 
 
 def key(name: str) -> str:
-    """A target name reduced to what all conventions agree on."""
+    """A target name reduced to what all conventions agree on: the part after any ``mesh.``
+    path, without an ``ARKit_``, ``blendShape1_`` or ``bs`` prefix (separator or not), in
+    lower case without separators."""
     tail = re.split(r"[.:|/]", name)[-1]
-    tail = re.sub(r"^(arkit|blendshape\d*|bs)[_\-]", "", tail, flags=re.IGNORECASE)
-    return re.sub(r"[^a-z0-9]", "", tail.lower())
+    bare = re.sub(r"^(arkit|blendshape\d*|bs)[_\-]?", "", tail, flags=re.IGNORECASE) or tail
+    return re.sub(r"[^a-z0-9]", "", bare.lower())
 
 
 def _one(name: str, source: str, sync: bool = False) -> Target:

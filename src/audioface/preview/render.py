@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from audioface import arkit
-from audioface.avatar import FacePart, default_face, mouth_outline
+from audioface.avatar import FacePart, default_face, mouth_outline, moved_vertices
 from audioface.preview import raster
 
 BACKGROUND = (38, 42, 50)
@@ -149,14 +149,12 @@ def _scene(parts: tuple[FacePart, ...]) -> _Merged:
         n = len(part.vertices)
         triangles.append(part.triangles + offset)
         albedo.append(vertex_colours(part))
-        shine.append(np.full(n, next((v for k, v in SHINE.items() if part.name.startswith(k)), 0.08)))
-        layer.append(
-            np.full(n, next((v for k, v in LAYER.items() if part.name.startswith(k)), 0.0) + order * 1e-5)
-        )
+        shine.append(np.full(n, _by_prefix(SHINE, part.name, 0.08)))
+        layer.append(np.full(n, _by_prefix(LAYER, part.name, 0.0) + order * 1e-5))
         offset += n
     rest = np.concatenate([p.vertices for p in parts]).astype(np.float32)
     deltas = np.concatenate([p.deltas for p in parts], axis=1)
-    moved = [np.flatnonzero(np.abs(d).max(axis=1) > 1e-7) for d in deltas]  # at most 0.1 um dropped
+    moved = [moved_vertices(d) for d in deltas]
     starts = np.concatenate([[0], np.cumsum([len(m) for m in moved])]).astype(np.int64)
     index = np.concatenate(moved).astype(np.int32)
     moves = np.concatenate([d[m] for d, m in zip(deltas, moved, strict=True)]).astype(np.float32)
@@ -167,6 +165,11 @@ def _scene(parts: tuple[FacePart, ...]) -> _Merged:
     _MERGED.clear()  # one scene at a time: the default face, or one user's avatar
     _MERGED[id(parts)] = (parts, merged)
     return merged
+
+
+def _by_prefix(table: dict[str, float], name: str, default: float) -> float:
+    """A part's value in a table keyed by name prefixes (``eye`` for eyeLeft and eyeRight)."""
+    return next((v for k, v in table.items() if name.startswith(k)), default)
 
 
 def mouth_box(camera: Camera | None = None) -> tuple[int, int, int, int]:
