@@ -316,3 +316,25 @@ def test_animate_takes_style_fields(server):
     assert status == 400 and "jaw" in json.loads(body)["error"]
     status, _, body = post_animate(server["base"], HELLO, smoothing="soft")
     assert status == 400 and "numbers" in json.loads(body)["error"]
+
+
+def test_a_streams_backlog_is_computed_in_one_call_and_bounds_the_reader():
+    import asyncio
+
+    from audioface.serve.stream import _Backlog
+
+    async def scenario():
+        backlog = _Backlog(limit=30)
+        for k in range(3):
+            await backlog.put(np.full(10, k, np.int16))
+        blocked = asyncio.create_task(backlog.put(np.full(10, 3, np.int16)))
+        await asyncio.sleep(0.01)
+        assert not blocked.done()  # 30 samples waiting: the reader stops reading
+        first = await backlog.take()
+        await asyncio.wait_for(blocked, 1)
+        backlog.close()
+        return first, await backlog.take(), await backlog.take()
+
+    first, second, last = asyncio.run(scenario())
+    assert first.tolist() == [0] * 10 + [1] * 10 + [2] * 10  # three chunks, one computation
+    assert second.tolist() == [3] * 10 and last is None

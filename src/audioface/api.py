@@ -19,7 +19,7 @@ from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps
-from audioface.language import DEFAULT_ASR, Recognizer, build_track, choose
+from audioface.language import DEFAULT_ALIGNER, DEFAULT_ASR, Recognizer, build_track, check_aligner, choose
 from audioface.motion import FaceOptions, Prosody, animate_face
 from audioface.motion.generators import DEFAULT, LIVE, GeneratorSpec, live, resolve
 from audioface.motion.learned import gate_to_speech, learned_mouth, load_model
@@ -37,6 +37,7 @@ def animate(
     asr: str | Recognizer = DEFAULT_ASR,
     asr_model: str | None = None,
     asr_url: str | None = None,
+    aligner: str = DEFAULT_ALIGNER,
     sample_rate: int | None = None,
     jobs: int | None = None,
     max_duration: float = DEFAULT_MAX_DURATION,
@@ -53,6 +54,8 @@ def animate(
     CTranslate2 Whisper folder), ``"openai"`` (an OpenAI-compatible endpoint at ``asr_url``,
     ``asr_model`` its model name; the key from ``AUDIOFACE_ASR_KEY``), ``"words"``
     (pocketsphinx), or phones are (``"phonetic"``).
+    ``aligner`` times the words: ``"learned"`` (the default: the phone model and a Viterbi
+    pass, pocketsphinx where it is unsure) or ``"sphinx"`` (pocketsphinx throughout).
     ``jobs`` caps the worker processes (default: one per core).
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.
@@ -64,6 +67,7 @@ def animate(
     """
     fps = check_fps(fps)
     rec = choose(asr, asr_model, asr_url)
+    aligner = check_aligner(aligner)
     if text is not None and not text.strip():
         raise AudioFaceError("the transcript is empty", "text")
     spec = resolve(generator)
@@ -73,7 +77,7 @@ def animate(
     if spec.audio_only:
         track = PhoneTrack([], sound.duration, "none")
     else:
-        track = build_track(sound, activity, text, asr=rec, jobs=jobs, progress=progress)
+        track = build_track(sound, activity, text, asr=rec, aligner=aligner, jobs=jobs, progress=progress)
     mouth = None
     if spec.model is not None:
         sentence = None

@@ -20,11 +20,12 @@ from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, SUFFIXES, save
 from audioface.formats.atomic import write_atomic
+from audioface.language.aligners import DEFAULT_ALIGNER
 from audioface.motion import FaceOptions
 from audioface.parallel import parallel_map
 
 REPORT = "batch-report.json"
-ROW_OPTIONS = ("format", "fps", "generator", "asr", "emotion")  # what a manifest row may set per file
+ROW_OPTIONS = ("format", "fps", "generator", "asr", "aligner", "emotion")  # what a manifest row may set
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class BatchOptions:
     fps: float = 60.0
     generator: str = "learned"
     asr: str = "auto"
+    aligner: str = DEFAULT_ALIGNER
     emotion: str = "neutral"
     face: FaceOptions = field(default_factory=FaceOptions)
     save_options: dict = field(default_factory=dict)  # extended_shapes, dat_fps, mesh, gltf_targets
@@ -180,7 +182,14 @@ def work_one(job: tuple[BatchItem, Path]) -> ItemReport:
         opts = item.options
         face = replace(opts.face, emotion=opts.emotion)
         anim = animate(
-            item.audio, text, fps=opts.fps, asr=opts.asr, generator=opts.generator, face=face, jobs=1
+            item.audio,
+            text,
+            fps=opts.fps,
+            asr=opts.asr,
+            aligner=opts.aligner,
+            generator=opts.generator,
+            face=face,
+            jobs=1,
         )
         save(anim, out, opts.format, **opts.save_options)
         status, reason = "ok", ""

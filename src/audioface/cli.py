@@ -11,6 +11,7 @@ from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS
 from audioface.formats.rigs import PRESETS as RIG_PRESETS
 from audioface.formats.rigs import TARGET_MODES
+from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
 from audioface.live.vmc import NAME_MAPS as VMC_NAME_MAPS
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
@@ -104,6 +105,9 @@ def _add_language_options(p) -> None:
     )
     p.add_argument("--asr-url", metavar="URL",
                    help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
+    p.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
+                   help="who times the words: learned (default: the phone model and a Viterbi pass, "
+                   "pocketsphinx where it is unsure) or sphinx (pocketsphinx throughout)")  # fmt: skip
 
 
 def _add_output_options(p) -> None:
@@ -282,6 +286,7 @@ def _add_evaluate(sub) -> None:
     ev.add_argument("--report", help="write a report with plots: .md or .html")
     ev.add_argument("--phoneset", default="auto", help="reference labels: auto, arpabet, radio, timit, sampa")
     ev.add_argument("--fps", type=float, default=60.0, help="frame rate for the pipeline's curves")
+    ev.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER, help="who times the words")
     ev.add_argument("--mesh", help="ARKit reference mesh folder, for lip vertex error against captures")
     _add_generator_option(ev)
     ev.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
@@ -421,8 +426,8 @@ def _live(args: argparse.Namespace) -> int:
     face = _face_options(args)
     spec = resolve(args.generator)
     rec = _recognizer(args, text, spec)
-    anim = animate(args.audio, text, fps=args.fps, asr=rec, jobs=args.jobs, face=face, generator=spec,
-                   max_duration=args.max_duration * 60.0)  # fmt: skip
+    anim = animate(args.audio, text, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
+                   generator=spec, max_duration=args.max_duration * 60.0)  # fmt: skip
     if not args.quiet:
         where = " and ".join(f"{k} {v}" for k, v in (("Live Link", args.livelink), ("VMC", args.vmc)) if v)
         print(f"audioface: playing {anim.n_frames} frames at {anim.fps:g} fps to {where}", file=sys.stderr)
@@ -469,6 +474,8 @@ def _add_batch(sub) -> None:
     )
     bt.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     bt.add_argument("--asr", choices=ASR_MODES, default=DEFAULT_ASR, help="recogniser for files without text")
+    bt.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
+                    help="who times the words: learned (default) or sphinx")  # fmt: skip
     bt.add_argument("--force", action="store_true", help="redo files whose output is up to date")
     bt.add_argument(
         "--ray",
@@ -491,7 +498,8 @@ def _batch(args: argparse.Namespace) -> int:
     face = _face_options(args)
     save_options = _output_options(args)
     options = BatchOptions(format=args.format, fps=args.fps, generator=args.generator, asr=args.asr,
-                           emotion=args.emotion, face=face, save_options=save_options)  # fmt: skip
+                           aligner=args.aligner, emotion=args.emotion, face=face,
+                           save_options=save_options)  # fmt: skip
     source = Path(args.inputs)
     if source.is_dir():
         items = from_folder(source, options)
@@ -646,6 +654,7 @@ def _animate(args: argparse.Namespace) -> int:
                 text,
                 fps=args.fps,
                 asr=rec,
+                aligner=args.aligner,
                 jobs=args.jobs,
                 max_duration=args.max_duration * 60.0,
                 progress=bar.update if bar else None,
@@ -704,7 +713,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             raise AudioFaceError(f"output folder does not exist: {Path(out).parent}")
     mesh = load_reference_mesh(args.mesh) if args.mesh else None
     spec = resolve(args.generator)  # fails on a missing model before the workers start
-    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, spec)
+    tasks = plan(find_items(args.corpus), modes, pred, args.phoneset, args.fps, mesh, spec, args.aligner)
     if not tasks:
         raise AudioFaceError(f"nothing to score in {args.corpus}: no item has reference phones")
     bar = progress_bar(args.quiet, "scoring", "item")
@@ -838,7 +847,8 @@ def _preview(args: argparse.Namespace) -> int:
     spec = resolve(args.generator)
     rec = _recognizer(args, text, spec)
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    anim = animate(sound, text, fps=args.fps, asr=rec, jobs=args.jobs, face=face, generator=spec)
+    anim = animate(sound, text, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
+                   generator=spec)  # fmt: skip
     anims, labels = [anim], ["with transcript" if text else "recognised"]
     if args.side_by_side:
         if args.side_by_side == "notext":

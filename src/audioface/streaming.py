@@ -41,6 +41,7 @@ class StreamAnimator:
         gate: bool = False,
     ):
         self.fps = check_fps(fps)
+        self.sample_rate = sample_rate  # of the audio pushed in
         self.spec = streamed(generator)
         self.model = load_model(self.spec.model)
         self._mel = MelStream(self.model.info.n_mels)

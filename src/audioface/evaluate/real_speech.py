@@ -2,7 +2,8 @@
 
 Real recordings with the text read (``../shared/data/real-english``) have no
 hand-made phone timings, so the reference for each is its true transcript
-force-aligned by the language stage. The with-transcript rules are near
+force-aligned by the language stage (by pocketsphinx: the reference every figure in
+BENCHMARKS was measured against, whichever aligner animates). The with-transcript rules are near
 perfect against that reference by construction; what it measures is how much
 of the transcript's lip sync the paths without words (audio only, live) and
 the learned generators keep on real voices. Hand-labelled sets (emur-ae) are
@@ -17,6 +18,7 @@ from audioface.audio import Audio, detect_activity, load_audio
 from audioface.evaluate.corpus import Item
 from audioface.evaluate.lipsync import score_lipsync
 from audioface.evaluate.runner import ItemResult
+from audioface.language.aligners import DEFAULT_ALIGNER
 from audioface.motion.generators import GeneratorSpec
 from audioface.parallel import parallel_map
 from audioface.track import RefPhone
@@ -32,15 +34,16 @@ class Way:
     label: str
     generator: str | GeneratorSpec
     how: str = "transcript"
+    aligner: str = DEFAULT_ALIGNER  # who times a transcript's or recogniser's words
 
 
 def aligned_reference(item: Item, sound: Audio | None = None) -> list[RefPhone]:
-    """The item's transcript force-aligned: the reference phones for real speech
-    (``sound``: the item's audio when the caller has already loaded it)."""
+    """The item's transcript force-aligned by pocketsphinx: the reference phones for real
+    speech (``sound``: the item's audio when the caller has already loaded it)."""
     from audioface.language import build_track
 
     sound = sound if sound is not None else load_audio(item.audio)
-    track = build_track(sound, detect_activity(sound), item.text, jobs=1)
+    track = build_track(sound, detect_activity(sound), item.text, aligner="sphinx", jobs=1)
     return [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
 
 
@@ -50,8 +53,9 @@ def _animate(sound: Audio, text: str, way: Way):
     if way.how == "live":
         return animate_stream(sound, generator=way.generator).animation
     if way.how in ("transcript", "audio"):
-        return animate(sound, text if way.how == "transcript" else None, jobs=1, generator=way.generator)
-    return animate(sound, None, asr=way.how, jobs=1, generator=way.generator)
+        text = text if way.how == "transcript" else None
+        return animate(sound, text, aligner=way.aligner, jobs=1, generator=way.generator)
+    return animate(sound, None, asr=way.how, aligner=way.aligner, jobs=1, generator=way.generator)
 
 
 def score_item(job: tuple[Item, tuple[Way, ...]]) -> list[ItemResult]:

@@ -17,6 +17,7 @@ from audioface.evaluate.phone_accuracy import AlignmentAccuracy, alignment_accur
 from audioface.formats import read_weights
 from audioface.formats.livelink import read_capture
 from audioface.formats.phones import read_phones
+from audioface.language.aligners import DEFAULT_ALIGNER
 from audioface.motion.generators import DEFAULT, GeneratorSpec
 from audioface.parallel import parallel_map
 
@@ -47,10 +48,12 @@ class Task:
     fps: float = 60.0
     mesh: FaceMesh | None = None
     generator: str | GeneratorSpec = DEFAULT  # a registry name, a model path or a resolved spec
+    aligner: str = DEFAULT_ALIGNER
 
 
 def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: str, fps: float,
-         mesh: FaceMesh | None, generator: str | GeneratorSpec = DEFAULT) -> list[Task]:  # fmt: skip
+         mesh: FaceMesh | None, generator: str | GeneratorSpec = DEFAULT,
+         aligner: str = DEFAULT_ALIGNER) -> list[Task]:  # fmt: skip
     tasks = []
     for item in items:
         if item.phones is None:
@@ -61,7 +64,7 @@ def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: s
             for mode in modes:
                 if mode == "transcript" and item.text is None:
                     continue
-                tasks.append(Task(item, mode, None, phoneset, fps, mesh, generator))
+                tasks.append(Task(item, mode, None, phoneset, fps, mesh, generator, aligner))
         if item.capture is not None:
             tasks.append(Task(item, "capture", None, phoneset, fps, mesh))
     return tasks
@@ -86,6 +89,7 @@ def run_task(task: Task) -> ItemResult:
             task.item.text if task.mode == "transcript" else None,
             fps=task.fps,
             asr=MODE_ASR[task.mode],
+            aligner=task.aligner,
             jobs=1,
             generator=task.generator,
         )

@@ -1,6 +1,11 @@
 """Language stage: transcript (given, or heard by a recogniser) -> phonemes -> phones aligned in time."""
 
+from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
+from audioface.language.aligners import check as check_aligner
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, Recognizer, check_asr, choose
 from audioface.language.track_builder import build_track
 
-__all__ = ["ASR_MODES", "DEFAULT_ASR", "Recognizer", "build_track", "check_asr", "choose"]
+__all__ = [
+    "ALIGNERS", "ASR_MODES", "DEFAULT_ALIGNER", "DEFAULT_ASR", "Recognizer", "build_track", "check_aligner",
+    "check_asr", "choose",
+]  # fmt: skip

@@ -4,8 +4,9 @@ Every function here takes one :class:`PieceJob` (picklable, so it can go to a
 worker process) and returns finished :class:`Word` objects in absolute time.
 
 The chain for a transcript is:
-1. force-align the whole piece;
-2. compare every word's acoustic score with the piece's typical word: a run of
+1. force-align the whole piece (:mod:`audioface.language.aligners`: the learned aligner,
+   or pocketsphinx where it doubts a word or was asked for);
+2. compare every word's pocketsphinx score with the piece's typical word: a run of
    words that scores far below it does not match the audio, so that stretch is
    recognised and the words heard there are aligned instead ("recognized");
 3. if alignment fails outright, cut the piece at its inner pauses and align
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
-from audioface.language import lexicon, sphinx
+from audioface.language import aligners, lexicon, sphinx
 from audioface.language.estimate import spread
 from audioface.language.pieces import Piece, assign_tokens, expected_duration
 from audioface.phones import VOWELS, split_stress
@@ -50,10 +51,11 @@ class PieceJob:
     # do not match the audio. Worth its cost (about half the alignment time) for a user's
     # transcript, which may not be what was said; not for words a recogniser just heard.
     check: bool = True
+    aligner: str = aligners.DEFAULT_ALIGNER  # see audioface.language.aligners
 
 
 def align_job(job: PieceJob) -> list[Word]:
-    return _align_or_split(job.piece, job.pcm, list(job.tokens), depth=0, verify=True, check=job.check)
+    return _align_or_split(job, job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
 
 
 def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
@@ -64,21 +66,21 @@ def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
     """
     words = [w for w, _ in job.tokens]
     try:
-        a, b = sphinx.choose_span(job.pcm, words, job.free_head, job.free_tail, _sphinx_prons(words))
+        a, b = aligners.choose_span(job.aligner, job.pcm, words, job.free_head, job.free_tail)
     except RuntimeError:
         a, b = job.free_head, len(words) - job.free_tail
     tokens = list(job.tokens[a:b])
-    words_ = _align_or_split(job.piece, job.pcm, tokens, depth=0, verify=True, check=job.check)
+    words_ = _align_or_split(job, job.piece, job.pcm, tokens, depth=0, verify=True)
     return words_, (job.first + a, job.first + b)
 
 
 def recognize_job(job: PieceJob) -> list[Word]:
     """Recognise the words, then align them for phone times."""
     heard = [(w, False) for w in sphinx.recognize(job.pcm)]
-    aligned = _align(job.pcm, heard, job.piece.start, origin="recognized")
+    aligned = _align(job.aligner, job.pcm, heard, job.piece.start, origin="recognized")
     if aligned is not None:
         return aligned[1]
-    return _align_or_split(job.piece, job.pcm, heard, depth=1, verify=False)
+    return _align_or_split(job, job.piece, job.pcm, heard, depth=1, verify=False)
 
 
 def phonetic_job(job: PieceJob) -> list[Word]:
@@ -97,16 +99,16 @@ def phonetic_job(job: PieceJob) -> list[Word]:
 
 
 def _align_or_split(
-    piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int, verify: bool, check: bool = True
+    job: PieceJob, piece: Piece, pcm: bytes, tokens: list[WordCue], depth: int, verify: bool
 ) -> list[Word]:
     if not tokens:
         return []
     words = [w for w, _ in tokens]
     prons = {w: lexicon.first_pronunciation(w) for w in set(words)}
-    aligned = _align(pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
+    aligned = _align(job.aligner, pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
     if aligned is not None:
         raw, timed = aligned
-        return _verify(piece, pcm, raw, timed) if verify and check else timed
+        return _verify(job.aligner, piece, pcm, raw, timed) if verify and job.check and raw else timed
     parts = _inner_parts(piece)
     if depth == 0 and len(parts) > 1:
         starts = assign_tokens(parts, [expected_duration(prons[w]) for w in words], [p for _, p in tokens])
@@ -114,23 +116,26 @@ def _align_or_split(
         for k, part in enumerate(parts):
             sub = tokens[starts[k] : starts[k + 1] if k + 1 < len(parts) else len(tokens)]
             out += _align_or_split(
-                part, _slice(pcm, piece, part.start, part.end), sub, depth + 1, verify, check
+                job, part, _slice(pcm, piece, part.start, part.end), sub, depth + 1, verify
             )
         return out
     return spread([(w, prons[w]) for w in words], list(piece.regions), piece.start, piece.end)
 
 
-def _align(pcm: bytes, tokens: list[WordCue], offset: float, origin: str):
-    """(raw pocketsphinx words, finished Words), or None when alignment fails."""
+def _align(aligner: str, pcm: bytes, tokens: list[WordCue], offset: float, origin: str):
+    """(raw pocketsphinx words, finished Words), or None when alignment fails. The raw words
+    are empty when the learned aligner placed them surely: nothing left to check."""
     words = [w for w, _ in tokens]
     try:
-        raw = sphinx.align(pcm, words, _sphinx_prons(words))
+        raw, scored = aligners.align(aligner, pcm, words)
     except RuntimeError:
         return None
-    return raw, [_finish(r, offset, tokens[i][1], origin) for i, r in enumerate(raw)]
+    return raw if scored else [], [_finish(r, offset, tokens[i][1], origin) for i, r in enumerate(raw)]
 
 
-def _verify(piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Word]) -> list[Word]:
+def _verify(
+    aligner: str, piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Word]
+) -> list[Word]:
     """Replace runs of words that do not match the audio by what is heard there."""
     scores = np.array([r[4] for r in raw])
     relative = scores - np.median(scores)
@@ -153,17 +158,17 @@ def _verify(piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Wor
         j = i
         while j < len(timed) and bad[j]:
             j += 1
-        out += _recognize_stretch(piece, pcm, timed[i:j])
+        out += _recognize_stretch(aligner, piece, pcm, timed[i:j])
         i = j
     return out
 
 
-def _recognize_stretch(piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
+def _recognize_stretch(aligner: str, piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
     start, end = words[0].start, words[-1].end
     chunk = _slice(pcm, piece, start, end)
     heard = [(w, False) for w in sphinx.recognize(chunk)] if end - start > 0.1 else []
     if heard:
-        found = _align(chunk, heard, start, origin="recognized")
+        found = _align(aligner, chunk, heard, start, origin="recognized")
         if found is not None:
             return found[1]
     return [replace(w, origin="estimated") for w in words]
@@ -187,11 +192,6 @@ def _inner_parts(piece: Piece) -> list[Piece]:
         Piece(a, b, tuple((max(s, a), min(e, b)) for s, e in regions if e > a and s < b))
         for a, b in zip(bounds, bounds[1:], strict=False)
     ]
-
-
-def _sphinx_prons(words: list[str]) -> dict[str, tuple[str, ...]]:
-    """Stress-free pronunciations, as pocketsphinx's dictionary wants them."""
-    return {w: tuple(split_stress(p)[0] for p in lexicon.first_pronunciation(w)) for w in set(words)}
 
 
 def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool, origin: str = "transcript") -> Word:

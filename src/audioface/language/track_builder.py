@@ -15,7 +15,7 @@ import numpy as np
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.errors import AudioFaceError
-from audioface.language import lexicon
+from audioface.language import aligners, lexicon
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
 from audioface.language.recognizers import DEFAULT_ASR, Recognizer, choose, hears_text, recognize_segments
@@ -36,6 +36,7 @@ def build_track(
     text: str | None = None,
     *,
     asr: str | Recognizer = DEFAULT_ASR,
+    aligner: str = aligners.DEFAULT_ALIGNER,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PhoneTrack:
@@ -44,9 +45,11 @@ def build_track(
     With ``text``, the transcript is aligned; without it, the recogniser ``asr``
     (see :mod:`audioface.language.recognizers`) hears the words, which are then
     aligned the same way, or pocketsphinx recognises phones (``"phonetic"``).
+    ``aligner`` times the words (see :mod:`audioface.language.aligners`).
     No speech -> empty track.
     """
     rec = choose(asr)
+    aligner = aligners.check(aligner)
     tokens = normalize(text) if text is not None else None
     if tokens == []:
         raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)", "text")
@@ -57,17 +60,19 @@ def build_track(
         tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
-        track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False)
+        track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False, aligner=aligner)
         return _relabel(track, rec.mode)
     if tokens:
-        return _align_tokens(audio, activity, tokens, None, jobs, progress)
+        return _align_tokens(audio, activity, tokens, None, jobs, progress, aligner=aligner)
     pieces = _pieces(audio, activity)
     if rec.mode == "words":
         lexicon.load()
     work = recognize_job if rec.mode == "words" else phonetic_job
     piece_tokens = [()] * len(pieces)
     source = "phonetic" if rec.mode == "phonetic" else "recognized"
-    piece_jobs = [PieceJob(p, _slice(audio, p), t) for p, t in zip(pieces, piece_tokens, strict=True)]
+    piece_jobs = [
+        PieceJob(p, _slice(audio, p), t, aligner=aligner) for p, t in zip(pieces, piece_tokens, strict=True)
+    ]
     results = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
 
@@ -85,23 +90,27 @@ def _align_tokens(
     jobs: int | None,
     progress: Progress | None,
     check: bool = True,
+    aligner: str = aligners.DEFAULT_ALIGNER,
 ) -> PhoneTrack:
     """Words to phone timings: the transcript's, or a recogniser's (then ``times`` are the
     recogniser's rough word times, used to share the words out among the pieces, and
     ``check`` is off: see :attr:`PieceJob.check`)."""
     lexicon.load()
+    aligners.prepare(aligner)
     pieces = _pieces(audio, activity)
     if len(pieces) == 1:
-        words = align_job(PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens), check=check))
+        words = align_job(
+            PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens), check=check, aligner=aligner)
+        )
         return PhoneTrack(words, audio.duration, "transcript")
     if times is not None:
         starts = starts_from_times(pieces, times)
     else:
         weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
         starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
-    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress, check)
+    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress, check, aligner)
     piece_tokens, disagree = _tokens_used(results, tokens)
-    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree, check)
+    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree, check, aligner)
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
 
@@ -155,7 +164,9 @@ def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
 
 
-def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True):
+def _align_pieces(
+    audio, pieces, tokens, starts, jobs, progress, check=True, aligner=aligners.DEFAULT_ALIGNER
+):
     """Each piece with a few optional words at each edge, so the audio fixes the cuts."""
     n = len(tokens)
     bounds = [*starts, n]
@@ -170,7 +181,7 @@ def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True):
         window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
-        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check))
+        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check, aligner))
     return _run(span_job, piece_jobs, jobs, progress)
 
 
@@ -199,6 +210,7 @@ def _repair(
     jobs: int | None,
     disagree: set[int] | None = None,
     check: bool = True,
+    aligner: str = aligners.DEFAULT_ALIGNER,
 ) -> list[list[Word]]:
     """Re-align neighbouring pieces together where a cut took words from the wrong side.
 
@@ -240,7 +252,7 @@ def _repair(
                 tuple(r for m in members for r in pieces[m].regions),
             )
             tokens = tuple(t for m in members for t in piece_tokens[m])
-            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens, check=check))
+            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens, check=check, aligner=aligner))
         for k, words in zip(redo, _run(align_job, jobs_to_run, jobs, None), strict=True):
             new_results[k] = words
         groups, results = new_groups, new_results

@@ -78,43 +78,94 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     return animator, ENCODINGS[encoding]
 
 
+MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading
+
+
 async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
                      sink: LiveLinkSender | None = None,
                      rig: rigs.Binding | None = None) -> None:  # fmt: skip
     """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
     Each final frame also goes to ``sink`` when there is one (the caller closes it); the client
-    gets the frames in ``rig``'s names when it asked for a rig."""
+    gets the frames in ``rig``'s names when it asked for a rig.
+
+    Reading and computing are two tasks: while one chunk is computed, the next ones wait,
+    and the next computation takes all of them in one call. An idle server so answers every
+    chunk at once, and a busy one spends its per-call overhead once per backlog instead of
+    once per chunk, which is what lets many streams share two cores."""
     names = list(arkit.NAMES) if rig is None else list(rig.names)
     await ws.send_text(json.dumps({"type": "hello", "names": names, "fps": stream.fps,
                                    "latency_s": round(stream.latency, 4)}))  # fmt: skip
+    backlog = _Backlog(int(MAX_PENDING_S * stream.sample_rate))
+    computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig))
+    try:
+        while not computing.done():
+            try:
+                message = await asyncio.wait_for(ws.receive(), settings.idle_timeout_s)
+            except TimeoutError:
+                raise StreamClosed(POLICY, f"idle for {settings.idle_timeout_s:g} s") from None
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+            data, text = message.get("bytes"), message.get("text")
+            if data is not None:
+                await backlog.put(_pcm(data, dtype, settings))
+            elif text is not None:
+                if len(text) > settings.max_message_bytes:
+                    raise StreamClosed(TOO_BIG, "message too large")
+                if _control(text) == "text":
+                    continue  # upcoming words: accepted; today's live model hears the audio alone
+                backlog.close()
+                await computing
+                return
+        await computing  # it failed: its error is the stream's
+    finally:
+        computing.cancel()
+
+
+class _Backlog:
+    """Audio received and not yet computed; the reader waits while it holds ``limit`` samples."""
+
+    def __init__(self, limit: int):
+        self.chunks: list[np.ndarray] = []
+        self.size, self.limit, self.closed = 0, limit, False
+        self.changed = asyncio.Event()
+
+    async def put(self, pcm: np.ndarray) -> None:
+        while self.size >= self.limit:
+            self.changed.clear()
+            await self.changed.wait()
+        self.chunks.append(pcm)
+        self.size += len(pcm)
+        self.changed.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self.changed.set()
+
+    async def take(self) -> np.ndarray | None:
+        """Everything waiting, at once; None once closed and empty."""
+        while not self.chunks:
+            if self.closed:
+                return None
+            self.changed.clear()
+            await self.changed.wait()
+        chunks, self.chunks, self.size = self.chunks, [], 0
+        self.changed.set()
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+
+
+async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sink: LiveLinkSender | None,
+                   rig: rigs.Binding | None) -> None:  # fmt: skip
     sent = 0
-    while True:
-        try:
-            message = await asyncio.wait_for(ws.receive(), settings.idle_timeout_s)
-        except TimeoutError:
-            raise StreamClosed(POLICY, f"idle for {settings.idle_timeout_s:g} s") from None
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
-        data, text = message.get("bytes"), message.get("text")
-        if data is not None:
-            # in a worker thread: onnxruntime releases the GIL, so streams use both cores
-            frames = await asyncio.to_thread(stream.push, _pcm(data, dtype, settings))
-        elif text is not None:
-            if len(text) > settings.max_message_bytes:
-                raise StreamClosed(TOO_BIG, "message too large")
-            kind = _control(text)
-            if kind == "text":
-                continue  # upcoming words: accepted; today's live model hears the audio alone
-            frames = await asyncio.to_thread(stream.finish)
-            _to_sink(sink, frames, sent, stream.fps)
-            sent = await _send_frames(ws, frames, sent, rig)
-            await ws.send_text(json.dumps({"type": "done", "frames": sent}))
-            await ws.close(NORMAL)
-            return
-        else:
-            continue
+    while (pcm := await backlog.take()) is not None:
+        # in a worker thread: onnxruntime releases the GIL, so streams use both cores
+        frames = await asyncio.to_thread(stream.push, pcm)
         _to_sink(sink, frames, sent, stream.fps)
         sent = await _send_frames(ws, frames, sent, rig)
+    frames = await asyncio.to_thread(stream.finish)
+    _to_sink(sink, frames, sent, stream.fps)
+    sent = await _send_frames(ws, frames, sent, rig)
+    await ws.send_text(json.dumps({"type": "done", "frames": sent}))
+    await ws.close(NORMAL)
 
 
 def _to_sink(sink: LiveLinkSender | None, frames: np.ndarray, start: int, fps: float) -> None:

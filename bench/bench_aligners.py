@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""The learned aligner beside pocketsphinx: accuracy, lip sync and whole-process speed.
+
+1. Hand-timed sets: ``corpus/dev`` (the synthesizers' exact timings) and
+   ``../shared/data/emur-ae`` (hand-labelled real speech), each animated from its transcript
+   with each aligner: share of phone starts within 20 and 50 ms of the reference, median
+   error, and the lip-sync score.
+2. Held-out real speakers (``../shared/data/real-english``, the speakers the shipped recipes
+   keep out of training): the lip-sync score against pocketsphinx's alignment of the
+   transcript (the reference of every real-speech figure), and how often the learned
+   aligner's phone starts fall within 20 / 50 ms of pocketsphinx's.
+3. ``audioface animate`` as whole processes, as a user runs it: a 3 s line and 60 s, with the
+   transcript; 60 s without (Whisper hears the words). The baseline is ``--aligner sphinx``,
+   run in the same invocation.
+
+    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from common import make_speech
+
+from audioface.evaluate import alignment_accuracy
+from audioface.evaluate.corpus import find_items
+from audioface.evaluate.runner import plan, run
+from audioface.evaluate.summary import summarize
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+ALIGNERS = ("sphinx", "learned")
+
+
+def hand_timed() -> None:
+    print("## hand-timed phones, with the transcript")
+    print(f"{'set':<10}{'aligner':<9}{'items':>6}{'<=20ms':>8}{'<=50ms':>8}{'median ms':>10}{'lip sync':>9}"
+          f"{'seconds':>9}")  # fmt: skip
+    sets = (("dev", ROOT / "corpus" / "dev", "auto"), ("emur-ae", SHARED / "emur-ae", "sampa"))
+    for label, folder, phoneset in sets:
+        items = find_items(folder)
+        for aligner in ALIGNERS:
+            results = run(plan(items, ["transcript"], None, phoneset, 60.0, None, aligner=aligner), jobs=2)
+            aligned = [r.alignment for r in results if r.alignment is not None and r.alignment.matched]
+            matched = sum(a.matched for a in aligned)
+            w20 = sum(a.within_20ms * a.matched for a in aligned) / matched
+            w50 = sum(a.within_50ms * a.matched for a in aligned) / matched
+            med = float(np.median([a.median_error_ms for a in aligned]))
+            score = summarize(results)["transcript"]["score"]
+            secs = sum(r.seconds for r in results)
+            print(f"{label:<10}{aligner:<9}{len(results):>6}{w20:>8.3f}{w50:>8.3f}{med:>10.1f}{score:>9.3f}"
+                  f"{secs:>9.1f}", flush=True)  # fmt: skip
+
+
+def _real_job(item):
+    from audioface.api import animate
+    from audioface.audio import load_audio
+    from audioface.evaluate import RefPhone, score_lipsync
+    from audioface.evaluate.real_speech import aligned_reference
+
+    sound = load_audio(item.audio)
+    ref = aligned_reference(item, sound)
+    out = {}
+    for aligner in ALIGNERS:
+        t0 = time.perf_counter()
+        anim = animate(sound, item.text, aligner=aligner, jobs=1)
+        seconds = time.perf_counter() - t0
+        pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in anim.track.phones()]
+        out[aligner] = (score_lipsync(anim.weights, anim.fps, ref), alignment_accuracy(pred, ref), seconds)
+    return out
+
+
+def real_held_out(n: int) -> None:
+    from bench_real_speech import held_out
+
+    from audioface.evaluate.lipsync import EVENTS
+    from audioface.parallel import parallel_map
+
+    items = held_out()
+    random.Random(0).shuffle(items)
+    got = parallel_map(_real_job, items[:n], 2)
+    print(f"\n## held-out real speakers ({len(got)} utterances), against pocketsphinx's alignment")
+    print(f"{'aligner':<9}{'lip sync':>9}{'closures':>9}{'<=20ms':>8}{'<=50ms':>8}{'seconds':>9}")
+    for aligner in ALIGNERS:
+        results = [g[aligner][0] for g in got]
+        recall = {e: _pooled(results, e) for e in EVENTS}
+        score = float(np.mean([v for v in recall.values() if v is not None]))
+        accs = [g[aligner][1] for g in got if g[aligner][1].matched]
+        matched = sum(a.matched for a in accs)
+        w20 = sum(a.within_20ms * a.matched for a in accs) / matched
+        w50 = sum(a.within_50ms * a.matched for a in accs) / matched
+        secs = sum(g[aligner][2] for g in got)
+        print(
+            f"{aligner:<9}{score:>9.3f}{recall.get('closure') or 0:>9.3f}{w20:>8.3f}{w50:>8.3f}{secs:>9.1f}"
+        )
+
+
+def _pooled(results, event: str) -> float | None:
+    scored = sum(r.scored.get(event, 0) for r in results)
+    return sum(r.hits.get(event, 0) for r in results) / scored if scored else None
+
+
+def _process(wav: Path, text: Path | None, aligner: str, out: Path) -> float:
+    cmd = [sys.executable, "-m", "audioface", "animate", str(wav), "-o", str(out), "-q", "--aligner", aligner]
+    if text is not None:
+        cmd += ["--text-file", str(text)]
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"{aligner}: {res.stderr.strip()}")
+    return time.perf_counter() - t0
+
+
+def whole_process(repeats: int) -> None:
+    print("\n## whole process `audioface animate`, 2 cores (best of the repeats)")
+    print(f"{'job':<28}{'aligner':<9}{'seconds':>9}{'RTF':>8}{'vs sphinx':>10}")
+    samples, text = make_speech(60.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sf.write(tmp / "60s.wav", samples, 16000)
+        (tmp / "60s.txt").write_text(text)
+        hello, sr = sf.read(ROOT / "examples" / "hello.wav", dtype="float32")
+        sf.write(tmp / "3s.wav", hello[: 3 * sr], sr)
+        (tmp / "3s.txt").write_text("Hello, my name is Amber")
+        long = len(samples) / 16000
+        jobs = [("3 s with transcript", "3s", True, 3.0), ("60 s with transcript", "60s", True, long),
+                ("60 s without (whisper)", "60s", False, long)]  # fmt: skip
+        for label, name, with_text, duration in jobs:
+            base = None
+            for aligner in ALIGNERS:
+                txt = tmp / f"{name}.txt" if with_text else None
+                secs = min(
+                    _process(tmp / f"{name}.wav", txt, aligner, tmp / "out.csv") for _ in range(repeats)
+                )
+                base = base or secs
+                print(
+                    f"{label:<28}{aligner:<9}{secs:>9.2f}{secs / duration:>8.3f}{base / secs:>9.2f}x",
+                    flush=True,
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--real", type=int, default=60, help="held-out real utterances to score")
+    parser.add_argument("--parts", default="1,2,3", help="which parts to run")
+    parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per row")
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if "1" in parts:
+        hand_timed()
+    if "2" in parts:
+        real_held_out(args.real)
+    if "3" in parts:
+        whole_process(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The learned phone aligner: phone posteriors from the acoustic model, then a Viterbi pass.
+
+It takes the same words and gives the same raw word timings as
+:func:`audioface.language.sphinx.align`, so the timing chain does not care
+which one ran; it also says how sure it is (each word's mean log posterior),
+and a word it is unsure of sends the piece to pocketsphinx instead
+(:mod:`audioface.language.aligners`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from audioface.language import acoustic, forced, lexicon
+from audioface.phones import split_stress
+
+MAX_VARIANTS = 3  # pronunciations tried per word, most common first
+_last: tuple[bytes, np.ndarray, np.ndarray] | None = None  # the last piece's posteriors (span, then align)
+
+
+def variants(word: str) -> list[tuple[str, ...]]:
+    """Distinct stress-free pronunciations of ``word``, most common first."""
+    out: list[tuple[str, ...]] = []
+    for pron in lexicon.pronunciations(word) or [lexicon.first_pronunciation(word)]:
+        plain = tuple(split_stress(p)[0] for p in pron)
+        if plain and plain not in out:
+            out.append(plain)
+    return out[:MAX_VARIANTS] or [("AH",)]
+
+
+def frame_scores(pcm: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(log posteriors, scaled log likelihoods) per frame; the last piece's are kept,
+    since a long file's piece is first placed (span) and then aligned."""
+    global _last
+    key = hashlib.blake2b(pcm, digest_size=16).digest()
+    if _last is None or _last[0] != key:
+        model = acoustic.load()
+        log_post = acoustic.pcm_log_posteriors(pcm, model)
+        _last = (key, log_post, log_post - acoustic.PRIOR_SCALE * model.log_priors)
+    return _last[1], _last[2]
+
+
+def align(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
+    """(raw words as sphinx.align gives them, (first, end) word indices used)."""
+    log_post, scores = frame_scores(pcm)
+    index = {p: i for i, p in enumerate(acoustic.load().phones)}
+    return forced.align(log_post, scores, words, [variants(w) for w in words], index, free_head, free_tail)

@@ -1,0 +1,117 @@
+"""The learned aligner: the Viterbi pass on scores whose answer is known by construction, the
+acoustic model on the dev corpus against its exact timings, and the choice between aligners."""
+
+import numpy as np
+import pytest
+from conftest import DATA, FIXTURES, reference_phones, transcript
+
+from audioface.audio import detect_activity, load_audio
+from audioface.errors import AudioFaceError
+from audioface.evaluate import RefPhone, alignment_accuracy
+from audioface.language import acoustic, build_track, forced, learned_aligner
+
+NAMES = ["sil", "HH", "AH", "EH", "L", "OW", "M", "AY", "IY", "AE", "T", "K"]
+INDEX = {p: i for i, p in enumerate(NAMES)}
+
+
+def _scores(runs: list[tuple[str, int]]) -> np.ndarray:
+    """Log scores where each run's phone is clearly best for its frames."""
+    rows = []
+    for phone, count in runs:
+        row = np.full(len(NAMES), np.log(0.01))
+        row[INDEX[phone]] = np.log(0.9)
+        rows += [row] * count
+    return np.array(rows)
+
+
+def test_viterbi_finds_the_boundaries_and_the_pauses():
+    runs = [
+        ("sil", 10),
+        ("HH", 5),
+        ("EH", 8),
+        ("L", 6),
+        ("OW", 12),
+        ("sil", 15),
+        ("M", 7),
+        ("AY", 20),
+        ("sil", 5),
+    ]
+    s = _scores(runs)
+    words, span = forced.align(s, s, ["hello", "my"], [[("HH", "EH", "L", "OW")], [("M", "AY")]], INDEX)
+    assert span == (0, 2)
+    hello, my = words
+    assert [p[0] for p in hello[3]] == ["HH", "EH", "L", "OW"]
+    assert [round(p[1] * 100) for p in hello[3]] == [10, 15, 23, 29]
+    assert round(hello[2] * 100) == 41 and round(my[1] * 100) == 56 and round(my[2] * 100) == 83
+    assert hello[4] == pytest.approx(np.log(0.9))  # every frame on its best phone
+
+
+def test_viterbi_picks_the_pronunciation_that_was_said():
+    s = _scores([("sil", 5), ("HH", 6), ("EH", 9), ("L", 6), ("OW", 9), ("sil", 5)])
+    words, _ = forced.align(s, s, ["hello"], [[("HH", "AH", "L", "OW"), ("HH", "EH", "L", "OW")]], INDEX)
+    assert [p[0] for p in words[0][3]] == ["HH", "EH", "L", "OW"]
+
+
+def test_viterbi_span_leaves_out_words_at_the_free_edges():
+    s = _scores([("sil", 5), ("M", 6), ("AY", 12), ("sil", 5)])
+    variants = [[("T",)], [("K", "IY")], [("M", "AY")], [("AE", "T")]]
+    words, span = forced.align(s, s, ["t", "key", "my", "at"], variants, INDEX, free_head=2, free_tail=1)
+    assert span == (2, 3) and [w[0] for w in words] == ["my"]
+
+
+def test_viterbi_gives_no_path_when_the_words_cannot_fit():
+    s = _scores([("sil", 3), ("M", 3), ("AY", 3)])
+    with pytest.raises(RuntimeError):
+        forced.align(s, s, ["my"] * 5, [[("M", "AY")]] * 5, INDEX)
+
+
+def test_posteriors_in_blocks_equal_one_pass(monkeypatch):
+    pcm = load_audio(DATA / f"{FIXTURES[0]}.wav").pcm16()
+    whole = acoustic.pcm_log_posteriors(pcm)
+    monkeypatch.setattr(acoustic, "BLOCK_FRAMES", 70)
+    blocks = acoustic.pcm_log_posteriors(pcm)
+    assert whole.shape == blocks.shape and np.abs(whole - blocks).max() < 1e-4
+
+
+def _accuracy(name: str, aligner: str):
+    audio = load_audio(DATA / f"{name}.wav")
+    track = build_track(audio, detect_activity(audio), transcript(name), aligner=aligner, jobs=1)
+    pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+    return alignment_accuracy(pred, reference_phones(name))
+
+
+def test_learned_aligner_is_as_accurate_as_pocketsphinx_on_the_dev_fixtures():
+    totals = {}
+    for aligner in ("learned", "sphinx"):
+        accs = [_accuracy(name, aligner) for name in FIXTURES]
+        matched = sum(a.matched for a in accs)
+        totals[aligner] = (
+            sum(a.within_20ms * a.matched for a in accs) / matched,
+            sum(a.within_50ms * a.matched for a in accs) / matched,
+        )
+    assert totals["learned"][1] >= 0.9, totals
+    assert totals["learned"][0] >= totals["sphinx"][0] - 0.03, totals
+    assert totals["learned"][1] >= totals["sphinx"][1] - 0.02, totals
+
+
+def test_the_learned_aligner_places_the_words_itself_on_a_clean_recording(monkeypatch):
+    from audioface.language import sphinx
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pocketsphinx was asked to align a recording the learned aligner is sure of")
+
+    monkeypatch.setattr(sphinx, "align", refuse)
+    audio = load_audio(DATA / "flite_slt_01.wav")
+    track = build_track(audio, detect_activity(audio), transcript("flite_slt_01"), aligner="learned", jobs=1)
+    assert track.words and all(w.origin == "transcript" for w in track.words)
+
+
+def test_variants_are_stress_free_and_distinct():
+    got = learned_aligner.variants("read")
+    assert sorted(got) == [("R", "EH", "D"), ("R", "IY", "D")]  # the dictionary's two, stress dropped
+
+
+def test_an_unknown_aligner_is_a_clear_error():
+    audio = load_audio(DATA / "flite_slt_01.wav")
+    with pytest.raises(AudioFaceError, match="unknown aligner"):
+        build_track(audio, detect_activity(audio), "peter", aligner="hmm")
