@@ -115,3 +115,55 @@ def test_an_unknown_aligner_is_a_clear_error():
     audio = load_audio(DATA / "flite_slt_01.wav")
     with pytest.raises(AudioFaceError, match="unknown aligner"):
         build_track(audio, detect_activity(audio), "peter", aligner="hmm")
+
+
+@pytest.mark.parametrize("aligner", ["learned", "sphinx"])
+def test_the_command_takes_either_aligner(tmp_path, aligner):
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    from audioface.formats.phones import read_phones
+
+    grid = tmp_path / "hello.TextGrid"
+    res = subprocess.run(
+        [sys.executable, "-m", "audioface", "animate", str(EXAMPLES / "hello.wav"), "--text-file",
+         str(EXAMPLES / "hello.txt"), "--aligner", aligner, "-o", str(tmp_path / "hello.csv"), "--phones-out",
+         str(grid), "-q"], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    acc = alignment_accuracy(read_phones(grid), read_phones(EXAMPLES / "hello.phones.json"))
+    assert acc.within_50ms >= 0.9 and acc.matched >= 0.8 * acc.reference, acc
+
+
+def test_one_short_weak_word_is_not_doubted_but_a_weak_stretch_is():
+    from audioface.language import aligners
+
+    def word(start, end, score):
+        return ("w", start, end, [], score)
+
+    good = [word(0.0, 0.3, -0.5), word(0.3, 0.35, -6.0), word(0.35, 0.8, -0.5)]  # "a" mumbled
+    bad = [word(0.0, 0.3, -0.5), word(0.3, 0.6, -5.0), word(0.6, 0.9, -5.0), word(0.9, 1.2, -0.5)]
+    assert aligners.weakest_stretch(good) > aligners.CONFIDENT > aligners.weakest_stretch(bad)
+
+
+def test_long_audio_with_the_learned_aligner_keeps_every_word_in_its_piece():
+    from audioface.audio import Audio
+
+    samples, ref, text, t = [], [], [], 0.0
+    for name in FIXTURES[:4]:
+        a = load_audio(DATA / f"{name}.wav")
+        samples.append(a.samples)
+        ref += [RefPhone(p.phone, p.start + t, p.end + t, p.stress) for p in reference_phones(name)]
+        text.append(transcript(name))
+        t += a.duration
+    audio = Audio(np.concatenate(samples))
+    calls = []
+    track = build_track(audio, detect_activity(audio), " ".join(text), aligner="learned", jobs=2,
+                        progress=lambda d, n: calls.append(n))  # fmt: skip
+    assert calls and calls[-1] >= 2  # cut into pieces, each free to leave edge words to its neighbours
+    assert [w.word for w in track.words] == [w.word for w in build_track(audio, detect_activity(audio),
+                                                                        " ".join(text), jobs=1).words]  # fmt: skip
+    pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+    assert alignment_accuracy(pred, ref).within_50ms >= 0.9

