@@ -51,9 +51,9 @@ def to_livelink_csv(anim: Animation) -> str:
     buf.write(HEADER + "\n")
     count = len(BLENDSHAPE_COLUMNS) + len(ROTATION_COLUMNS)
     row = ",".join(["%.6g"] * count)  # one %-format per frame: a tenth of formatting each value
-    values = np.concatenate([shapes, rot], axis=1).tolist()
+    values = np.concatenate([shapes, rot], axis=1)
     for t, frame in zip(anim.times().tolist(), values, strict=True):
-        buf.write(f"{timecode(t, anim.fps)},{count},{row % tuple(frame)}\n")
+        buf.write(f"{timecode(t, anim.fps)},{count},{row % tuple(frame.tolist())}\n")
     return buf.getvalue()
 
 
