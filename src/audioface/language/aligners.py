@@ -21,8 +21,9 @@ from audioface.errors import AudioFaceError
 from audioface.language import acoustic, learned_aligner, lexicon, sphinx
 from audioface.phones import split_stress
 
-ALIGNERS = ("learned", "sphinx")
-DEFAULT_ALIGNER = "sphinx"
+LEARNED, SPHINX = "learned", "sphinx"
+ALIGNERS = (LEARNED, SPHINX)
+DEFAULT_ALIGNER = SPHINX
 # The learned aligner doubts a piece when some stretch of its words (at least STRETCH_S long,
 # so a short word's few frames do not decide alone) averages a log posterior per frame below
 # CONFIDENT. On held-out real speakers with their true transcripts 98% of utterances stay above
@@ -39,14 +40,14 @@ def check(name: str) -> str:
 
 def prepare(name: str) -> None:
     """Load the aligner's model now, before workers fork, so they share it."""
-    if name == "learned":
+    if name == LEARNED:
         acoustic.load()
 
 
 def align(name: str, pcm: bytes, words: list[str]) -> tuple[list[sphinx.RawWord], bool]:
     """(raw word timings, whether their scores are pocketsphinx's: only those feed the mismatch
     check). Raises RuntimeError when no aligner can place the words."""
-    if name == "learned":
+    if name == LEARNED:
         try:
             raw, _ = learned_aligner.align(pcm, words)
             if _confident(raw):
@@ -58,7 +59,7 @@ def align(name: str, pcm: bytes, words: list[str]) -> tuple[list[sphinx.RawWord]
 
 def choose_span(name: str, pcm: bytes, words: list[str], free_head: int, free_tail: int) -> tuple[int, int]:
     """Which stretch of ``words`` the piece holds: (start, end) indices."""
-    if name == "learned":
+    if name == LEARNED:
         try:
             raw, span = learned_aligner.align(pcm, words, free_head, free_tail)
             if _confident(raw):
