@@ -318,6 +318,13 @@ def test_animate_takes_style_fields(server):
     assert status == 400 and "numbers" in json.loads(body)["error"]
 
 
+def test_animate_takes_the_aligner(server):
+    status, _, body = post_animate(server["base"], HELLO, format="json", text="Hello.", aligner="learned")
+    assert status == 200 and json.loads(body)["frames"]
+    status, _, body = post_animate(server["base"], HELLO, text="Hello there.", aligner="hmm")
+    assert status == 400 and "unknown aligner" in json.loads(body)["error"]
+
+
 def test_a_streams_backlog_is_computed_in_one_call_and_bounds_the_reader():
     import asyncio
 

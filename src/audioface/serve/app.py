@@ -28,6 +28,7 @@ from audioface.arkit import N_SHAPES
 from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, MEDIA_TYPES, encode, rigs
+from audioface.language import ALIGNERS, DEFAULT_ALIGNER, check_aligner
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.motion.style import Style
@@ -47,6 +48,8 @@ ANIMATE_FORM = {
             "targets": {"type": "string", "enum": list(rigs.TARGET_MODES), "default": "auto"},
             "fps": {"type": "number", "default": 60},
             "generator": {"type": "string", "enum": list(NAMES), "default": DEFAULT},
+            "aligner": {"type": "string", "enum": list(ALIGNERS), "default": DEFAULT_ALIGNER,
+                        "description": "who times the words (see audioface animate --help)"},
             "emotion": {"type": "string", "default": "neutral"},
             **{name: {"type": "number", "description": f"style: {name} (see audioface animate --help)"}
                for name in STYLE_FIELDS},
@@ -198,6 +201,7 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
     except ValueError:
         raise AudioFaceError(f"style fields ({', '.join(STYLE_FIELDS)}) must be numbers") from None
     face = FaceOptions(emotion=fields.get("emotion", "neutral"), style=style)
+    aligner = check_aligner(fields.get("aligner") or DEFAULT_ALIGNER)
     rig, targets = fields.get("rig") or None, fields.get("targets", "auto")
     rigs.bind(rigs.preset(rig or "arkit"), None, targets)  # a bad rig or mode fails before the work
     suffix = Path(name).suffix.lower()
@@ -209,8 +213,8 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
 
             def work() -> bytes:
                 try:
-                    anim = animate(path, text, fps=fps, generator=generator, face=face, jobs=1,
-                                   max_duration=settings.max_duration_s)  # fmt: skip
+                    anim = animate(path, text, fps=fps, generator=generator, aligner=aligner, face=face,
+                                   jobs=1, max_duration=settings.max_duration_s)  # fmt: skip
                 except AudioFaceError as exc:  # name the upload, not the server's temporary file
                     raise AudioFaceError(str(exc).replace(str(path), name), exc.setting) from None
                 return encode(anim, fmt, rig=rig, targets=targets)
