@@ -24,15 +24,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import soundfile as sf
 from common import make_speech
 
 from audioface.evaluate import alignment_accuracy
 from audioface.evaluate.corpus import find_items
-from audioface.evaluate.runner import plan, run
+from audioface.evaluate.runner import ItemResult, plan, run
 from audioface.evaluate.summary import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,27 +40,32 @@ SHARED = ROOT.parent / "shared" / "data"
 ALIGNERS = ("sphinx", "learned")
 
 
+HEADER = f"{'set':<10}{'aligner':<9}{'items':>6}{'<=20ms':>8}{'<=50ms':>8}{'error ms':>9}{'lip sync':>9}" \
+         f"{'closures':>9}{'seconds':>9}"  # fmt: skip
+
+
+def _row(label: str, results: list[ItemResult]) -> str:
+    """One aligner's results: the evaluator's summary (pooled phone shares, the items' mean lip
+    sync and median error) and the pipeline time summed over the items."""
+    ((mode, row),) = summarize(results).items()
+    align, secs = row["alignment"], sum(r.seconds for r in results)
+    phones = f"{align['within_20ms']:>8.3f}{align['within_50ms']:>8.3f}{align['median_error_ms']:>9.1f}"
+    sync = f"{row['score']:>9.3f}{row['recalls']['closure']:>9.3f}"
+    return f"{label:<10}{mode:<9}{row['items']:>6}{phones}{sync}{secs:>9.1f}"
+
+
 def hand_timed() -> None:
     print("## hand-timed phones, with the transcript")
-    print(f"{'set':<10}{'aligner':<9}{'items':>6}{'<=20ms':>8}{'<=50ms':>8}{'median ms':>10}{'lip sync':>9}"
-          f"{'seconds':>9}")  # fmt: skip
+    print(HEADER)
     sets = (("dev", ROOT / "corpus" / "dev", "auto"), ("emur-ae", SHARED / "emur-ae", "sampa"))
     for label, folder, phoneset in sets:
         items = find_items(folder)
         for aligner in ALIGNERS:
             results = run(plan(items, ["transcript"], None, phoneset, 60.0, None, aligner=aligner), jobs=2)
-            aligned = [r.alignment for r in results if r.alignment is not None and r.alignment.matched]
-            matched = sum(a.matched for a in aligned)
-            w20 = sum(a.within_20ms * a.matched for a in aligned) / matched
-            w50 = sum(a.within_50ms * a.matched for a in aligned) / matched
-            med = float(np.median([a.median_error_ms for a in aligned]))
-            score = summarize(results)["transcript"]["score"]
-            secs = sum(r.seconds for r in results)
-            print(f"{label:<10}{aligner:<9}{len(results):>6}{w20:>8.3f}{w50:>8.3f}{med:>10.1f}{score:>9.3f}"
-                  f"{secs:>9.1f}", flush=True)  # fmt: skip
+            print(_row(label, [replace(r, mode=aligner) for r in results]), flush=True)
 
 
-def _real_job(item):
+def _real_job(item) -> list[ItemResult]:
     from audioface.api import animate
     from audioface.audio import load_audio
     from audioface.evaluate import RefPhone, score_lipsync
@@ -68,44 +73,29 @@ def _real_job(item):
 
     sound = load_audio(item.audio)
     ref = aligned_reference(item, sound)
-    out = {}
+    out = []
     for aligner in ALIGNERS:
         t0 = time.perf_counter()
         anim = animate(sound, item.text, aligner=aligner, jobs=1)
         seconds = time.perf_counter() - t0
         pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in anim.track.phones()]
-        out[aligner] = (score_lipsync(anim.weights, anim.fps, ref), alignment_accuracy(pred, ref), seconds)
+        out.append(ItemResult(item.name, aligner, score_lipsync(anim.weights, anim.fps, ref),
+                              alignment_accuracy(pred, ref), seconds=seconds))  # fmt: skip
     return out
 
 
 def real_held_out(n: int) -> None:
     from bench_real_speech import held_out
 
-    from audioface.evaluate.lipsync import EVENTS
     from audioface.parallel import parallel_map
 
     items = held_out()
     random.Random(0).shuffle(items)
-    got = parallel_map(_real_job, items[:n], 2)
-    print(f"\n## held-out real speakers ({len(got)} utterances), against pocketsphinx's alignment")
-    print(f"{'aligner':<9}{'lip sync':>9}{'closures':>9}{'<=20ms':>8}{'<=50ms':>8}{'seconds':>9}")
+    got = [r for rs in parallel_map(_real_job, items[:n], 2) for r in rs]
+    print(f"\n## held-out real speakers ({n} utterances), against pocketsphinx's alignment")
+    print(HEADER)
     for aligner in ALIGNERS:
-        results = [g[aligner][0] for g in got]
-        recall = {e: _pooled(results, e) for e in EVENTS}
-        score = float(np.mean([v for v in recall.values() if v is not None]))
-        accs = [g[aligner][1] for g in got if g[aligner][1].matched]
-        matched = sum(a.matched for a in accs)
-        w20 = sum(a.within_20ms * a.matched for a in accs) / matched
-        w50 = sum(a.within_50ms * a.matched for a in accs) / matched
-        secs = sum(g[aligner][2] for g in got)
-        print(
-            f"{aligner:<9}{score:>9.3f}{recall.get('closure') or 0:>9.3f}{w20:>8.3f}{w50:>8.3f}{secs:>9.1f}"
-        )
-
-
-def _pooled(results, event: str) -> float | None:
-    scored = sum(r.scored.get(event, 0) for r in results)
-    return sum(r.hits.get(event, 0) for r in results) / scored if scored else None
+        print(_row("held-out", [r for r in got if r.mode == aligner]))
 
 
 def _process(wav: Path, text: Path | None, aligner: str, out: Path) -> float:

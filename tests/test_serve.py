@@ -345,3 +345,20 @@ def test_a_streams_backlog_is_computed_in_one_call_and_bounds_the_reader():
     first, second, last = asyncio.run(scenario())
     assert first.tolist() == [0] * 10 + [1] * 10 + [2] * 10  # three chunks, one computation
     assert second.tolist() == [3] * 10 and last is None
+
+
+def test_a_full_backlog_does_not_hold_the_reader_once_computing_has_stopped():
+    import asyncio
+
+    from audioface.serve.stream import _Backlog
+
+    async def scenario():
+        backlog = _Backlog(limit=10)
+        await backlog.put(np.zeros(10, np.int16))
+        waiting = asyncio.create_task(backlog.put(np.zeros(10, np.int16)))
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+        backlog.close()  # what a failed computation does on its way out
+        await asyncio.wait_for(waiting, 1)
+
+    asyncio.run(scenario())

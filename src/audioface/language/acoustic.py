@@ -33,6 +33,7 @@ class PhoneModel:
             raise AudioFaceError("the learned aligner needs onnxruntime (pip install onnxruntime)") from exc
         side = json.loads(path.with_suffix(".json").read_text())
         self.phones: tuple[str, ...] = tuple(side["phones"])
+        self.index = {p: i for i, p in enumerate(self.phones)}
         self.log_priors = np.log(np.asarray(side["priors"], np.float32))
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # pieces and files are parallel across processes
@@ -51,15 +52,10 @@ class PhoneModel:
         return out
 
 
-@lru_cache(maxsize=2)
-def load(path: str | None = None) -> PhoneModel:
-    """The shipped model, or one at ``path`` (an ``aligner.onnx`` with its ``.json`` beside it)."""
-    if path is None:
-        return PhoneModel(Path(str(resources.files("audioface.models") / "aligner.onnx")))
-    p = Path(path)
-    if not p.is_file() or not p.with_suffix(".json").is_file():
-        raise AudioFaceError(f"no aligner model at {p} (an .onnx file with its .json beside it)")
-    return PhoneModel(p)
+@lru_cache(maxsize=1)
+def load() -> PhoneModel:
+    """The shipped model (``aligner.onnx``, with its phone names and priors in ``aligner.json``)."""
+    return PhoneModel(Path(str(resources.files("audioface.models") / "aligner.onnx")))
 
 
 def pcm_log_posteriors(pcm: bytes, model: PhoneModel | None = None) -> np.ndarray:

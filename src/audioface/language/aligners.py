@@ -47,30 +47,25 @@ def prepare(name: str) -> None:
 def align(name: str, pcm: bytes, words: list[str]) -> tuple[list[sphinx.RawWord], bool]:
     """(raw word timings, whether their scores are pocketsphinx's: only those feed the mismatch
     check). Raises RuntimeError when no aligner can place the words."""
-    if name == LEARNED:
-        try:
-            raw, _ = learned_aligner.align(pcm, words)
-            if _confident(raw):
-                return raw, False
-        except RuntimeError:
-            pass
+    if name == LEARNED and (sure := _learned(pcm, words)) is not None:
+        return sure[0], False
     return sphinx.align(pcm, words, sphinx_prons(words)), True
 
 
 def choose_span(name: str, pcm: bytes, words: list[str], free_head: int, free_tail: int) -> tuple[int, int]:
     """Which stretch of ``words`` the piece holds: (start, end) indices."""
-    if name == LEARNED:
-        try:
-            raw, span = learned_aligner.align(pcm, words, free_head, free_tail)
-            if _confident(raw):
-                return span
-        except RuntimeError:
-            pass
+    if name == LEARNED and (sure := _learned(pcm, words, free_head, free_tail)) is not None:
+        return sure[1]
     return sphinx.choose_span(pcm, words, free_head, free_tail, sphinx_prons(words))
 
 
-def _confident(raw: list[sphinx.RawWord]) -> bool:
-    return weakest_stretch(raw) >= CONFIDENT
+def _learned(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
+    """The learned aligner's (raw words, span), or None where it finds no path or doubts one."""
+    try:
+        raw, span = learned_aligner.align(pcm, words, free_head, free_tail)
+    except RuntimeError:
+        return None
+    return (raw, span) if weakest_stretch(raw) >= CONFIDENT else None
 
 
 def weakest_stretch(raw: list[sphinx.RawWord], span: float = STRETCH_S) -> float:

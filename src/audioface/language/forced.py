@@ -31,7 +31,6 @@ class Graph:
     preds: np.ndarray  # (S, P) predecessor states, padded with S (a state that is never reached)
     initial: np.ndarray  # state indices a path may start in
     final: np.ndarray  # state indices a path may end in
-    labels: list[list[tuple[str, ...]]]  # per word, its pronunciations
 
 
 def build_graph(
@@ -69,8 +68,7 @@ def build_graph(
             for k, ph in enumerate(pron):
                 c = index.get(ph, index["AH"])
                 for j in range(min_frames):
-                    into = ([*prev_exits, sil] if k == 0 else [last]) if j == 0 else [last]
-                    s = add(c, w, k, into)
+                    s = add(c, w, k, [*prev_exits, sil] if j == 0 and k == 0 else [last])
                     if j == 0 and k == 0:
                         word_entries.append(s)
                     last = s
@@ -89,8 +87,7 @@ def build_graph(
     lo = max(0, n - 1 - free_tail)
     final = [sils[k + 1] for k in range(lo, n)] + [x for k in range(lo, n) for x in exits[k]]
     return Graph(
-        np.array(cls), np.array(word), np.array(phone), table,
-        np.array(initial), np.array(final), variants,
+        np.array(cls), np.array(word), np.array(phone), table, np.array(initial), np.array(final)
     )  # fmt: skip
 
 
@@ -139,7 +136,8 @@ def align(
     out: list[AlignedWord] = []
     frames = np.arange(len(path))
     w_of = graph.word[path]
-    for w in np.unique(w_of[w_of >= 0]):
+    used = np.unique(w_of[w_of >= 0])
+    for w in used:
         sel = frames[w_of == w]
         starts = sel[np.diff(graph.phone[path[sel]], prepend=-1) != 0]  # a new phone of the chain
         bounds = [*starts, sel[-1] + 1]
@@ -149,5 +147,4 @@ def align(
         ]
         conf = float(log_post[sel, graph.cls[path[sel]]].mean())
         out.append((words[w], sel[0] * FRAME, (sel[-1] + 1) * FRAME, phones, conf))
-    used = np.unique(w_of[w_of >= 0])
     return out, (int(used[0]), int(used[-1]) + 1)

@@ -51,9 +51,8 @@ def align(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
     if not free_head and not free_tail and _chosen is not None and _chosen[:2] == (key, tuple(words)):
         return _chosen[2], (0, len(words))
     log_post, scores = frame_scores(pcm)
-    index = {p: i for i, p in enumerate(acoustic.load().phones)}
     prons = [variants(w) for w in words]
-    raw, (a, b) = forced.align(log_post, scores, words, prons, index, free_head, free_tail)
+    raw, (a, b) = forced.align(log_post, scores, words, prons, acoustic.load().index, free_head, free_tail)
     if free_head or free_tail:
         _chosen = (key, tuple(words[a:b]), raw)
     return raw, (a, b)

@@ -122,7 +122,8 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
 
 
 class _Backlog:
-    """Audio received and not yet computed; the reader waits while it holds ``limit`` samples."""
+    """Audio received and not yet computed; the reader waits while it holds ``limit`` samples
+    (and not once it is closed: a computation that failed must not leave the reader waiting)."""
 
     def __init__(self, limit: int):
         self.chunks: list[np.ndarray] = []
@@ -130,7 +131,7 @@ class _Backlog:
         self.changed = asyncio.Event()
 
     async def put(self, pcm: np.ndarray) -> None:
-        while self.size >= self.limit:
+        while self.size >= self.limit and not self.closed:
             self.changed.clear()
             await self.changed.wait()
         self.chunks.append(pcm)
@@ -156,14 +157,17 @@ class _Backlog:
 async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sink: LiveLinkSender | None,
                    rig: rigs.Binding | None) -> None:  # fmt: skip
     sent = 0
-    while (pcm := await backlog.take()) is not None:
-        # in a worker thread: onnxruntime releases the GIL, so streams use both cores
-        frames = await asyncio.to_thread(stream.push, pcm)
+    try:
+        while (pcm := await backlog.take()) is not None:
+            # in a worker thread: onnxruntime releases the GIL, so streams use both cores
+            frames = await asyncio.to_thread(stream.push, pcm)
+            _to_sink(sink, frames, sent, stream.fps)
+            sent = await _send_frames(ws, frames, sent, rig)
+        frames = await asyncio.to_thread(stream.finish)
         _to_sink(sink, frames, sent, stream.fps)
         sent = await _send_frames(ws, frames, sent, rig)
-    frames = await asyncio.to_thread(stream.finish)
-    _to_sink(sink, frames, sent, stream.fps)
-    sent = await _send_frames(ws, frames, sent, rig)
+    finally:
+        backlog.close()  # a reader waiting for room goes on, and sees this task has ended
     await ws.send_text(json.dumps({"type": "done", "frames": sent}))
     await ws.close(NORMAL)
 

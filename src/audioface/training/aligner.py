@@ -29,7 +29,8 @@ from torch import nn
 
 from audioface.audio.mel import N_MELS
 from audioface.formats.phones import read_phones
-from audioface.motion.learned.cues import PHONE_INDEX, PHONES
+from audioface.motion.learned.cues import PHONE_INDEX, PHONES, frame_range
+from audioface.training.data import stretch_frames
 
 N_PHONES = len(PHONES)
 IGNORE = -100
@@ -85,8 +86,7 @@ def frame_labels(phones, n: int, rate: float = 100.0) -> np.ndarray:
     """Class per frame (frame i stands for time i / rate, as in the phone cues)."""
     labels = np.full(n, PHONE_INDEX["sil"], np.int64)
     for ph in phones:
-        lo = max(int(np.ceil(ph.start * rate - 1e-9)), 0)
-        hi = min(int(np.ceil(ph.end * rate - 1e-9)), n)
+        lo, hi = frame_range(ph.start, ph.end, n, rate)
         labels[lo:hi] = PHONE_INDEX.get(ph.phone, PHONE_INDEX["AH"])
     return labels
 
@@ -101,7 +101,8 @@ def load_example(path: Path, data_dir: Path) -> tuple[np.ndarray, np.ndarray] | 
     base = path.stem.split("~")[0]
     exact = data_dir / f"{base}.phones.json"
     if exact.is_file():
-        labels = _stretched(frame_labels(read_phones(exact), _clean_frames(path, mel)), len(mel))
+        clean = frame_labels(read_phones(exact), _clean_frames(path, mel))  # an augmented copy's rate differs
+        labels = stretch_frames(clean, len(mel), len(mel) / len(clean), nearest=True)
     elif cues is not None:
         labels = cues[:, :N_PHONES].argmax(axis=1).astype(np.int64)
         if weight is not None:
@@ -119,13 +120,6 @@ def _clean_frames(path: Path, mel: np.ndarray) -> int:
         return len(z["mel"])
 
 
-def _stretched(labels: np.ndarray, n: int) -> np.ndarray:
-    """Labels of the clean item for an augmented copy slowed or sped to ``n`` frames."""
-    factor = n / max(len(labels), 1)
-    src = np.minimum(np.round(np.arange(n) / factor).astype(int), len(labels) - 1)
-    return labels[src]
-
-
 def load_set(cache: Path, data_dir: Path, names: set[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for path in sorted(cache.glob("*.npz")):
@@ -139,9 +133,8 @@ def load_set(cache: Path, data_dir: Path, names: set[str]) -> list[tuple[np.ndar
 def batches(data, cfg: AlignerConfig, rng: np.random.Generator):
     """Random segments of ``cfg.segment`` frames, padded with ignored labels."""
     lengths = np.array([len(m) for m, _ in data], float)
-    per_epoch = int(lengths.sum() / cfg.segment)
     p = lengths / lengths.sum()
-    for _ in range(per_epoch // cfg.batch):
+    for _ in range(batches_per_epoch(data, cfg)):
         mel = np.zeros((cfg.batch, cfg.segment, N_MELS), np.float32)
         lab = np.full((cfg.batch, cfg.segment), IGNORE, np.int64)
         for b, k in enumerate(rng.choice(len(data), cfg.batch, p=p)):
@@ -156,6 +149,11 @@ def batches(data, cfg: AlignerConfig, rng: np.random.Generator):
                 low = int(rng.integers(0, N_MELS - width + 1))
                 mel[b, :, low : low + width] = seg.mean()
         yield torch.from_numpy(mel), torch.from_numpy(lab)
+
+
+def batches_per_epoch(data, cfg: AlignerConfig) -> int:
+    """As many segments as the data holds frames, in batches."""
+    return int(sum(len(m) for m, _ in data) / cfg.segment) // cfg.batch
 
 
 def evaluate(model: PhoneNet, data) -> tuple[float, float]:
@@ -191,7 +189,7 @@ def train(cache: Path, data_dir: Path, split: Path, out: Path, cfg: AlignerConfi
     counts = np.bincount(np.concatenate([y[y != IGNORE] for _, y in train_set]), minlength=N_PHONES)
     priors = (counts + 1) / (counts + 1).sum()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-3)
-    steps = cfg.epochs * (int(len(every) / cfg.segment) // cfg.batch)
+    steps = cfg.epochs * batches_per_epoch(train_set, cfg)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1)
     out.mkdir(parents=True, exist_ok=True)
     history = []

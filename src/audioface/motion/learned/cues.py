@@ -37,8 +37,7 @@ def phone_cues(
     out[:, len(PHONES) : base] = artic[PHONE_INDEX["sil"]]
     out[:, base + 3] = 1.0
     for ph in track.phones():
-        lo, hi = int(np.ceil(ph.start * rate - 1e-9)), int(np.ceil(ph.end * rate - 1e-9))
-        lo, hi = max(lo, 0), min(hi, n_frames)
+        lo, hi = frame_range(ph.start, ph.end, n_frames, rate)
         if hi <= lo:
             continue
         k = PHONE_INDEX.get(ph.phone, PHONE_INDEX["AH"])
@@ -53,6 +52,13 @@ def phone_cues(
         if 0 <= i < n_frames:
             out[i, base + 2] = 1.0
     return out
+
+
+def frame_range(start: float, end: float, n_frames: int, rate: float = 100.0) -> tuple[int, int]:
+    """The frames [lo, hi) a phone from ``start`` to ``end`` covers: frame i stands for time
+    i / rate, so it belongs to the phone under that instant."""
+    lo, hi = int(np.ceil(start * rate - 1e-9)), int(np.ceil(end * rate - 1e-9))
+    return max(lo, 0), min(hi, n_frames)
 
 
 def no_cues(n_frames: int) -> np.ndarray:
