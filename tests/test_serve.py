@@ -177,6 +177,48 @@ def test_float_audio_and_text_messages(server):
         assert msg["type"] == "done" and abs(n - len(data) / rate * 30) <= 2
 
 
+def _streamed(server, pcm: np.ndarray, texts: list[str], every: int = 320) -> np.ndarray:
+    """Frames of a stream fed ``every`` samples a message, each text sent before the audio."""
+    with connect(server, "") as ws:
+        ws.recv()
+        for text in texts:
+            ws.send(json.dumps({"type": "text", "text": text}))
+        for i in range(0, len(pcm), every):
+            ws.send(pcm[i : i + every].tobytes())
+        ws.send(json.dumps({"type": "end"}))
+        frames = []
+        while (msg := json.loads(ws.recv()))["type"] == "frames":
+            frames += msg["weights"]
+    return np.array(frames)
+
+
+def test_a_stream_told_its_words_follows_their_phones(server):
+    from conftest import reference_phones, transcript
+
+    from audioface.evaluate import score_lipsync
+
+    name = "flite_awb_03"
+    pcm, rate = sf.read(DATA / f"{name}.wav", dtype="int16")
+    assert rate == 16000
+    words = transcript(name).split()
+    half = len(words) // 2
+    told = _streamed(server, pcm, [" ".join(words[:half]), " ".join(words[half:])])
+    plain = _streamed(server, pcm, [])
+    assert told.shape == plain.shape
+    ref = reference_phones(name)
+    got, base = score_lipsync(told, 60.0, ref), score_lipsync(plain, 60.0, ref)
+    assert got.recall("closure") == 1.0 and got.score >= 0.95 and got.score > base.score, (got, base)
+    local = StreamAnimator(gate=True, text=transcript(name)).run(pcm, 320)
+    np.testing.assert_allclose(told, local, atol=2e-4)  # the server's stream is the library's
+    with connect(server, "") as ws:
+        ws.recv()
+        ws.send(json.dumps({"type": "text", "text": 42}))
+        assert "must be a string" in json.loads(ws.recv())["error"]
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv()
+    assert closed.value.rcvd.code == 1008 and "must be a string" in closed.value.rcvd.reason
+
+
 def test_streams_rest_on_noise_unless_the_gate_is_off(server):
     rng = np.random.default_rng(4)
     spectrum = np.fft.rfft(rng.normal(0, 1, 48000))

@@ -118,9 +118,12 @@ def animate_stream(
     max_duration: float = DEFAULT_MAX_DURATION,
     face: FaceOptions | None = None,
     generator: str | GeneratorSpec = LIVE,
+    text: str | None = None,
 ) -> StreamRun:
     """The live path on a file or an array: the audio fed in ``chunk_ms`` chunks to the causal
     model, frames taken as they become final, then the rest of the face around that mouth.
+    ``text``: the words being said, known ahead as a voice agent knows its TTS's; they are
+    aligned as the audio arrives and the mouth follows their phones, with the same look-ahead.
 
     ``generator``: any registry name runs the shipped stream model; a model path runs
     that model, hearing the audio alone. The curves equal what :class:`StreamAnimator`
@@ -131,7 +134,7 @@ def animate_stream(
         raise AudioFaceError(f"the chunk length must be positive, got {chunk_ms} ms", "chunk_ms")
     spec = live(generator)
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
-    stream = StreamAnimator(spec, fps=fps, gate=True)
+    stream = StreamAnimator(spec, fps=fps, gate=True, text=text)
     chunk = max(1, int(round(chunk_ms / 1000 * sound.sample_rate)))
     started = time.perf_counter()
     mouth = stream.run(sound.samples, chunk)

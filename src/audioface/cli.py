@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--stream",
         action="store_true",
         help="simulate live use: feed the audio in chunks to the causal stream model (or to the model "
-        "of --generator PATH) and report the look-ahead and speed",
+        "of --generator PATH) and report the look-ahead and speed; with --text/--text-file the words "
+        "are aligned as the audio arrives (as a voice agent sends its TTS text) and the mouth follows them",
     )
     anim.add_argument("--chunk-ms", type=float, default=20.0, help="--stream: chunk length, ms (default 20)")
     _add_face_options(anim)
@@ -640,10 +641,7 @@ def _animate(args: argparse.Namespace) -> int:
     face = _face_options(args)
     if args.stream:
         spec = live(args.generator)  # fails on a missing model before any work
-        if text is not None and not args.quiet:
-            print("audioface: note: the live path hears the audio only; the transcript is not used",
-                  file=sys.stderr)  # fmt: skip
-        anim = _stream(args, face, spec)
+        anim = _stream(args, face, spec, text)
     else:
         spec = resolve(args.generator)
         rec = _recognizer(args, text, spec)
@@ -680,11 +678,12 @@ def _recognizer(args: argparse.Namespace, text: str | None, spec):
     return rec
 
 
-def _stream(args: argparse.Namespace, face, spec):
-    """The file through the live path (the library's), and what a live user would measure."""
+def _stream(args: argparse.Namespace, face, spec, text: str | None):
+    """The file through the live path (the library's), and what a live user would measure;
+    a transcript is the text a voice agent would send ahead of its audio."""
     from audioface.api import animate_stream
 
-    run = animate_stream(args.audio, fps=args.fps, chunk_ms=args.chunk_ms,
+    run = animate_stream(args.audio, fps=args.fps, chunk_ms=args.chunk_ms, text=text,
                          max_duration=args.max_duration * 60.0, face=face, generator=spec)  # fmt: skip
     if not args.quiet:
         print(f"audioface: streamed {run.animation.duration:.1f} s in {run.chunk}-sample chunks: look-ahead "

@@ -20,18 +20,26 @@ import numpy as np
 
 from audioface.audio.live_activity import LiveActivity
 from audioface.audio.load import SAMPLE_RATE
-from audioface.audio.mel import HOP_SAMPLES, MelStream
+from audioface.audio.mel import HOP_SAMPLES, N_MELS, MelStream
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps, frame_count
 from audioface.motion.generators import LIVE, GeneratorSpec, streamed
 from audioface.motion.learned import MOUTH_CHANNELS, load_model
+from audioface.motion.live_hold import REST_AFTER, REST_RAMP, hold_to_phones
+
+RECENT = 100  # mel frames kept for an aligner that text starts mid-stream (1 s)
 
 
 class StreamAnimator:
     """One live stream: ``generator`` is a registry name, a model path or a spec (a learned
     model, which hears the audio alone here). ``gate`` rests the mouth where a causal speech
     gate (:class:`LiveActivity`) hears no speech, as a live microphone needs; off, the frames
-    are exactly the offline causal model's."""
+    are exactly the offline causal model's.
+
+    ``text`` (or :meth:`add_text`, as a voice agent's words become known) turns on the
+    language stage: the words are aligned as the audio arrives (:class:`OnlineAligner`)
+    and the frames are held to their phones, lips sealed on P/B/M, tucked on F/V, rounded
+    on OO/W, at rest in pauses, with no more look-ahead than without text."""
 
     def __init__(
         self,
@@ -39,6 +47,7 @@ class StreamAnimator:
         fps: float = 60.0,
         sample_rate: int = SAMPLE_RATE,
         gate: bool = False,
+        text: str | None = None,
     ):
         self.fps = check_fps(fps)
         self.sample_rate = sample_rate  # of the audio pushed in
@@ -54,6 +63,12 @@ class StreamAnimator:
         self._finished = False
         self._resampler = None
         self._activity = LiveActivity() if gate else None
+        self._aligner = None
+        self._aligner_mel = None if self.model.info.n_mels == N_MELS else MelStream(N_MELS)
+        self._recent = np.zeros((0, N_MELS), np.float32)  # the newest mel frames, for a late aligner
+        self._mel_frames = 0
+        if text:
+            self.add_text(text)
         if sample_rate != SAMPLE_RATE:
             import soxr
 
@@ -63,6 +78,18 @@ class StreamAnimator:
     def latency(self) -> float:
         """Seconds of audio after a frame's time before that frame comes out."""
         return self.spec.lookahead
+
+    def add_text(self, text: str) -> None:
+        """Words about to be spoken (after any given before): from now on the frames follow
+        their phones. Text should come before its audio; words already heard are not seen."""
+        if self._finished:
+            raise AudioFaceError("the stream is finished; start a new StreamAnimator")
+        if self._aligner is None:
+            from audioface.language.online import OnlineAligner
+
+            self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent))
+            self._aligner.push(self._recent)
+        self._aligner.add_text(text)
 
     def push(self, pcm: np.ndarray) -> np.ndarray:
         """Frames that became final with this chunk, (k, 52) in ARKit order."""
@@ -74,7 +101,7 @@ class StreamAnimator:
         self._samples += len(x)
         if self._activity is not None:
             self._activity.push(x)
-        return self._advance(self._mel.push(x), final=False)
+        return self._advance(self._mel.push(x), final=False, samples=x)
 
     def run(self, samples: np.ndarray, chunk: int) -> np.ndarray:
         """A whole recording fed as live audio, ``chunk`` samples at a time, then finished:
@@ -92,15 +119,35 @@ class StreamAnimator:
             if self._activity is not None:
                 self._activity.push(tail)
             mel = self._mel.push(tail)
-            out = self._advance(mel, final=False)
+            out = self._advance(mel, final=False, samples=tail)
         else:
             out = np.zeros((0, 52), np.float32)
         pad = np.zeros(self.model.info.lookahead * HOP_SAMPLES, np.float32)  # what the offline run appends
         mel = np.concatenate([self._mel.push(pad), self._mel.finish()])
+        if self._aligner_mel is not None:
+            self._hear(np.concatenate([self._aligner_mel.push(pad), self._aligner_mel.finish()]))
+        elif len(mel):
+            self._hear(mel)
+        if self._aligner is not None:
+            self._aligner.finish()
         self._finished = True
-        return np.concatenate([out, self._advance(mel, final=True)])
+        return np.concatenate([out, self._advance(mel, final=True, heard=True)])
 
-    def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:
+    def _hear(self, mel: np.ndarray) -> None:
+        """Log-mel frames for the language stage: the aligner when there is one, else kept a while."""
+        self._mel_frames += len(mel)
+        if self._aligner is not None:
+            self._aligner.push(mel)
+        else:
+            self._recent = np.concatenate([self._recent, mel])[-RECENT:]
+
+    def _advance(self, mel: np.ndarray, final: bool, samples: np.ndarray | None = None,
+                 heard: bool = False) -> np.ndarray:  # fmt: skip
+        if not heard:
+            if self._aligner_mel is None:
+                self._hear(mel)
+            elif samples is not None:
+                self._hear(self._aligner_mel.push(samples))
         if len(mel):
             weights, self._state = self.model.step(mel, None, None, self._state)
             drop = min(self._skip, len(weights))
@@ -127,11 +174,27 @@ class StreamAnimator:
             self._frames = self._frames[keep_from:]
             self._first += keep_from
         out[:, ~MOUTH_CHANNELS] = 0.0
+        if self._aligner is not None and len(out):
+            out = self._hold(out, np.arange(self._emitted - len(out), self._emitted) / self.fps)
         if self._activity is not None and len(out):
             times = np.arange(self._emitted - len(out), self._emitted) / self.fps
             out[:, MOUTH_CHANNELS] *= self._activity.gate(times)[:, None]
             self._activity.forget_before(times[-1])
         return np.clip(out, 0.0, 1.0)
+
+    def _hold(self, out: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """The frames held to the phones the aligner placed under them."""
+        frames = np.rint(times * 100).astype(np.int64)  # aligner frame i stands for time i / 100
+        back = int(np.ceil((REST_AFTER + REST_RAMP) * 100))  # enough to know how long a pause has lasted
+        runs = self._aligner.phones(int(frames[0]) - back)
+        if not runs:
+            return out
+        ends = np.array([end for _, _, end in runs])
+        which = np.minimum(np.searchsorted(ends, frames, side="right"), len(runs) - 1)
+        phones = [runs[k][0] for k in which]
+        pause = np.array([(f - runs[k][1] + 1) / 100 if runs[k][0] == "sil" else 0.0
+                          for f, k in zip(frames, which, strict=True)])  # fmt: skip
+        return hold_to_phones(out, phones, pause)
 
 
 def _as_float(pcm: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.audio.mel import log_mel
+from audioface.audio.mel import HOP_SAMPLES, log_mel
 from audioface.errors import AudioFaceError
 
 BLOCK_FRAMES = 3000  # 30 s a block
@@ -50,6 +50,48 @@ class PhoneModel:
             got = self.session.run(None, {"mel": mel[None, lo:hi].astype(np.float32)})[0][0]
             out[a:b] = got[a - lo : a - lo + (b - a)]
         return out
+
+
+class LivePhoneModel(PhoneModel):
+    """The live aligner's model: causal, each posterior hearing ``lookahead`` frames of the
+    future, run a chunk at a time with its convolution history carried as a state, so
+    posteriors come out as the audio arrives and equal one pass over the whole stream."""
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        side = json.loads(path.with_suffix(".json").read_text())
+        self.lookahead = int(side["lookahead"])
+        self.channels = int(side["config"]["hidden"])
+        self.state_frames = int(side["state_frames"])
+
+    def initial_state(self) -> np.ndarray:
+        return np.zeros((1, self.channels, self.state_frames), np.float32)
+
+    def step(self, mel: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(frames, phones) log posteriors of input frames ``lookahead`` earlier, and the next state."""
+        if not len(mel):
+            return np.zeros((0, len(self.phones)), np.float32), state
+        feed = {"mel": mel[None].astype(np.float32), "state": state}
+        out, state = self.session.run(None, feed)
+        return out[0], state
+
+    def log_posteriors(self, mel: np.ndarray) -> np.ndarray:
+        """The whole stream's posteriors frame for frame with ``mel`` (the end hears silence)."""
+        silence = log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[:1]
+        padded = np.concatenate([mel, np.repeat(silence, self.lookahead, axis=0)])
+        state, parts = self.initial_state(), []
+        for a in range(0, len(padded), BLOCK_FRAMES):
+            out, state = self.step(padded[a : a + BLOCK_FRAMES], state)
+            parts.append(out)
+        return (
+            np.concatenate(parts)[self.lookahead :] if parts else np.zeros((0, len(self.phones)), np.float32)
+        )
+
+
+@lru_cache(maxsize=1)
+def load_live() -> LivePhoneModel:
+    """The shipped live aligner model (``aligner-live.onnx`` and ``aligner-live.json``)."""
+    return LivePhoneModel(Path(str(resources.files("audioface.models") / "aligner-live.onnx")))
 
 
 @lru_cache(maxsize=1)

@@ -28,9 +28,87 @@ class Graph:
     cls: np.ndarray  # (S,) phone class each state emits
     word: np.ndarray  # (S,) word index, -1 for silence
     phone: np.ndarray  # (S,) index of the phone within its word's chosen pronunciation, -1 for silence
-    preds: np.ndarray  # (S, P) predecessor states, padded with S (a state that is never reached)
+    preds: np.ndarray  # (S, P) predecessor states, padded with -1 (the slot after the last: never reached)
     initial: np.ndarray  # state indices a path may start in
     final: np.ndarray  # state indices a path may end in
+
+
+class GraphBuilder:
+    """The graph built word by word: words added later only append states (so a live
+    aligner's scores for the states it has keep their places). Predecessor rows are padded
+    with -1, which indexes the never-reached slot after the last state."""
+
+    def __init__(self, index: dict[str, int], min_frames: int = MIN_FRAMES):
+        self.index, self.min_frames = index, min_frames
+        self.cls: list[int] = []
+        self.word: list[int] = []
+        self.phone: list[int] = []
+        self.preds: list[list[int]] = []
+        self.sils: list[int] = []
+        self.entries: list[list[int]] = []
+        self.exits: list[list[int]] = []
+        self._arrays: tuple[np.ndarray, ...] | None = None
+        self._sil(prev_exits=[])
+
+    def _add(self, c: int, w: int, p: int, pr: list[int]) -> int:
+        self.cls.append(c), self.word.append(w), self.phone.append(p), self.preds.append(pr)
+        return len(self.cls) - 1
+
+    def _sil(self, prev_exits: list[int]) -> None:
+        sil = self._add(self.index["sil"], -1, -1, [])
+        self.preds[sil] += [sil, *prev_exits]
+        self.sils.append(sil)
+
+    def add_words(self, variants: list[list[tuple[str, ...]]]) -> None:
+        """Words (each its pronunciations, stress-free phone names) after those already added."""
+        for pronunciations in variants:
+            w, sil = len(self.entries), self.sils[-1]
+            prev_exits = self.exits[-1] if self.exits else []
+            word_entries, word_exits = [], []
+            for pron in pronunciations:
+                last = None
+                for k, ph in enumerate(pron):
+                    c = self.index.get(ph, self.index["AH"])
+                    for j in range(self.min_frames):
+                        first = j == 0 and k == 0
+                        s = self._add(c, w, k, [*prev_exits, sil] if first else [last])
+                        if first:
+                            word_entries.append(s)
+                        last = s
+                    self.preds[last].append(last)  # the phone's last state loops
+                word_exits.append(last)
+            self.entries.append(word_entries)
+            self.exits.append(word_exits)
+            self._sil(word_exits)
+        self._arrays = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(cls, word, phone, preds) as arrays; only states added since the last call are converted."""
+        have = 0 if self._arrays is None else len(self._arrays[0])
+        old = self._arrays
+        if old is not None and have == len(self.cls):
+            return old
+        width = max(len(p) for p in self.preds[have:])
+        if old is not None and width > old[3].shape[1]:  # wider rows: pad the old ones too
+            old = (*old[:3], np.pad(old[3], ((0, 0), (0, width - old[3].shape[1])), constant_values=-1))
+        width = max(width, old[3].shape[1] if old is not None else 0)
+        table = np.full((len(self.cls) - have, width), -1, np.int64)
+        for r, pr in enumerate(self.preds[have:]):
+            table[r, : len(pr)] = pr
+        new = (np.array(self.cls[have:], np.int64), np.array(self.word[have:], np.int64),
+               np.array(self.phone[have:], np.int64), table)  # fmt: skip
+        self._arrays = (
+            new if old is None else tuple(np.concatenate([a, b]) for a, b in zip(old, new, strict=True))
+        )
+        return self._arrays
+
+    def graph(self, free_head: int = 0, free_tail: int = 0) -> Graph:
+        n = len(self.entries)
+        initial = [self.sils[k] for k in range(min(free_head, n - 1) + 1)]
+        initial += [e for k in range(min(free_head, n - 1) + 1) for e in self.entries[k]]
+        lo = max(0, n - 1 - free_tail)
+        final = [self.sils[k + 1] for k in range(lo, n)] + [x for k in range(lo, n) for x in self.exits[k]]
+        return Graph(*self.arrays(), np.array(initial, np.int64), np.array(final, np.int64))
 
 
 def build_graph(
@@ -41,54 +119,9 @@ def build_graph(
     min_frames: int = MIN_FRAMES,
 ) -> Graph:
     """The alignment graph of words given as their pronunciations (stress-free phone names)."""
-    n = len(variants)
-    cls: list[int] = []
-    word: list[int] = []
-    phone: list[int] = []
-    preds: list[list[int]] = []
-    sil_idx = index["sil"]
-
-    def add(c: int, w: int, p: int, pr: list[int]) -> int:
-        cls.append(c), word.append(w), phone.append(p), preds.append(pr)
-        return len(cls) - 1
-
-    sils: list[int] = []
-    entries: list[list[int]] = []
-    exits: list[list[int]] = []
-    prev_exits: list[int] = []
-    for w in range(n + 1):
-        sil = add(sil_idx, -1, -1, [])
-        preds[sil] += [sil, *prev_exits]
-        sils.append(sil)
-        if w == n:
-            break
-        word_entries, word_exits = [], []
-        for pron in variants[w]:
-            last = None
-            for k, ph in enumerate(pron):
-                c = index.get(ph, index["AH"])
-                for j in range(min_frames):
-                    s = add(c, w, k, [*prev_exits, sil] if j == 0 and k == 0 else [last])
-                    if j == 0 and k == 0:
-                        word_entries.append(s)
-                    last = s
-                preds[last].append(last)  # the phone's last state loops
-            word_exits.append(last)
-        entries.append(word_entries)
-        exits.append(word_exits)
-        prev_exits = word_exits
-    size = len(cls)
-    width = max(len(p) for p in preds)
-    table = np.full((size, width), size, np.int64)
-    for s, p in enumerate(preds):
-        table[s, : len(p)] = p
-    initial = [sils[k] for k in range(min(free_head, n - 1) + 1)]
-    initial += [e for k in range(min(free_head, n - 1) + 1) for e in entries[k]]
-    lo = max(0, n - 1 - free_tail)
-    final = [sils[k + 1] for k in range(lo, n)] + [x for k in range(lo, n) for x in exits[k]]
-    return Graph(
-        np.array(cls), np.array(word), np.array(phone), table, np.array(initial), np.array(final)
-    )  # fmt: skip
+    builder = GraphBuilder(index, min_frames)
+    builder.add_words(variants)
+    return builder.graph(free_head, free_tail)
 
 
 def viterbi(scores: np.ndarray, graph: Graph) -> np.ndarray:

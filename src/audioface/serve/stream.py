@@ -111,8 +111,10 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
             elif text is not None:
                 if len(text) > settings.max_message_bytes:
                     raise StreamClosed(TOO_BIG, "message too large")
-                if _control(text) == "text":
-                    continue  # upcoming words: accepted; today's live model hears the audio alone
+                kind, words = _control(text)
+                if kind == "text":
+                    await backlog.put_text(words)  # in order with the audio around it
+                    continue
                 backlog.close()
                 await computing
                 return
@@ -122,11 +124,14 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
 
 
 class _Backlog:
-    """Audio received and not yet computed; the reader waits while it holds ``limit`` samples
-    (and not once it is closed: a computation that failed must not leave the reader waiting)."""
+    """Audio and text received and not yet computed; the reader waits while it holds ``limit``
+    samples (and not once it is closed: a computation that failed must not leave the reader
+    waiting). Text goes to the animator before the audio waiting with it: words come ahead
+    of their sound, and the animator is only ever touched by the computing task."""
 
     def __init__(self, limit: int):
         self.chunks: list[np.ndarray] = []
+        self.texts: list[str] = []
         self.size, self.limit, self.closed = 0, limit, False
         self.changed = asyncio.Event()
 
@@ -138,29 +143,42 @@ class _Backlog:
         self.size += len(pcm)
         self.changed.set()
 
+    async def put_text(self, text: str) -> None:
+        self.texts.append(text)
+        self.changed.set()
+
     def close(self) -> None:
         self.closed = True
         self.changed.set()
 
-    async def take(self) -> np.ndarray | None:
-        """Everything waiting, at once; None once closed and empty."""
-        while not self.chunks:
+    async def take(self) -> tuple[np.ndarray, list[str]] | None:
+        """Everything waiting, at once (audio, texts); None once closed and empty."""
+        while not self.chunks and not self.texts:
             if self.closed:
                 return None
             self.changed.clear()
             await self.changed.wait()
         chunks, self.chunks, self.size = self.chunks, [], 0
+        texts, self.texts = self.texts, []
         self.changed.set()
-        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        pcm = (
+            np.zeros(0, np.float32)
+            if not chunks
+            else chunks[0]
+            if len(chunks) == 1
+            else np.concatenate(chunks)
+        )
+        return pcm, texts
 
 
 async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sink: LiveLinkSender | None,
                    rig: rigs.Binding | None) -> None:  # fmt: skip
     sent = 0
     try:
-        while (pcm := await backlog.take()) is not None:
+        while (got := await backlog.take()) is not None:
+            pcm, texts = got
             # in a worker thread: onnxruntime releases the GIL, so streams use both cores
-            frames = await asyncio.to_thread(stream.push, pcm)
+            frames = await asyncio.to_thread(_step, stream, pcm, texts)
             _to_sink(sink, frames, sent, stream.fps)
             sent = await _send_frames(ws, frames, sent, rig)
         frames = await asyncio.to_thread(stream.finish)
@@ -170,6 +188,15 @@ async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sin
         backlog.close()  # a reader waiting for room goes on, and sees this task has ended
     await ws.send_text(json.dumps({"type": "done", "frames": sent}))
     await ws.close(NORMAL)
+
+
+def _step(stream: StreamAnimator, pcm: np.ndarray, texts: list[str]) -> np.ndarray:
+    try:
+        for text in texts:
+            stream.add_text(text)
+    except AudioFaceError as exc:
+        raise StreamClosed(POLICY, str(exc)) from None
+    return stream.push(pcm) if len(pcm) else np.zeros((0, 52), np.float32)
 
 
 def _to_sink(sink: LiveLinkSender | None, frames: np.ndarray, start: int, fps: float) -> None:
@@ -189,7 +216,8 @@ def _pcm(data: bytes, dtype: np.dtype, settings: ServeSettings) -> np.ndarray:
     return pcm
 
 
-def _control(text: str) -> str:
+def _control(text: str) -> tuple[str, str]:
+    """(kind, words) of a control message: ("end", "") or ("text", the upcoming words)."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError:
@@ -197,7 +225,10 @@ def _control(text: str) -> str:
     kind = doc.get("type") if isinstance(doc, dict) else None
     if kind not in ("end", "text"):
         raise StreamClosed(POLICY, 'text messages are {"type": "end"} or {"type": "text", "text": ...}')
-    return kind
+    words = doc.get("text", "") if kind == "text" else ""
+    if not isinstance(words, str):
+        raise StreamClosed(POLICY, 'a text message\'s "text" must be a string')
+    return kind, words
 
 
 async def _send_frames(ws: WebSocket, frames: np.ndarray, sent: int, rig: rigs.Binding | None) -> int:

@@ -27,13 +27,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from audioface.audio.mel import N_MELS
+from audioface.audio.mel import HOP_SAMPLES, N_MELS, log_mel
 from audioface.formats.phones import read_phones
 from audioface.motion.learned.cues import PHONE_INDEX, PHONES, frame_range
 from audioface.training.data import stretch_frames
 
 N_PHONES = len(PHONES)
 IGNORE = -100
+SILENCE_MEL = torch.from_numpy(log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[0].astype(np.float32))
 
 
 @dataclass
@@ -50,36 +51,79 @@ class AlignerConfig:
     freq_mask_width: int = 6
     threads: int = 2
     seed: int = 0
+    lookahead: int | None = None  # frames of future the live aligner hears; None: offline, both sides
 
 
 class Block(nn.Module):
-    def __init__(self, channels: int, kernel: int, dilation: int, dropout: float = 0.0):
+    """Pre-norm residual block. Offline it hears both sides; causal (the live aligner) it
+    hears only the past, with its history carried as a state as in the live mouth model."""
+
+    def __init__(self, channels: int, kernel: int, dilation: int, dropout: float = 0.0, causal: bool = False):
         super().__init__()
+        self.context = dilation * (kernel - 1) if causal else 0
         self.norm = nn.LayerNorm(channels)  # per frame: a block of audio sees what the whole file sees
-        self.conv = nn.Conv1d(channels, channels, kernel, dilation=dilation, padding=dilation * (kernel // 2))
+        padding = 0 if causal else dilation * (kernel // 2)
+        self.conv = nn.Conv1d(channels, channels, kernel, dilation=dilation, padding=padding)
         self.mix = nn.Conv1d(channels, channels, 1)
         self.act = nn.GELU()
         self.drop = nn.Dropout(dropout)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.drop(self.mix(self.act(self.conv(self.norm(x.transpose(1, 2)).transpose(1, 2)))))
+    def forward(
+        self, x: torch.Tensor, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        h = self.norm(x.transpose(1, 2)).transpose(1, 2)
+        if not self.context:
+            return x + self.drop(self.mix(self.act(self.conv(h)))), None
+        if state is None:
+            state = h.new_zeros(h.shape[0], h.shape[1], self.context)
+        full = torch.cat([state, h], dim=2)
+        return x + self.drop(self.mix(self.act(self.conv(full)))), full[:, :, full.shape[2] - self.context :]
 
 
 class PhoneNet(nn.Module):
-    """(B, T, n_mels) log-mel -> (B, T, N_PHONES) log posteriors."""
+    """(B, T, n_mels) log-mel -> (B, T, N_PHONES) log posteriors. With a look-ahead (the live
+    aligner) every convolution is causal and output frame t belongs to input frame
+    t - lookahead, so a stream fed in chunks gets what one pass over the file gets."""
 
     def __init__(self, cfg: AlignerConfig):
         super().__init__()
+        self.lookahead = cfg.lookahead
+        causal = cfg.lookahead is not None
         self.register_buffer("mel_mean", torch.zeros(N_MELS))
         self.register_buffer("mel_std", torch.ones(N_MELS))
         self.proj = nn.Conv1d(N_MELS, cfg.hidden, 1)
-        self.blocks = nn.Sequential(*(Block(cfg.hidden, cfg.kernel, d, cfg.dropout) for d in cfg.dilations))
+        self.blocks = nn.ModuleList(
+            Block(cfg.hidden, cfg.kernel, d, cfg.dropout, causal) for d in cfg.dilations
+        )
         self.out = nn.Conv1d(cfg.hidden, N_PHONES, 1)
 
+    @property
+    def state_frames(self) -> int:
+        return sum(b.context for b in self.blocks)
+
+    def step(
+        self, mel: torch.Tensor, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Log posteriors and the next state (None offline); ``state``: (B, C, state_frames)."""
+        x = self.proj(((mel - self.mel_mean) / self.mel_std).transpose(1, 2))
+        states, at = [], 0
+        for block in self.blocks:
+            part = None if state is None or not block.context else state[:, :, at : at + block.context]
+            x, s = block(x, part)
+            at += block.context
+            if s is not None:
+                states.append(s)
+        y = torch.log_softmax(self.out(x), dim=1).transpose(1, 2)
+        return y, (torch.cat(states, dim=2) if states else None)
+
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
-        x = ((mel - self.mel_mean) / self.mel_std).transpose(1, 2)
-        y = self.out(self.blocks(self.proj(x)))
-        return torch.log_softmax(y, dim=1).transpose(1, 2)
+        """Posteriors frame for frame with ``mel``: a live model's delayed outputs are moved
+        back into place, the last ones hearing silence after the end."""
+        if not self.lookahead:
+            return self.step(mel)[0]
+        tail = SILENCE_MEL.to(mel)[None, None].expand(mel.shape[0], self.lookahead, -1)  # a stream's end
+        padded = torch.cat([mel, tail], dim=1)
+        return self.step(padded)[0][:, self.lookahead :]
 
 
 def frame_labels(phones, n: int, rate: float = 100.0) -> np.ndarray:
@@ -219,13 +263,35 @@ def export(model: PhoneNet, priors: np.ndarray, cfg: AlignerConfig, out: Path) -
     model.eval()
     path = out / "aligner.onnx"
     dummy = torch.zeros(1, 200, N_MELS)
-    torch.onnx.export(model, (dummy,), str(path), input_names=["mel"], output_names=["log_posteriors"],
-                      dynamic_axes={"mel": {1: "frames"}, "log_posteriors": {1: "frames"}},
-                      opset_version=17, dynamo=False)  # fmt: skip
+    if cfg.lookahead is None:
+        torch.onnx.export(model, (dummy,), str(path), input_names=["mel"], output_names=["log_posteriors"],
+                          dynamic_axes={"mel": {1: "frames"}, "log_posteriors": {1: "frames"}},
+                          opset_version=17, dynamo=False)  # fmt: skip
+    else:
+        _export_live(model, dummy, path)
     side = {"phones": list(PHONES), "priors": [float(p) for p in priors], "rate": 100.0,
+            "lookahead": cfg.lookahead, "state_frames": model.state_frames,
             "config": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(cfg).items()}}  # fmt: skip
     (out / "aligner.json").write_text(json.dumps(side, indent=1))
     return path
+
+
+def _export_live(model: PhoneNet, dummy: torch.Tensor, path: Path) -> None:
+    """The live aligner as one step of a stream: (mel chunk, state) -> (posteriors, state)."""
+
+    class Step(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = model
+
+        def forward(self, mel: torch.Tensor, state: torch.Tensor):
+            return self.net.step(mel, state)
+
+    state = torch.zeros(1, model.out.in_channels, model.state_frames)
+    torch.onnx.export(Step(), (dummy, state), str(path), input_names=["mel", "state"],
+                      output_names=["log_posteriors", "state_out"],
+                      dynamic_axes={"mel": {1: "frames"}, "log_posteriors": {1: "frames"}},
+                      opset_version=17, dynamo=False)  # fmt: skip
 
 
 def _log(msg: str) -> None:
@@ -245,8 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("runs/aligner"))
     parser.add_argument("--epochs", type=int, default=AlignerConfig.epochs)
     parser.add_argument("--threads", type=int, default=AlignerConfig.threads)
+    parser.add_argument("--lookahead", type=int, default=None,
+                        help="train the live aligner: causal, each posterior hearing this many "
+                        "frames (10 ms) of the future (default: the offline aligner, both sides)")  # fmt: skip
     args = parser.parse_args(argv)
-    cfg = AlignerConfig(epochs=args.epochs, threads=args.threads)
+    if args.lookahead is not None and args.lookahead < 0:
+        parser.error("--lookahead must be 0 or more frames")
+    cfg = AlignerConfig(epochs=args.epochs, threads=args.threads, lookahead=args.lookahead)
     path = train(args.work / "cache", args.work / "data", args.split, args.out, cfg)
     _log(f"wrote {path}")
     return 0

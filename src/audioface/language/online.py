@@ -1,0 +1,149 @@
+"""Words aligned while they are spoken: the live path's language stage.
+
+A voice agent knows what its TTS is about to say, but not when each sound
+will come. This aligner takes that text (all at once, or word by word as the
+agent produces it) and places its phones on the audio as the audio arrives:
+the live phone model (:func:`audioface.language.acoustic.load_live`, causal,
+60 ms of look-ahead) gives posteriors frame by frame, and the Viterbi
+recursion of :mod:`audioface.language.forced` runs forward one frame at a time
+over the words' graph. The best path ending at the newest frame says which
+phone every recent frame belongs to; frames near the newest are a guess the
+next frames may revise, older ones settle.
+
+Memory stays bounded on endless streams: back-pointers are kept for the last
+``HISTORY`` frames only, and states far behind the best path are pruned (the
+graph is left to right, so a pruned state is never needed again).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from audioface.audio.mel import HOP_SAMPLES, log_mel
+from audioface.errors import AudioFaceError
+from audioface.language import acoustic, forced
+from audioface.language.learned_aligner import variants
+from audioface.language.normalize import normalize
+
+HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
+LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
+BEAM = 400.0  # log-score below the best at which a state is dropped for good
+AHEAD = 200  # states past the furthest live one that a frame's recursion looks at
+MAX_WORDS = 20000  # words one stream may be told (the graph is rebuilt as words come)
+
+
+class OnlineAligner:
+    """Phones of the given words, placed frame by frame as log-mel frames arrive."""
+
+    def __init__(self, model: acoustic.LivePhoneModel | None = None, start: int = 0, history: int = HISTORY,
+                 lag: int = LAG):  # fmt: skip
+        """``start``: the stream's frame index of the first frame pushed (text that comes
+        mid-stream starts an aligner on the recent audio, not on all of it); ``history``:
+        how many settled frames can be read back; ``lag``: frames of path after a frame
+        before it is settled."""
+        self.model = model or acoustic.load_live()
+        self._state = self.model.initial_state()
+        self._skip = self.model.lookahead  # the first outputs belong to frames before the start
+        self._scores_offset = acoustic.PRIOR_SCALE * self.model.log_priors
+        self.words: list[str] = []
+        self._builder = forced.GraphBuilder(self.model.index)
+        self._cls, self._word, self._phone, self._preds = self._builder.arrays()
+        self._delta = np.array([0.0, -np.inf])  # before the first frame: in the leading silence
+        self._lo, self._hi = 0, 1  # states the recursion looks at
+        self._back: deque[tuple[int, np.ndarray]] = deque(maxlen=max(history, lag + 1))
+        self._decided: deque[int] = deque(maxlen=history)  # settled states of the latest frames
+        self.lag = lag
+        self.frames = start  # the stream's index of the next frame through the recursion
+        self.decided = start  # ... and of the next frame to settle
+
+    @property
+    def lookahead(self) -> int:
+        """Frames of audio past a frame that its posterior waits for."""
+        return self.model.lookahead
+
+    def add_text(self, text: str) -> None:
+        """More words, to be spoken after those already given."""
+        tokens = [t.word for t in normalize(text)]
+        if not tokens:
+            return
+        if len(self.words) + len(tokens) > MAX_WORDS:
+            raise AudioFaceError(f"a stream takes at most {MAX_WORDS} words of text")
+        self.words += tokens
+        self._builder.add_words([variants(w) for w in tokens])
+        self._cls, self._word, self._phone, self._preds = self._builder.arrays()
+        size = len(self._cls)
+        grown = np.full(size + 1, -np.inf)  # the graph only grows at its end: old states keep their index
+        grown[: len(self._delta) - 1] = self._delta[:-1]
+        self._delta = grown
+
+    def push(self, mel: np.ndarray) -> int:
+        """Takes log-mel frames (100 per second); returns how many frames are now placed."""
+        log_post, self._state = self.model.step(mel, self._state)
+        drop = min(self._skip, len(log_post))
+        self._skip -= drop
+        self._advance(log_post[drop:])
+        return self.frames
+
+    def finish(self) -> int:
+        """The last frames, hearing silence after the end (as the whole-file model does)."""
+        silence = log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[:1]
+        self.push(np.repeat(silence, self.model.lookahead, axis=0))
+        self._decide(self.frames)
+        return self.frames
+
+    def _advance(self, log_post: np.ndarray) -> None:
+        size = len(self._cls)
+        delta = self._delta
+        for row in log_post - self._scores_offset:
+            live = np.flatnonzero(np.isfinite(delta[self._lo : self._hi])) + self._lo
+            best = delta[live].max()
+            lo = int(live[delta[live] > best - BEAM][0])
+            hi = min(size, int(live[-1]) + AHEAD)
+            delta[self._lo : lo] = -np.inf  # pruned for good
+            delta[hi : self._hi] = -np.inf
+            self._lo, self._hi = lo, hi
+            preds = self._preds[lo:hi]
+            cand = delta[preds]
+            pick = cand.argmax(axis=1)
+            rows = np.arange(hi - lo)
+            delta[lo:hi] = cand[rows, pick] + row[self._cls[lo:hi]]
+            self._back.append((lo, preds[rows, pick]))
+            self.frames += 1
+            self._decide(self.frames - self.lag)
+
+    def _decide(self, upto: int) -> None:
+        """Settle frames up to ``upto`` (exclusive): each takes the state the best path at the
+        newest frame passes through, ``lag`` frames back (a frame settled later than that
+        would depend on how the audio was chunked)."""
+        state = int(np.argmax(self._delta[self._lo : self._hi])) + self._lo
+        owed = upto - self.decided
+        if owed <= 0:
+            return
+        picked = np.empty(self.frames - self.decided, np.int64)
+        for k in range(len(picked) - 1, -1, -1):
+            picked[k] = state
+            base, back = self._back[len(self._back) - len(picked) + k]
+            state = int(back[state - base])
+        self._decided.extend(picked[:owed].tolist())
+        self.decided = upto
+
+    def phones(self, first: int) -> list[tuple[str, int, int]]:
+        """[(phone, start frame, end frame), ...] of the settled frames from ``first`` on (at
+        most ``history`` frames back): runs of one phone of one word."""
+        start = max(first, self.decided - len(self._decided))
+        if start >= self.decided:
+            return []
+        states = np.fromiter(
+            (self._decided[k] for k in range(start - self.decided + len(self._decided), len(self._decided))),
+            np.int64,
+        )
+        key = self._word[states] * 1000 + self._phone[states]
+        cut = np.flatnonzero(np.diff(key)) + 1
+        bounds = [0, *cut.tolist(), len(states)]
+        names = self.model.phones
+        return [
+            (names[self._cls[states[a]]], start + a, start + b)
+            for a, b in zip(bounds, bounds[1:], strict=False)
+        ]

@@ -1,0 +1,123 @@
+"""Text-assisted live streaming: words aligned as the audio arrives, the mouth held to them."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import DATA, reference_phones, transcript
+
+from audioface.audio import load_audio
+from audioface.audio.mel import log_mel
+from audioface.errors import AudioFaceError
+from audioface.evaluate import RefPhone, alignment_accuracy, score_lipsync
+from audioface.frames import frame_count
+from audioface.language import acoustic, online
+from audioface.language.online import OnlineAligner
+from audioface.streaming import StreamAnimator
+
+ITEMS = ["flite_slt_01", "espeak_en-us_11", "flite_awb_03"]
+
+
+def _placed(aligner: OnlineAligner) -> list[RefPhone]:
+    return [RefPhone(p, a / 100, b / 100) for p, a, b in aligner.phones(0) if p != "sil"]
+
+
+def _align(name: str, chunk: int = 2) -> OnlineAligner:
+    """The item aligned live; back-pointers kept for all of it, so its whole path can be read."""
+    mel = log_mel(load_audio(DATA / f"{name}.wav").samples)
+    aligner = OnlineAligner(history=len(mel))
+    aligner.add_text(transcript(name))
+    for i in range(0, len(mel), chunk):
+        aligner.push(mel[i : i + chunk])
+    aligner.finish()
+    assert aligner.frames == len(mel)
+    return aligner
+
+
+def test_the_live_phone_model_in_chunks_equals_one_pass():
+    model = acoustic.load_live()
+    mel = log_mel(load_audio(DATA / "flite_slt_01.wav").samples)
+    whole = model.log_posteriors(mel)
+    state, parts = model.initial_state(), []
+    rng = np.random.default_rng(0)
+    at = 0
+    while at < len(mel):
+        step = int(rng.choice([1, 2, 7, 50]))
+        out, state = model.step(mel[at : at + step], state)
+        parts.append(out)
+        at += step
+    pad = np.repeat(log_mel(np.zeros(640, np.float32))[:1], model.lookahead, axis=0)
+    out, _ = model.step(pad, state)
+    streamed = np.concatenate([*parts, out])[model.lookahead :]
+    np.testing.assert_allclose(streamed, whole, atol=1e-4)
+    assert 0 < model.lookahead <= 8  # what lets a live frame go out within 100 ms
+
+
+@pytest.mark.parametrize("name", ITEMS)
+def test_online_alignment_places_the_words_phones_where_they_are_said(name):
+    aligner = _align(name)
+    acc = alignment_accuracy(_placed(aligner), reference_phones(name))
+    assert acc.matched >= 0.9 * len([p for p in reference_phones(name) if p.phone != "sil"])
+    assert acc.within_50ms >= 0.85, acc
+
+
+def test_text_given_word_by_word_or_mid_stream_aligns_as_text_given_at_once():
+    name = "flite_slt_01"
+    whole = _placed(_align(name))
+    words = transcript(name).split()
+    mel = log_mel(load_audio(DATA / f"{name}.wav").samples)
+    one_by_one = OnlineAligner(history=len(mel))
+    for w in words:
+        one_by_one.add_text(w)
+    late = OnlineAligner(history=len(mel))
+    late.add_text(" ".join(words[:2]))
+    for i in range(0, len(mel), 2):
+        if i == 20:  # the rest of the words come during the first 0.2 s, before they are said
+            late.add_text(" ".join(words[2:]))
+        one_by_one.push(mel[i : i + 2])
+        late.push(mel[i : i + 2])
+    one_by_one.finish(), late.finish()
+    assert _placed(one_by_one) == whole
+    assert _placed(late) == whole
+
+
+def test_a_stream_is_told_only_so_many_words(monkeypatch):
+    monkeypatch.setattr(online, "MAX_WORDS", 5)
+    aligner = OnlineAligner()
+    aligner.add_text("one two three")
+    with pytest.raises(AudioFaceError, match="at most 5 words"):
+        aligner.add_text("four five six")
+
+
+@pytest.mark.parametrize("name", ITEMS)
+def test_a_stream_told_the_words_seals_tucks_and_rounds_with_the_same_look_ahead(name):
+    sound = load_audio(DATA / f"{name}.wav")
+    ref = reference_phones(name)
+    plain = StreamAnimator(gate=True)
+    told = StreamAnimator(gate=True, text=transcript(name))
+    assert told.latency == plain.latency <= 0.1
+    parts = []
+    for i in range(0, len(sound.samples), 320):
+        parts.append(told.push(sound.samples[i : i + 320]))
+        heard = min(i + 320, len(sound.samples)) / sound.sample_rate
+        assert sum(len(p) for p in parts) <= max(0, frame_count(heard - told.latency + 1e-9, 60.0)) + 1
+    frames = np.concatenate([*parts, told.finish()])
+    without = plain.run(sound.samples, 320)
+    assert frames.shape == without.shape
+    score = score_lipsync(frames, 60.0, ref)
+    base = score_lipsync(without, 60.0, ref)
+    assert score.score >= 0.95 and score.score >= base.score, (score, base)
+    for event in ("closure", "labiodental", "rounding"):
+        if score.recall(event) is not None:
+            assert score.recall(event) >= 0.9, (event, score.to_dict())
+
+
+def test_cli_stream_with_text(tmp_path):
+    out = tmp_path / "told.csv"
+    res = subprocess.run([sys.executable, "-m", "audioface", "animate", str(DATA / "flite_slt_01.wav"),
+                          "--stream", "--text-file", str(DATA / "flite_slt_01.txt"), "-o", str(out)],
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "look-ahead 92.5 ms" in res.stderr and "not used" not in res.stderr
+    assert out.is_file() and len(out.read_text().splitlines()) > 100
