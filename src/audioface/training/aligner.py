@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=AlignerConfig.threads)
     parser.add_argument("--lookahead", type=int, default=None,
                         help="train the live aligner: causal, each posterior hearing this many "
-                        "frames (10 ms) of the future (default: the offline aligner, both sides)")  # fmt: skip
+                        "frames (10 ms) of the future (default: offline, both sides)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.lookahead is not None and args.lookahead < 0:
         parser.error("--lookahead must be 0 or more frames")
