@@ -167,3 +167,42 @@ def test_long_audio_with_the_learned_aligner_keeps_every_word_in_its_piece():
     assert [w.word for w in track.words] == [w.word for w in by_sphinx.words]
     pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
     assert alignment_accuracy(pred, ref).within_50ms >= 0.9
+
+
+@pytest.mark.parametrize("lookahead", [None, 3])
+def test_a_tiny_aligner_trains_exports_and_runs_as_the_runtime_reads_it(tmp_path, lookahead):
+    """Both shapes of the recipe: the offline aligner and the live one (causal, a few frames
+    of look-ahead), trained for two epochs on four dev items, loaded as the runtime loads them."""
+    import json
+
+    from audioface.audio.mel import log_mel
+    from audioface.evaluate.corpus import find_items
+    from audioface.training import aligner as recipe
+    from audioface.training.augment import AugmentConfig
+    from audioface.training.data import prepare
+
+    names = ["flite_slt_01", "flite_awb_03", "espeak_en-us_11", "festival_slt_07"]
+    items = [it for it in find_items(DATA) if it.name in names]
+    prepare(items, tmp_path / "cache", copies=0, seed=0, aug=AugmentConfig(), jobs=1)
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({"train": names[:3], "held_out": names[3:]}))
+    cfg = recipe.AlignerConfig(hidden=16, epochs=2, segment=100, batch=4, threads=1, lookahead=lookahead)
+    path = recipe.train(tmp_path / "cache", DATA, split, tmp_path / "out", cfg)
+    history = json.loads((tmp_path / "out" / "history.json").read_text())
+    assert len(history) == 2 and history[1]["train_loss"] < history[0]["train_loss"]
+    mel = log_mel(load_audio(DATA / "festival_slt_07.wav").samples)
+    if lookahead is None:
+        model = acoustic.PhoneModel(path)
+        assert not isinstance(model, acoustic.LivePhoneModel)
+    else:
+        model = acoustic.LivePhoneModel(path)
+        assert model.lookahead == lookahead
+        state, parts = model.initial_state(), []
+        for i in range(0, len(mel), 5):
+            out, state = model.step(mel[i : i + 5], state)
+            parts.append(out)
+        streamed = np.concatenate(parts)[lookahead:]
+        np.testing.assert_allclose(streamed, model.log_posteriors(mel)[: len(mel) - lookahead], atol=1e-4)
+    post = model.log_posteriors(mel)
+    assert post.shape == (len(mel), len(model.phones))
+    np.testing.assert_allclose(np.exp(post).sum(axis=1), 1.0, atol=1e-3)

@@ -121,3 +121,17 @@ def test_cli_stream_with_text(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "look-ahead 92.5 ms" in res.stderr and "not used" not in res.stderr
     assert out.is_file() and len(out.read_text().splitlines()) > 100
+
+
+def test_words_that_are_not_what_is_said_leave_the_live_mouth_mostly_alone():
+    """Text from another recording fits this audio badly: the frames stay the model's own
+    almost everywhere, where the right words change a third of them."""
+    sound = load_audio(DATA / "flite_awb_03.wav")
+    plain = StreamAnimator(gate=True).run(sound.samples, 320)
+    right = StreamAnimator(gate=True, text=transcript("flite_awb_03")).run(sound.samples, 320)
+    wrong = StreamAnimator(gate=True, text=transcript("espeak_en-029_18")).run(sound.samples, 320)
+
+    def changed(frames: np.ndarray) -> float:
+        return float((np.abs(frames - plain).max(axis=1) > 1e-6).mean())
+
+    assert changed(right) > 0.25 and changed(wrong) < 0.15, (changed(right), changed(wrong))

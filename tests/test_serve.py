@@ -381,12 +381,13 @@ def test_a_streams_backlog_is_computed_in_one_call_and_bounds_the_reader():
         assert not blocked.done()  # 30 samples waiting: the reader stops reading
         first = await backlog.take()
         await asyncio.wait_for(blocked, 1)
+        await backlog.put_text("words to come")
         backlog.close()
         return first, await backlog.take(), await backlog.take()
 
-    first, second, last = asyncio.run(scenario())
-    assert first.tolist() == [0] * 10 + [1] * 10 + [2] * 10  # three chunks, one computation
-    assert second.tolist() == [3] * 10 and last is None
+    (first, texts), (second, later), last = asyncio.run(scenario())
+    assert first.tolist() == [0] * 10 + [1] * 10 + [2] * 10 and texts == []  # three chunks, one computation
+    assert second.tolist() == [3] * 10 and later == ["words to come"] and last is None
 
 
 def test_a_full_backlog_does_not_hold_the_reader_once_computing_has_stopped():

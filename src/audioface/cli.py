@@ -666,7 +666,7 @@ def _animate(args: argparse.Namespace) -> int:
     if args.phones_out:
         save_phones(anim, args.phones_out)
     if not args.quiet:
-        _report(anim, output, text is not None, spec)
+        _report(anim, output, text is not None, spec, told=args.stream and text is not None)
     return 0
 
 
@@ -884,10 +884,12 @@ def _times(spec: str | None, duration: float) -> list[float]:
     return times
 
 
-def _report(anim, output: str, had_text: bool, spec) -> None:
+def _report(anim, output: str, had_text: bool, spec, told: bool = False) -> None:
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
     what = spec.describe() if spec.audio_only else f"{len(words)} words from {anim.track.source}"
+    if told:
+        what = "the stream generator, held to the words' phones as they were aligned live"
     print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)
     if not words and not spec.audio_only:
         print("audioface: no speech found: the face stays at rest", file=sys.stderr)

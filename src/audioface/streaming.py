@@ -192,9 +192,10 @@ class StreamAnimator:
         ends = np.array([end for _, _, end in runs])
         which = np.minimum(np.searchsorted(ends, frames, side="right"), len(runs) - 1)
         phones = [runs[k][0] for k in which]
-        pause = np.array([(f - runs[k][1] + 1) / 100 if runs[k][0] == "sil" else 0.0
-                          for f, k in zip(frames, which, strict=True)])  # fmt: skip
-        return hold_to_phones(out, phones, pause)
+        into = (frames - np.array([runs[k][1] for k in which])) / 100
+        held = hold_to_phones(out, phones, into)
+        trusted = self._aligner.trusted(np.minimum(frames, self._aligner.decided - 1))
+        return np.where(trusted[:, None], held, out)  # words that do not fit: the audio's own mouth
 
 
 def _as_float(pcm: np.ndarray) -> np.ndarray:

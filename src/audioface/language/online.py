@@ -31,6 +31,8 @@ HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
 LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
 BEAM = 400.0  # log-score below the best at which a state is dropped for good
 AHEAD = 200  # states past the furthest live one that a frame's recursion looks at
+FIT_WINDOW = 50  # frames over which the words' fit to the audio is judged (0.5 s)
+MIN_FIT = -2.5  # mean log posterior below which they are judged not what is being said
 MAX_WORDS = 20000  # words one stream may be told (the graph is rebuilt as words come)
 
 
@@ -54,6 +56,8 @@ class OnlineAligner:
         self._lo, self._hi = 0, 1  # states the recursion looks at
         self._back: deque[tuple[int, np.ndarray]] = deque(maxlen=max(history, lag + 1))
         self._decided: deque[int] = deque(maxlen=history)  # settled states of the latest frames
+        self._fit: deque[float] = deque(maxlen=history)  # ... and their log posteriors
+        self._rows: deque[np.ndarray] = deque(maxlen=lag + 2)  # posteriors of frames not yet settled
         self.lag = lag
         self.frames = start  # the stream's index of the next frame through the recursion
         self.decided = start  # ... and of the next frame to settle
@@ -96,7 +100,8 @@ class OnlineAligner:
     def _advance(self, log_post: np.ndarray) -> None:
         size = len(self._cls)
         delta = self._delta
-        for row in log_post - self._scores_offset:
+        for post, row in zip(log_post, log_post - self._scores_offset, strict=True):
+            self._rows.append(post)
             live = np.flatnonzero(np.isfinite(delta[self._lo : self._hi])) + self._lo
             best = delta[live].max()
             lo = int(live[delta[live] > best - BEAM][0])
@@ -126,8 +131,29 @@ class OnlineAligner:
             picked[k] = state
             base, back = self._back[len(self._back) - len(picked) + k]
             state = int(back[state - base])
-        self._decided.extend(picked[:owed].tolist())
+        settled = picked[:owed]
+        rows = list(self._rows)[len(self._rows) - len(picked) :][:owed]
+        self._decided.extend(settled.tolist())
+        self._fit.extend(float(r[self._cls[s]]) for r, s in zip(rows, settled, strict=True))
         self.decided = upto
+
+    def fit(self, first: int) -> np.ndarray:
+        """Log posterior of each settled frame's phone from ``first`` on: how well the words fit
+        the audio there (text that is not what is being said fits badly)."""
+        start = max(first, self.decided - len(self._fit))
+        return np.array([self._fit[k] for k in range(start - self.decided + len(self._fit), len(self._fit))])
+
+    def trusted(self, frames: np.ndarray) -> np.ndarray:
+        """Whether the words fit the audio over the ``FIT_WINDOW`` settled frames up to each of
+        ``frames`` (settled frame indices): where they do not, the text is not what is said."""
+        first = int(frames.min()) - FIT_WINDOW + 1
+        fit = self.fit(first)
+        start = self.decided - len(fit)
+        sums = np.concatenate([[0.0], np.cumsum(fit)])
+        hi = np.clip(frames - start + 1, 0, len(fit))
+        lo = np.clip(hi - FIT_WINDOW, 0, None)
+        mean = (sums[hi] - sums[lo]) / np.maximum(hi - lo, 1)
+        return (hi - lo == 0) | (mean >= MIN_FIT)
 
     def phones(self, first: int) -> list[tuple[str, int, int]]:
         """[(phone, start frame, end frame), ...] of the settled frames from ``first`` on (at

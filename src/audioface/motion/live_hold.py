@@ -20,20 +20,32 @@ from audioface.motion.mouth import LIP_RAISERS
 
 REST_AFTER = 0.08  # s into a pause before the mouth starts to settle (short gaps between words stay)
 REST_RAMP = 0.10  # s over which it settles
+SEAL_AFTER = 0.0  # s into a P/B/M before the seal: a closure placed early must not cut into the vowel
+OPEN_OVERRIDES = 0.2  # lip opening of the live model's own frame that keeps a pause from resting it
+
+
+def _opening(weights: np.ndarray) -> np.ndarray:
+    """How far apart the lips are, as the lip-sync metrics measure it."""
+    col = arkit.INDEX
+    jaw = np.clip(weights[:, col["jawOpen"]] - weights[:, col["mouthClose"]], 0.0, 1.0)
+    lower = weights[:, [col["mouthLowerDownLeft"], col["mouthLowerDownRight"]]].mean(axis=1)
+    upper = weights[:, [col["mouthUpperUpLeft"], col["mouthUpperUpRight"]]].mean(axis=1)
+    return jaw + 0.5 * lower + 0.25 * upper
 
 
 def hold_to_phones(
     weights: np.ndarray,
     phones: list[str],
-    pause: np.ndarray,
+    into: np.ndarray,
     table: targets.PhoneTable | None = None,
 ) -> np.ndarray:
     """``weights`` (frames, 52) held to ``phones`` (the aligned phone at each frame, ``sil``
-    in pauses); ``pause``: seconds each frame lies into its pause (0 outside pauses)."""
+    in pauses); ``into``: seconds each frame lies into its phone."""
     out = weights.copy()
     col = arkit.INDEX
     names = np.asarray(phones)
-    seal = np.isin(names, sorted(targets.BILABIALS))
+    into = np.asarray(into, float)
+    seal = np.isin(names, sorted(targets.BILABIALS)) & (into >= SEAL_AFTER)
     out[seal, col["mouthClose"]] = out[seal, col["jawOpen"]]
     for name in LIP_RAISERS:
         out[seal, col[name]] = 0.0
@@ -50,7 +62,8 @@ def hold_to_phones(
             floor = {name: shape[col[name]] for name in ("mouthFunnel", "mouthPucker")}
         for name, value in floor.items():
             out[at, col[name]] = np.maximum(out[at, col[name]], value)
-    hold = np.clip((np.asarray(pause) - REST_AFTER) / REST_RAMP, 0.0, 1.0)
+    hold = np.where(names == "sil", np.clip((into - REST_AFTER) / REST_RAMP, 0.0, 1.0), 0.0)
+    hold[_opening(weights) > OPEN_OVERRIDES] = 0.0  # the audio says speech has begun: the words are late
     mouth = [col[name] for name in arkit.MOUTH_GROUP]
     out[:, mouth] *= (1.0 - hold)[:, None]
     return out
