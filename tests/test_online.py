@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import DATA, reference_phones, transcript
 
+from audioface import arkit
 from audioface.audio import load_audio
 from audioface.audio.mel import log_mel
 from audioface.errors import AudioFaceError
@@ -17,6 +18,7 @@ from audioface.language.online import OnlineAligner
 from audioface.streaming import StreamAnimator
 
 ITEMS = ["flite_slt_01", "espeak_en-us_11", "flite_awb_03"]
+MOUTH = [arkit.INDEX[name] for name in arkit.MOUTH_GROUP]
 
 
 def _placed(aligner: OnlineAligner) -> list[RefPhone]:
@@ -135,3 +137,25 @@ def test_words_that_are_not_what_is_said_leave_the_live_mouth_mostly_alone():
         return float((np.abs(frames - plain).max(axis=1) > 1e-6).mean())
 
     assert changed(right) > 0.25 and changed(wrong) < 0.15, (changed(right), changed(wrong))
+
+
+@pytest.mark.parametrize("chunking", ["random", 160, 1_000_000])
+def test_a_stream_told_its_words_gives_the_same_frames_however_the_audio_is_chunked(chunking):
+    """Each frame settles a fixed lag after its time, so chunks of any size (one sample, or the
+    whole file at once) give the frames of animate_stream on the file."""
+    sound = load_audio(DATA / "flite_slt_01.wav")
+    text = transcript("flite_slt_01")
+    reference = StreamAnimator(gate=True, text=text).run(sound.samples, 320)
+    stream = StreamAnimator(gate=True, text=text)
+    rng = np.random.default_rng(5)
+    parts, at = [], 0
+    while at < len(sound.samples):
+        step = int(rng.choice([1, 37, 160, 320, 4800])) if chunking == "random" else chunking
+        parts.append(stream.push(sound.samples[at : at + step]))
+        at += step
+    frames = np.concatenate([*parts, stream.finish()])
+    np.testing.assert_allclose(frames, reference, atol=1e-4)
+    from audioface.api import animate_stream
+
+    mouth = animate_stream(DATA / "flite_slt_01.wav", text=text).animation.weights[:, MOUTH]
+    np.testing.assert_allclose(mouth, reference[:, MOUTH], atol=1e-4)

@@ -96,6 +96,9 @@ class StreamAnimator:
         if self._finished:
             raise AudioFaceError("the stream is finished; start a new StreamAnimator")
         x = _as_float(pcm)
+        piece = self.sample_rate  # a second at a time: the aligner keeps a few seconds of settled phones
+        if len(x) > piece:
+            return np.concatenate([self.push(x[i : i + piece]) for i in range(0, len(x), piece)])
         if self._resampler is not None:
             x = self._resampler.resample_chunk(x)
         self._samples += len(x)
