@@ -15,7 +15,7 @@ Reported per group: children up to 12, teens and adults of speechocean762, the s
 ``--models DIR`` adds the ``learned.onnx`` and ``stream.onnx`` in DIR (for example the models
 before a retraining, from git) beside the shipped ones.
 
-    python3 bench/bench_real_speech.py [--set held-out|sample] [--ways rules,learned,audio,stream]
+    python3 bench/bench_real_speech.py [--set held-out|sample] [--ways rules,learned,audio,stream,stream-text]
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def ways(names: list[str], models: Path | None) -> list[Way]:
                 out.append(Way(f"learned-audio{tag}", without_phones(resolve(learned)), "audio"))
             elif name == "stream":
                 out.append(Way(f"stream, 20 ms chunks{tag}", stream, "live"))
+            elif name == "stream-text":
+                out.append(Way(f"stream, 20 ms chunks, told the words{tag}", stream, "live-text"))
     return out
 
 
@@ -92,7 +94,8 @@ def main() -> None:
     parser.add_argument("--set", choices=("held-out", "sample"), default="held-out")
     parser.add_argument("--speakers", type=int, default=40, help="for --set sample")
     parser.add_argument("--ways", default="rules,learned,audio,stream",
-                        help="any of rules, learned, audio, stream, whisper, words, phonetic")  # fmt: skip
+                        help="any of rules, learned, audio, stream, stream-text (told the words ahead), "
+                        "whisper, words, phonetic")  # fmt: skip
     parser.add_argument("--models", type=Path, help="a folder with another learned.onnx and stream.onnx")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, help="only the first N utterances (a quick look)")
