@@ -405,3 +405,24 @@ def test_a_full_backlog_does_not_hold_the_reader_once_computing_has_stopped():
         await asyncio.wait_for(waiting, 1)
 
     asyncio.run(scenario())
+
+
+def test_a_busy_servers_stream_waits_for_a_larger_step_of_audio():
+    import asyncio
+
+    from audioface.serve.stream import _Backlog
+
+    async def scenario():
+        backlog = _Backlog(limit=1000)
+        await backlog.put(np.zeros(10, np.int16))
+        waiting = asyncio.create_task(backlog.take(least=25))
+        await asyncio.sleep(0.01)
+        assert not waiting.done()  # 10 of the 25 samples asked for
+        await backlog.put(np.ones(20, np.int16))
+        pcm, _ = await asyncio.wait_for(waiting, 1)
+        await backlog.put(np.ones(5, np.int16))
+        backlog.close()  # the end of the stream: what is left goes, however little
+        rest, _ = await asyncio.wait_for(backlog.take(least=25), 1)
+        return len(pcm), len(rest)
+
+    assert asyncio.run(scenario()) == (30, 5)

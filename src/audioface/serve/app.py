@@ -173,7 +173,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             animator, dtype = open_stream(params)
             rig = open_rig(params)
             sink = open_sink(params, settings)
-            await run_stream(ws, animator, dtype, settings, sink, rig)
+            await run_stream(ws, animator, dtype, settings, sink, rig, lambda: state["streams"])
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
         except StreamClosed as exc:

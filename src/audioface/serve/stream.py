@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -79,11 +80,13 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
 
 
 MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading
+BUSY_STREAMS = 8  # past this many open streams, each computes its audio in larger steps...
+BUSY_STEP_S = 0.06  # ... of at least this much: fewer calls for the same audio, a little later
 
 
 async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
-                     sink: LiveLinkSender | None = None,
-                     rig: rigs.Binding | None = None) -> None:  # fmt: skip
+                     sink: LiveLinkSender | None = None, rig: rigs.Binding | None = None,
+                     streams: Callable[[], int] = lambda: 1) -> None:  # fmt: skip
     """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
     Each final frame also goes to ``sink`` when there is one (the caller closes it); the client
     gets the frames in ``rig``'s names when it asked for a rig.
@@ -91,12 +94,14 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
     Reading and computing are two tasks: while one chunk is computed, the next ones wait,
     and the next computation takes all of them in one call. An idle server so answers every
     chunk at once, and a busy one spends its per-call overhead once per backlog instead of
-    once per chunk, which is what lets many streams share two cores."""
+    once per chunk, which is what lets many streams share two cores. With more than
+    ``BUSY_STREAMS`` open (``streams()``), each waits for ``BUSY_STEP_S`` of audio before computing,
+    so a busy server makes fewer, larger calls instead of falling behind on small ones."""
     names = list(arkit.NAMES) if rig is None else list(rig.names)
     await ws.send_text(json.dumps({"type": "hello", "names": names, "fps": stream.fps,
                                    "latency_s": round(stream.latency, 4)}))  # fmt: skip
     backlog = _Backlog(int(MAX_PENDING_S * stream.sample_rate))
-    computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig))
+    computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig, streams))
     try:
         while not computing.done():
             try:
@@ -151,9 +156,10 @@ class _Backlog:
         self.closed = True
         self.changed.set()
 
-    async def take(self) -> tuple[np.ndarray, list[str]] | None:
-        """Everything waiting, at once (audio, texts); None once closed and empty."""
-        while not self.chunks and not self.texts:
+    async def take(self, least: int = 0) -> tuple[np.ndarray, list[str]] | None:
+        """Everything waiting, at once (audio, texts), when at least ``least`` samples wait (or
+        the stream has ended); None once closed and empty."""
+        while (not self.chunks and not self.texts) or (self.size < least and not self.closed):
             if self.closed:
                 return None
             self.changed.clear()
@@ -172,10 +178,11 @@ class _Backlog:
 
 
 async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sink: LiveLinkSender | None,
-                   rig: rigs.Binding | None) -> None:  # fmt: skip
+                   rig: rigs.Binding | None, streams: Callable[[], int]) -> None:  # fmt: skip
     sent = 0
+    step = int(BUSY_STEP_S * stream.sample_rate)
     try:
-        while (got := await backlog.take()) is not None:
+        while (got := await backlog.take(step if streams() > BUSY_STREAMS else 0)) is not None:
             pcm, texts = got
             # in a worker thread: onnxruntime releases the GIL, so streams use both cores
             frames = await asyncio.to_thread(_step, stream, pcm, texts)
