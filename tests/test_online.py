@@ -159,3 +159,24 @@ def test_a_stream_told_its_words_gives_the_same_frames_however_the_audio_is_chun
 
     mouth = animate_stream(DATA / "flite_slt_01.wav", text=text).animation.weights[:, MOUTH]
     np.testing.assert_allclose(mouth, reference[:, MOUTH], atol=1e-4)
+
+
+def test_a_p_the_settled_frames_jumped_past_is_still_shown():
+    """Settled frames follow the best path of their moment; when it jumps past the P of "map",
+    the next frames show the P (late, not lost), and a plain step shows nothing extra."""
+    aligner = OnlineAligner()
+    aligner.add_text("map")
+    names = [aligner.model.phones[c] for c in aligner._cls]
+    assert names == ["sil", *["M"] * 3, *["AE"] * 3, *["P"] * 3, "sil"]
+    for state in [0, 1, 2, 3, 4, 5, 6, 10, 10, 10, 10]:  # the P's three states never taken
+        aligner._settle(state)
+    aligner.decided = 11
+    runs = aligner.phones(0)
+    assert [p for p, _, _ in runs] == ["sil", "M", "AE", "P", "sil"]
+    assert [(a, b) for p, a, b in runs if p == "P"] == [(7, 9)]
+    plain = OnlineAligner()
+    plain.add_text("map")
+    for state in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]:
+        plain._settle(state)
+    plain.decided = 11
+    assert [(p, a, b) for p, a, b in plain.phones(0) if p == "P"] == [("P", 7, 10)]

@@ -31,6 +31,8 @@ HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
 LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
 BEAM = 400.0  # log-score below the best at which a state is dropped for good
 AHEAD = 200  # states past the furthest live one that a frame's recursion looks at
+MUST_SHOW = frozenset("P B M F V UW W OW".split())  # phones a settled frame must not skip unseen
+RESCUE = 2  # frames that show a skipped one
 FIT_WINDOW = 50  # frames over which the words' fit to the audio is judged (0.5 s)
 MIN_FIT = -2.5  # mean log posterior below which they are judged not what is being said
 MAX_WORDS = 20000  # words one stream may be told (the graph is rebuilt as words come)
@@ -57,6 +59,8 @@ class OnlineAligner:
         self._back: deque[tuple[int, np.ndarray]] = deque(maxlen=max(history, lag + 1))
         self._decided: deque[int] = deque(maxlen=history)  # settled states of the latest frames
         self._fit: deque[float] = deque(maxlen=history)  # ... and their log posteriors
+        self._lent: deque[str] = deque(maxlen=history)  # ... and a skipped phone they show ("" if none)
+        self._lend = ("", 0)  # the skipped phone the next frames show, and for how many
         self._rows: deque[np.ndarray] = deque(maxlen=lag + 2)  # posteriors of frames not yet settled
         self.lag = lag
         self.frames = start  # the stream's index of the next frame through the recursion
@@ -133,9 +137,25 @@ class OnlineAligner:
             state = int(back[state - base])
         settled = picked[:owed]
         rows = list(self._rows)[len(self._rows) - len(picked) :][:owed]
-        self._decided.extend(settled.tolist())
+        for state in settled.tolist():
+            self._settle(state)
         self._fit.extend(float(r[self._cls[s]]) for r, s in zip(rows, settled, strict=True))
         self.decided = upto
+
+    def _settle(self, state: int) -> None:
+        """One more settled frame. Settled frames follow the best path of their moment, which
+        can jump ahead past phones that no frame took; a jump past one the lips must make (a
+        P/B/M, an F/V, a rounding) lends it to the next ``RESCUE`` frames, late but not lost."""
+        last = self._decided[-1] if self._decided else None
+        if last is not None and state > last + 1 and last not in self._preds[state]:
+            skipped = self._cls[last + 1 : state]
+            must = [self.model.phones[c] for c in skipped if self.model.phones[c] in MUST_SHOW]
+            if must:
+                self._lend = (must[0], RESCUE)
+        phone, left = self._lend
+        self._decided.append(state)
+        self._lent.append(phone if left > 0 else "")
+        self._lend = (phone, left - 1)
 
     def fit(self, first: int) -> np.ndarray:
         """Log posterior of each settled frame's phone from ``first`` on: how well the words fit
@@ -165,11 +185,13 @@ class OnlineAligner:
             (self._decided[k] for k in range(start - self.decided + len(self._decided), len(self._decided))),
             np.int64,
         )
+        lent = [self._lent[k] for k in range(start - self.decided + len(self._lent), len(self._lent))]
         key = self._word[states] * 1000 + self._phone[states]
+        key = np.where([bool(x) for x in lent], -2 - np.arange(len(states)) // (RESCUE + 1), key)
         cut = np.flatnonzero(np.diff(key)) + 1
         bounds = [0, *cut.tolist(), len(states)]
         names = self.model.phones
         return [
-            (names[self._cls[states[a]]], start + a, start + b)
+            (lent[a] or names[self._cls[states[a]]], start + a, start + b)
             for a, b in zip(bounds, bounds[1:], strict=False)
         ]
