@@ -426,3 +426,12 @@ def test_a_busy_servers_stream_waits_for_a_larger_step_of_audio():
         return len(pcm), len(rest)
 
     assert asyncio.run(scenario()) == (30, 5)
+
+
+def test_streams_are_not_deflated(server):
+    """A client offering per-message deflate (websockets does by default) is not given it:
+    compressing PCM gains nothing and cost a busy server a quarter of its event loop."""
+    with connect(server, "") as ws:
+        assert "permessage-deflate" in (ws.request.headers.get("Sec-WebSocket-Extensions") or "")
+        assert ws.response.headers.get("Sec-WebSocket-Extensions") is None
+        assert json.loads(ws.recv())["type"] == "hello"

@@ -163,13 +163,15 @@ class StreamAnimator:
         else:
             total = frame_count(last / rate, self.fps) if last >= 0 else 0
             total = max(total, self._emitted)
-        out = np.zeros((total - self._emitted, 52), np.float32)
-        for row, j in enumerate(range(self._emitted, total)):
-            pos = min(j / self.fps * rate, last) - self._first
-            lo = int(np.floor(pos))
-            hi = min(lo + 1, len(self._frames) - 1)
-            w = pos - lo
-            out[row] = self._frames[lo] * (1 - w) + self._frames[hi] * w
+        pos = np.minimum(np.arange(self._emitted, total) / self.fps * rate, last) - self._first
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, len(self._frames) - 1)
+        w = (pos - lo)[:, None]
+        out = (
+            (self._frames[lo] * (1 - w) + self._frames[hi] * w).astype(np.float32)
+            if len(pos)
+            else np.zeros((0, 52), np.float32)
+        )
         self._emitted = total
         if len(self._frames):  # drop model frames no later animation frame needs; keep the newest
             needed = int(np.floor(total / self.fps * rate)) - 1 - self._first

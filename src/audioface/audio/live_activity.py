@@ -33,8 +33,8 @@ class LiveActivity:
 
     def __init__(self) -> None:
         self._pending = np.zeros(0, np.float32)
-        self._db: list[float] = []
-        self._levels: list[float] = []
+        self._db = np.zeros(0)  # the last SMOOTH - 1 frame levels, for the next frames' smoothing
+        self._levels = np.zeros(0)  # the last floor window - 1 smoothed levels, for the next floors
         self._speech = np.zeros(0, bool)  # per 10 ms frame, from frame ``self._first``
         self._first = 0
         self._floor_window = int(FLOOR_SECONDS * 100)
@@ -48,17 +48,20 @@ class LiveActivity:
         frames = x[: n * HOP].reshape(n, HOP).astype(np.float64)
         spectrum = np.abs(np.fft.rfft(frames * _WINDOW, axis=1)) ** 2
         band = spectrum[:, BAND[0] : BAND[1]].sum(axis=1) / (HOP * HOP / 4)
-        db = 10 * np.log10(band + 1e-10)
-        flags = np.zeros(n, bool)
-        for k, value in enumerate(db):
-            self._db.append(float(value))
-            level = float(np.mean(self._db[-SMOOTH:]))  # 30 ms: a noise's frame-to-frame flicker averages out
-            self._levels.append(level)
-            floor = min(self._levels[-self._floor_window :])
-            flags[k] = level > floor + MARGIN_DB and level > ABSOLUTE_DB
-        if len(self._levels) > 2 * self._floor_window:
-            del self._levels[: len(self._levels) - self._floor_window]
-            del self._db[: len(self._db) - SMOOTH]
+        db = np.concatenate([self._db, 10 * np.log10(band + 1e-10)])
+        # 30 ms levels (a noise's frame-to-frame flicker averages out), fewer frames at the start
+        ends = np.arange(len(db) - n, len(db)) + 1
+        starts = np.maximum(ends - SMOOTH, 0)
+        sums = np.concatenate([[0.0], np.cumsum(db)])
+        level = (sums[ends] - sums[starts]) / (ends - starts)
+        levels = np.concatenate([self._levels, level])
+        # the floor: the quietest level of the window up to each frame (the window's own frame included)
+        wide = self._floor_window
+        padded = np.concatenate([np.full(max(0, wide - 1 + n - len(levels)), np.inf), levels])
+        floor = np.lib.stride_tricks.sliding_window_view(padded, wide)[-n:].min(axis=1)
+        flags = (level > floor + MARGIN_DB) & (level > ABSOLUTE_DB)
+        self._db = db[-(SMOOTH - 1) :]
+        self._levels = levels[-(wide - 1) :]
         self._speech = np.concatenate([self._speech, flags])
 
     @property
