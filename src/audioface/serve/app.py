@@ -14,6 +14,7 @@ import functools
 import hmac
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,15 @@ from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.motion.style import Style
 from audioface.serve.settings import ServeSettings
-from audioface.serve.stream import TRY_LATER, StreamClosed, open_rig, open_sink, open_stream, run_stream
+from audioface.serve.stream import (
+    COMPUTE_THREADS,
+    TRY_LATER,
+    StreamClosed,
+    open_rig,
+    open_sink,
+    open_stream,
+    run_stream,
+)
 
 STYLE_FIELDS = tuple(f.name for f in dataclasses.fields(Style))
 ANIMATE_FORM = {
@@ -76,6 +85,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app = FastAPI(title="AudioFace", version=__version__, description=DESCRIPTION)
     state = {"streams": 0}
     jobs = asyncio.Semaphore(settings.animate_workers)
+    # the live streams' compute threads, shared by all of them (serve/stream.py says why so few)
+    compute = ThreadPoolExecutor(COMPUTE_THREADS, thread_name_prefix="audioface-stream")
 
     def authorised(headers, query=None) -> bool:
         """The key as a bearer header, or for a browser's WebSocket (which cannot set
@@ -173,7 +184,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             animator, dtype = open_stream(params)
             rig = open_rig(params)
             sink = open_sink(params, settings)
-            await run_stream(ws, animator, dtype, settings, sink, rig, lambda: state["streams"])
+            await run_stream(ws, animator, dtype, settings, sink, rig, lambda: state["streams"], compute)
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
         except StreamClosed as exc:
