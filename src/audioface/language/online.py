@@ -35,7 +35,7 @@ MUST_SHOW = frozenset("P B M F V UW W OW".split())  # phones a settled frame mus
 RESCUE = 2  # frames that show a skipped one
 FIT_WINDOW = 50  # frames over which the words' fit to the audio is judged (0.5 s)
 MIN_FIT = -2.5  # mean log posterior below which they are judged not what is being said
-MAX_WORDS = 20000  # words one stream may be told (the graph is rebuilt as words come)
+MAX_WORDS = 20000  # words one stream may be told (its graph grows with every word, and stays)
 
 
 class OnlineAligner:
