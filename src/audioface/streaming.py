@@ -104,7 +104,7 @@ class StreamAnimator:
         self._samples += len(x)
         if self._activity is not None:
             self._activity.push(x)
-        return self._advance(self._mel.push(x), final=False, samples=x)
+        return self._advance(self._mels(x), final=False)
 
     def run(self, samples: np.ndarray, chunk: int) -> np.ndarray:
         """A whole recording fed as live audio, ``chunk`` samples at a time, then finished:
@@ -121,36 +121,35 @@ class StreamAnimator:
             self._samples += len(tail)
             if self._activity is not None:
                 self._activity.push(tail)
-            mel = self._mel.push(tail)
-            out = self._advance(mel, final=False, samples=tail)
+            out = self._advance(self._mels(tail), final=False)
         else:
             out = np.zeros((0, 52), np.float32)
         pad = np.zeros(self.model.info.lookahead * HOP_SAMPLES, np.float32)  # what the offline run appends
-        mel = np.concatenate([self._mel.push(pad), self._mel.finish()])
-        if self._aligner_mel is not None:
-            self._hear(np.concatenate([self._aligner_mel.push(pad), self._aligner_mel.finish()]))
-        elif len(mel):
-            self._hear(mel)
+        mel = self._mels(pad, last=True)
         if self._aligner is not None:
             self._aligner.finish()
         self._finished = True
-        return np.concatenate([out, self._advance(mel, final=True, heard=True)])
+        return np.concatenate([out, self._advance(mel, final=True)])
 
-    def _hear(self, mel: np.ndarray) -> None:
-        """Log-mel frames for the language stage: the aligner when there is one, else kept a while."""
-        self._mel_frames += len(mel)
+    def _mels(self, samples: np.ndarray, last: bool = False) -> np.ndarray:
+        """The model's log-mel frames of new samples (``last``: and the frames owed at the end);
+        the language stage hears the same audio, in its own bands when the model's differ."""
+        mel = self._mel.push(samples)
+        if last:
+            mel = np.concatenate([mel, self._mel.finish()])
+        heard = mel
+        if self._aligner_mel is not None:
+            heard = self._aligner_mel.push(samples)
+            if last:
+                heard = np.concatenate([heard, self._aligner_mel.finish()])
+        self._mel_frames += len(heard)
         if self._aligner is not None:
-            self._aligner.push(mel)
-        else:
-            self._recent = np.concatenate([self._recent, mel])[-RECENT:]
+            self._aligner.push(heard)
+        else:  # kept a while, for an aligner that text starts later
+            self._recent = np.concatenate([self._recent, heard])[-RECENT:]
+        return mel
 
-    def _advance(self, mel: np.ndarray, final: bool, samples: np.ndarray | None = None,
-                 heard: bool = False) -> np.ndarray:  # fmt: skip
-        if not heard:
-            if self._aligner_mel is None:
-                self._hear(mel)
-            elif samples is not None:
-                self._hear(self._aligner_mel.push(samples))
+    def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:
         if len(mel):
             weights, self._state = self.model.step(mel, None, None, self._state)
             drop = min(self._skip, len(weights))
@@ -179,10 +178,10 @@ class StreamAnimator:
             self._frames = self._frames[keep_from:]
             self._first += keep_from
         out[:, ~MOUTH_CHANNELS] = 0.0
+        times = np.arange(self._emitted - len(out), self._emitted) / self.fps
         if self._aligner is not None and len(out):
-            out = self._hold(out, np.arange(self._emitted - len(out), self._emitted) / self.fps)
+            out = self._hold(out, times)
         if self._activity is not None and len(out):
-            times = np.arange(self._emitted - len(out), self._emitted) / self.fps
             out[:, MOUTH_CHANNELS] *= self._activity.gate(times)[:, None]
             self._activity.forget_before(times[-1])
         return np.clip(out, 0.0, 1.0)

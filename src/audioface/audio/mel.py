@@ -70,6 +70,11 @@ def log_mel(samples: np.ndarray, n_mels: int = N_MELS) -> np.ndarray:
     return frames_of(padded, count, n_mels)
 
 
+def silence(n: int, n_mels: int = N_MELS) -> np.ndarray:
+    """``n`` log-mel frames of digital silence: what a causal model hears past a stream's end."""
+    return np.repeat(log_mel(np.zeros(4 * HOP_SAMPLES, np.float32), n_mels)[:1], n, axis=0)
+
+
 class MelStream:
     """Log-mel frames of a stream, each returned once its window is complete."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.audio.mel import HOP_SAMPLES, log_mel
+from audioface.audio.mel import log_mel, silence
 from audioface.errors import AudioFaceError
 
 BLOCK_FRAMES = 3000  # 30 s a block
@@ -77,8 +77,7 @@ class LivePhoneModel(PhoneModel):
 
     def log_posteriors(self, mel: np.ndarray) -> np.ndarray:
         """The whole stream's posteriors frame for frame with ``mel`` (the end hears silence)."""
-        silence = log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[:1]
-        padded = np.concatenate([mel, np.repeat(silence, self.lookahead, axis=0)])
+        padded = np.concatenate([mel, silence(self.lookahead)])
         state, parts = self.initial_state(), []
         for a in range(0, len(padded), BLOCK_FRAMES):
             out, state = self.step(padded[a : a + BLOCK_FRAMES], state)

@@ -21,7 +21,7 @@ from collections import deque
 
 import numpy as np
 
-from audioface.audio.mel import HOP_SAMPLES, log_mel
+from audioface.audio.mel import silence
 from audioface.errors import AudioFaceError
 from audioface.language import acoustic, forced
 from audioface.language.learned_aligner import variants
@@ -96,8 +96,7 @@ class OnlineAligner:
 
     def finish(self) -> int:
         """The last frames, hearing silence after the end (as the whole-file model does)."""
-        silence = log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[:1]
-        self.push(np.repeat(silence, self.model.lookahead, axis=0))
+        self.push(silence(self.model.lookahead))
         self._decide(self.frames)
         return self.frames
 

@@ -5,7 +5,8 @@ to the phones of a whole aligned track. Live, a frame must go out about 90 ms
 after its time, while the phone it lies in may still be going on, so the
 rules here are per frame: each frame knows only its own phone and, in a
 pause, how long the pause has lasted. Lips seal on every frame of P/B/M, the
-lower lip tucks on F/V, lips round at least as the rules round on OO/W/OW,
+lower lip tucks on F/V, lips round at least as the rules round their rounded phones
+(``targets.ROUNDED``: UW, W, OW, UH, AO),
 and a pause settles the mouth to rest once it has lasted ``REST_AFTER``. A diphthong is one
 phone here (its parts' split needs its end), so OW rounds as its rounded part does.
 """
@@ -17,20 +18,11 @@ import numpy as np
 from audioface import arkit
 from audioface.motion import targets
 from audioface.motion.mouth import LIP_RAISERS
+from audioface.signals import lip_gap
 
 REST_AFTER = 0.08  # s into a pause before the mouth starts to settle (short gaps between words stay)
 REST_RAMP = 0.10  # s over which it settles
-SEAL_AFTER = 0.0  # s into a P/B/M before the seal: a closure placed early must not cut into the vowel
 OPEN_OVERRIDES = 0.2  # lip opening of the live model's own frame that keeps a pause from resting it
-
-
-def _opening(weights: np.ndarray) -> np.ndarray:
-    """How far apart the lips are, as the lip-sync metrics measure it."""
-    col = arkit.INDEX
-    jaw = np.clip(weights[:, col["jawOpen"]] - weights[:, col["mouthClose"]], 0.0, 1.0)
-    lower = weights[:, [col["mouthLowerDownLeft"], col["mouthLowerDownRight"]]].mean(axis=1)
-    upper = weights[:, [col["mouthUpperUpLeft"], col["mouthUpperUpRight"]]].mean(axis=1)
-    return jaw + 0.5 * lower + 0.25 * upper
 
 
 def hold_to_phones(
@@ -45,7 +37,7 @@ def hold_to_phones(
     col = arkit.INDEX
     names = np.asarray(phones)
     into = np.asarray(into, float)
-    seal = np.isin(names, sorted(targets.BILABIALS)) & (into >= SEAL_AFTER)
+    seal = np.isin(names, sorted(targets.BILABIALS))
     out[seal, col["mouthClose"]] = out[seal, col["jawOpen"]]
     for name in LIP_RAISERS:
         out[seal, col[name]] = 0.0
@@ -63,7 +55,7 @@ def hold_to_phones(
         for name, value in floor.items():
             out[at, col[name]] = np.maximum(out[at, col[name]], value)
     hold = np.where(names == "sil", np.clip((into - REST_AFTER) / REST_RAMP, 0.0, 1.0), 0.0)
-    hold[_opening(weights) > OPEN_OVERRIDES] = 0.0  # the audio says speech has begun: the words are late
+    hold[lip_gap(weights) > OPEN_OVERRIDES] = 0.0  # the audio says speech has begun: the words are late
     mouth = [col[name] for name in arkit.MOUTH_GROUP]
     out[:, mouth] *= (1.0 - hold)[:, None]
     return out

@@ -27,14 +27,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from audioface.audio.mel import HOP_SAMPLES, N_MELS, log_mel
+from audioface.audio.mel import N_MELS, silence
 from audioface.formats.phones import read_phones
 from audioface.motion.learned.cues import PHONE_INDEX, PHONES, frame_range
 from audioface.training.data import stretch_frames
 
 N_PHONES = len(PHONES)
 IGNORE = -100
-SILENCE_MEL = torch.from_numpy(log_mel(np.zeros(4 * HOP_SAMPLES, np.float32))[0].astype(np.float32))
+SILENCE_MEL = torch.from_numpy(silence(1)[0].astype(np.float32))
 
 
 @dataclass
