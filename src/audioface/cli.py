@@ -890,9 +890,10 @@ def _times(spec: str | None, duration: float) -> list[float]:
 def _report(anim, output: str, had_text: bool, spec, told: bool = False) -> None:
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
-    what = spec.describe() if spec.audio_only else f"{len(words)} words from {anim.track.source}"
     if told:
         what = "the stream generator, held to the words' phones as they were aligned live"
+    else:
+        what = spec.describe() if spec.audio_only else f"{len(words)} words from {anim.track.source}"
     print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)
     if not words and not spec.audio_only:
         print("audioface: no speech found: the face stays at rest", file=sys.stderr)
