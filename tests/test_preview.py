@@ -178,3 +178,35 @@ def test_a_users_avatar_is_rendered_and_moves(tmp_path):
     res = _cli("preview", DATA / "flite_awb_04.wav", "--mesh", avatar, "--size", "256", "-o", out, "-q")
     assert res.returncode == 0, res.stderr
     assert "Video: h264" in _probe(out)
+
+
+def _yuv420_reference(image: np.ndarray) -> np.ndarray:
+    """BT.601 limited-range YUV 4:2:0 of packed RGB, written out the long way with numpy."""
+    rgb = image.view(np.uint8).reshape(*image.shape, 4)[..., :3].astype(np.int64)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = (66 * r + 129 * g + 25 * b + 128 + 4096) >> 8
+    r4, g4, b4 = (c[0::2, 0::2] + c[1::2, 0::2] + c[0::2, 1::2] + c[1::2, 1::2] for c in (r, g, b))
+    u = (-38 * r4 - 74 * g4 + 112 * b4 + 512 + 131072) >> 10
+    v = (112 * r4 - 94 * g4 - 18 * b4 + 512 + 131072) >> 10
+    return np.concatenate([y.ravel(), u.ravel(), v.ravel()]).astype(np.uint8)
+
+
+def test_frames_reach_the_encoder_as_bt601_yuv420():
+    from audioface.preview import raster
+
+    rng = np.random.default_rng(7)
+    for shape in ((640, 640), (6, 10)):
+        image = rng.integers(0, 2**24, shape).astype(np.uint32)  # every colour, not only the face's
+        assert np.array_equal(raster.to_yuv420(image), _yuv420_reference(image))
+
+
+def test_a_reused_frame_buffer_draws_the_same_face():
+    from audioface import arkit
+    from audioface.preview.render import render_packed
+
+    a, b = np.zeros(52), np.zeros(52)
+    b[arkit.INDEX["jawOpen"]] = 0.8  # a frame unlike the one before
+    fresh = render_packed(b).copy()
+    render_packed(a, reuse=True)  # the buffer holds another frame first
+    assert np.array_equal(render_packed(b, reuse=True), fresh)
+    assert not np.array_equal(render_packed(a), fresh)

@@ -831,7 +831,8 @@ def _preview(args: argparse.Namespace) -> int:
     from audioface.api import animate
     from audioface.audio import load_audio
     from audioface.formats import load_animation
-    from audioface.preview.video import contact_sheet, write_preview
+    from audioface.parallel import aside
+    from audioface.preview.video import contact_sheet, prepare, write_preview
 
     fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") if args.output else "mp4")
     if fmt not in ("mp4", "png"):
@@ -849,14 +850,21 @@ def _preview(args: argparse.Namespace) -> int:
     spec = resolve(args.generator)
     rec = _recognizer(args, text, spec)
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
-    anim = animate(sound, text, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
-                   generator=spec)  # fmt: skip
-    anims, labels = [anim], ["with transcript" if text else "recognised"]
+
+    def animations() -> list:
+        def run(words: str | None):
+            return animate(sound, words, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
+                           generator=spec)  # fmt: skip
+
+        return [run(text)] + ([run(None)] if args.side_by_side == "notext" else [])
+
+    # the language stage computes in a forked process while this one loads the renderer
+    with aside(animations) as pending:
+        prepare(scene)
+        anims = pending.result()
+    labels = ["with transcript" if text else "recognised"]
     if args.side_by_side:
-        if args.side_by_side == "notext":
-            anims.append(animate(sound, None, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs,
-                                 face=face, generator=spec))  # fmt: skip
-        else:
+        if args.side_by_side != "notext":
             anims.append(load_animation(args.side_by_side))
         labels.append("without transcript" if args.side_by_side == "notext" else Path(args.side_by_side).name)
     if fmt == "png":

@@ -13,3 +13,7 @@ class AudioFaceError(Exception):
     def __init__(self, message: str, setting: str | None = None) -> None:
         super().__init__(message)
         self.setting = setting  # the API parameter at fault ("fps", "max_duration", ...), if one is
+
+    def __reduce__(self):
+        # raised in a worker process and raised again in the caller: the setting must survive
+        return type(self), (str(self), self.setting)

@@ -14,7 +14,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,3 +51,81 @@ def parallel_map(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return results
+
+
+class Aside(Generic[R]):
+    """``fn()`` computing in a forked process while the caller does other work; see :func:`aside`."""
+
+    def __init__(self, fn: Callable[[], R]) -> None:
+        self._fn, self._done, self._value = fn, False, None
+        self._proc = None
+        if "fork" not in mp.get_all_start_methods():  # nowhere to fork: computed here, now
+            self._value, self._done = fn(), True
+            return
+        ctx = mp.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        # the child inherits fn and what it holds by fork: nothing but the result is pickled.
+        # Not a daemon: the work may spread over a pool of its own (long audio's pieces)
+        self._proc = ctx.Process(target=_run_and_send, args=(fn, child))
+        self._proc.start()
+        child.close()
+
+    def result(self) -> R:
+        """``fn()``'s value, or its exception raised here."""
+        if not self._done:
+            try:
+                ok, value = self._conn.recv()
+            except EOFError:
+                self._proc.join()
+                code = self._proc.exitcode
+                raise RuntimeError(f"the worker process ended without a result (exit code {code})") from None
+            finally:
+                self._close()
+            if not ok:
+                raise value
+            self._value, self._done = value, True
+        return self._value
+
+    def _close(self) -> None:
+        if self._proc is not None:
+            self._conn.close()
+            if self._proc.is_alive():
+                self._proc.join(timeout=5)
+            if self._proc.is_alive():
+                self._proc.terminate()
+                self._proc.join()
+            self._proc = None
+
+    def __enter__(self) -> Aside[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None and not self._done and self._proc.is_alive():
+            self._proc.terminate()  # the caller failed or was interrupted: the result is not wanted
+        self._close()
+
+
+def aside(fn: Callable[[], R]) -> Aside[R]:
+    """Start ``fn()`` in a forked process and return at once; ``.result()`` waits for it.
+
+    For two pieces of serial work that hold the interpreter lock, such as the language stage and
+    loading a compiled renderer, which one process would run one after the other on a machine
+    whose second core idles. Use as a context manager, so an error on either side ends the
+    other. Where processes cannot fork, ``fn()`` runs at once, here.
+    """
+    return Aside(fn)
+
+
+def _run_and_send(fn: Callable[[], R], conn) -> None:
+    try:
+        result = (True, fn())
+    except KeyboardInterrupt:
+        return  # the parent has it too
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to be raised there
+        result = (False, exc)
+    try:
+        conn.send(result)
+    except Exception as exc:  # noqa: BLE001 - an unpicklable result or exception
+        conn.send((False, RuntimeError(f"the worker's result could not be sent back: {exc}")))
+    finally:
+        conn.close()

@@ -84,6 +84,12 @@ def _background(size: int) -> np.ndarray:
     return np.full((size, size), pack(np.asarray([BACKGROUND]))[0], np.uint32)
 
 
+@lru_cache(maxsize=1)
+def _canvas(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The frame and depth buffers that ``render_packed(..., reuse=True)`` draws into."""
+    return np.empty((size, size), np.uint32), np.empty((size, size), np.float32)
+
+
 def pack(rgb: np.ndarray) -> np.ndarray:
     """RGB (..., 3) uint8 as the rasteriser's packed pixels, R | G << 8 | B << 16."""
     rgb = np.asarray(rgb, dtype=np.uint32)
@@ -101,9 +107,13 @@ def render_face(weights: np.ndarray, camera: Camera | None = None, parts: tuple[
     return Image.fromarray(unpack(render_packed(weights, camera, parts)))
 
 
-def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tuple[FacePart, ...] | None = None
-                  ) -> np.ndarray:  # fmt: skip
-    """:func:`render_face` as packed pixels (H, W) uint32 (:func:`pack`), for the video encoder."""
+def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tuple[FacePart, ...] | None = None,
+                  reuse: bool = False) -> np.ndarray:  # fmt: skip
+    """:func:`render_face` as packed pixels (H, W) uint32 (:func:`pack`), for the video encoder.
+
+    ``reuse`` draws into this process's one frame of that size, which the next call overwrites:
+    for a loop that hands each frame on before drawing the next, and saves it fresh memory each
+    time (a tenth of a frame's drawing)."""
     camera = camera or Camera()
     scene = _scene(parts or default_face())
     verts = raster.pose(
@@ -112,8 +122,13 @@ def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tupl
     colour = raster.shade(
         raster.normals(verts, scene.triangles), scene.albedo, scene.shine, LIGHT, HALF, AMBIENT
     )
-    image = _background(camera.size).copy()
-    depth = np.full((camera.size, camera.size), -np.inf, np.float32)
+    if reuse:
+        image, depth = _canvas(camera.size)
+        np.copyto(image, _background(camera.size))
+        depth.fill(-np.inf)
+    else:
+        image = _background(camera.size).copy()
+        depth = np.full((camera.size, camera.size), -np.inf, np.float32)
     # the tongue lies behind the teeth until it comes out (TH, DH): then in front of them, still
     # behind the lips, so it shows only where the mouth is open
     layer = scene.layer + scene.tongue * (TONGUE_OUT_LIFT * float(weights[TONGUE_OUT]))
@@ -138,6 +153,11 @@ class _Merged:
 
 
 _MERGED: dict[int, tuple[tuple[FacePart, ...], _Merged]] = {}
+
+
+def prepare_scene(parts: tuple[FacePart, ...] | None) -> None:
+    """Build ``parts``' merged mesh now (None: the default face), so later frames find it ready."""
+    _scene(parts or default_face())
 
 
 def _scene(parts: tuple[FacePart, ...]) -> _Merged:

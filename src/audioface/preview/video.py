@@ -25,7 +25,7 @@ from audioface.errors import AudioFaceError
 from audioface.parallel import parallel_map
 from audioface.preview import raster
 from audioface.preview.panel import Panel
-from audioface.preview.render import Scene, pack, render_face, render_packed
+from audioface.preview.render import Scene, pack, prepare_scene, render_face, render_packed
 
 
 def ffmpeg() -> str:
@@ -34,6 +34,17 @@ def ffmpeg() -> str:
     except ImportError:
         raise AudioFaceError("the preview needs the imageio-ffmpeg package: reinstall audioface") from None
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def prepare(scene: Scene | None = None) -> None:
+    """Load the compiled renderer and build the scene's merged mesh, before workers fork.
+
+    About a second of one core, the same for any length of audio: run it while the language
+    stage computes (see :func:`audioface.parallel.aside`) and a short preview starts that much
+    sooner. :func:`write_preview` calls it too, and it costs nothing the second time.
+    """
+    raster.warm()
+    prepare_scene((scene or Scene()).parts)
 
 
 def weights_at(anim: Animation, t: float) -> np.ndarray:
@@ -53,11 +64,11 @@ def compose(
     scene: Scene | None = None,
 ) -> Image.Image | np.ndarray:
     """One frame: each animation's face side by side, then the panel (packed pixels when it is
-    one face alone, which the encoder takes as they are)."""
+    one face alone, which the encoder takes as they are, before the next frame reuses them)."""
     scene = scene or Scene()
     camera = scene.camera(size)
     if len(anims) == 1 and panel is None:  # the usual preview: the face alone, no copies
-        return render_packed(weights_at(anims[0], t), camera, scene.parts)
+        return render_packed(weights_at(anims[0], t), camera, scene.parts, reuse=True)
     faces = [render_face(weights_at(a, t), camera, scene.parts) for a in anims]
     width = size * len(faces) + (panel.width if panel else 0)
     frame = Image.new("RGB", (width, size), (0, 0, 0))
@@ -127,7 +138,7 @@ def write_preview(
         spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
         jobs_ = [(anims, a, b, fps, size, panel, labels, str(Path(tmp) / f"seg{k:03d}.mp4"), scene)
                  for k, (a, b) in enumerate(spans)]  # fmt: skip
-        raster.warm()  # compiled (or loaded) once here, so forked workers inherit it
+        prepare(scene)  # compiled (or loaded) once here, so forked workers inherit it
         audio = _start_audio(samples, sample_rate, Path(tmp))  # encoded while the frames render
         try:
             segments = parallel_map(_encode_segment, jobs_, workers, progress)
