@@ -853,8 +853,8 @@ def _preview(args: argparse.Namespace) -> int:
 
     def animations() -> list:
         def run(words: str | None):
-            return animate(sound, words, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
-                           generator=spec)  # fmt: skip
+            return animate(sound, words, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs,
+                           face=face, generator=spec)  # fmt: skip
 
         return [run(text)] + ([run(None)] if args.side_by_side == "notext" else [])
 

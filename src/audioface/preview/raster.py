@@ -127,7 +127,8 @@ def to_yuv420(image):  # pragma: no cover - compiled
     for i in range(n):
         p = flat[i]
         r, g, b = p & byte, (p >> np.uint32(8)) & byte, (p >> np.uint32(16)) & byte
-        out[i] = (np.uint32(66) * r + np.uint32(129) * g + np.uint32(25) * b + np.uint32(4224)) >> np.uint32(8)
+        y = np.uint32(66) * r + np.uint32(129) * g + np.uint32(25) * b + np.uint32(4224)
+        out[i] = y >> np.uint32(8)
     for y in range(h // 2):
         top, bottom = image[2 * y], image[2 * y + 1]
         for x in range(half):

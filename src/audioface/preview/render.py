@@ -107,8 +107,8 @@ def render_face(weights: np.ndarray, camera: Camera | None = None, parts: tuple[
     return Image.fromarray(unpack(render_packed(weights, camera, parts)))
 
 
-def render_packed(weights: np.ndarray, camera: Camera | None = None, parts: tuple[FacePart, ...] | None = None,
-                  reuse: bool = False) -> np.ndarray:  # fmt: skip
+def render_packed(weights: np.ndarray, camera: Camera | None = None,
+                  parts: tuple[FacePart, ...] | None = None, reuse: bool = False) -> np.ndarray:  # fmt: skip
     """:func:`render_face` as packed pixels (H, W) uint32 (:func:`pack`), for the video encoder.
 
     ``reuse`` draws into this process's one frame of that size, which the next call overwrites:
