@@ -134,8 +134,12 @@ def to_yuv420(image):  # pragma: no cover - compiled
         for x in range(half):
             p, q, s, t = top[2 * x], top[2 * x + 1], bottom[2 * x], bottom[2 * x + 1]
             red_blue = (p & rb) + (q & rb) + (s & rb) + (t & rb)
-            g4 = np.int32(((p >> np.uint32(8)) & byte) + ((q >> np.uint32(8)) & byte)
-                          + ((s >> np.uint32(8)) & byte) + ((t >> np.uint32(8)) & byte))
+            g4 = np.int32(
+                ((p >> np.uint32(8)) & byte)
+                + ((q >> np.uint32(8)) & byte)
+                + ((s >> np.uint32(8)) & byte)
+                + ((t >> np.uint32(8)) & byte)
+            )
             r4, b4 = np.int32(red_blue & np.uint32(0xFFFF)), np.int32(red_blue >> np.uint32(16))
             k = y * half + x
             out[n + k] = (-38 * r4 - 74 * g4 + 112 * b4 + 131584) >> 10
