@@ -20,7 +20,7 @@ from audioface.audio.mel import MelStream, log_mel
 from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
 from audioface.motion import generators
-from audioface.motion.generators import live, resolve, streamed, without_phones
+from audioface.motion.generators import hearing_phones, live, resolve, streamed, without_phones
 from audioface.motion.learned.cues import N_CUES, PHONES, phone_cues
 from audioface.motion.learned.generator import OnnxGenerator
 from audioface.track import Phone, PhoneTrack, Word
@@ -71,8 +71,10 @@ def test_shipped_models_are_small_and_described():
 def test_learned_mouth_closes_and_opens_on_dev_speech(name):
     ref = reference_phones(name)
     with_text = animate(DATA / f"{name}.wav", transcript(name), generator="learned", jobs=1)
-    audio_only = animate(DATA / f"{name}.wav", generator="learned-audio", jobs=1)
-    assert with_text.track.words and not audio_only.track.words
+    # told the words, learned-audio still hears none: only the phones it recognises
+    audio_only = animate(DATA / f"{name}.wav", transcript(name), generator="learned-audio", jobs=1)
+    assert with_text.track.words and audio_only.track.source == "phonetic"
+    assert audio_only.track.phones() and not any(w.word for w in audio_only.track.words)
     scores = [score_lipsync(a.weights, a.fps, ref).score for a in (with_text, audio_only)]
     assert scores[0] >= 0.9 and scores[1] >= 0.7, scores
 
@@ -125,9 +127,11 @@ def test_registry_says_what_each_generator_hears():
     assert learned.model == "learned" and learned.phones and not learned.causal
     assert 0.3 <= learned.lookahead <= 0.35
     assert audio.model == "learned" and audio.audio_only and audio.lookahead == learned.lookahead
+    assert audio.phones and audio.phones_heard and not audio.sentence  # phones heard, never words
     assert stream.model == "stream" and stream.audio_only and stream.causal and stream.lookahead <= 0.1
     assert live("learned") == live("rules") == live("stream") == stream
-    assert without_phones(learned) == replace(audio, name="learned")
+    assert hearing_phones(learned) == replace(audio, name="learned")
+    assert without_phones(learned).audio_only and not without_phones(learned).phones
     with pytest.raises(AudioFaceError) as err:
         resolve("no-such-model.onnx")
     assert err.value.setting == "generator"

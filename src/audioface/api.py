@@ -62,8 +62,9 @@ def animate(
     ``generator`` makes the mouth: a name from :data:`audioface.motion.generators.NAMES`
     ("learned", the default, hears the audio and the phone track; "learned-audio" and
     "stream" the audio alone; "rules" is the articulatory table), the path of an
-    ``.onnx`` model from ``audioface train``, or a resolved spec. A generator that
-    hears the audio alone skips the language stage.
+    ``.onnx`` model from ``audioface train``, or a resolved spec. "learned-audio" never
+    uses a transcript or a word recogniser: the language stage recognises phones in the
+    audio for it; a model without phone cues skips the language stage.
     """
     fps = check_fps(fps)
     rec = choose(asr, asr_model, asr_url)
@@ -74,10 +75,12 @@ def animate(
     face = face or FaceOptions()
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
     activity = detect_activity(sound)
-    if spec.audio_only:
+    if not spec.phones:
         track = PhoneTrack([], sound.duration, "none")
-    else:
-        track = build_track(sound, activity, text, asr=rec, aligner=aligner, jobs=jobs, progress=progress)
+    else:  # learned-audio hears no words: the language stage recognises phones in the audio
+        heard = spec.phones_heard
+        track = build_track(sound, activity, None if heard else text, asr="phonetic" if heard else rec,
+                            aligner=aligner, jobs=jobs, progress=progress)  # fmt: skip
     mouth = None
     if spec.model is not None:
         sentence = None
@@ -85,7 +88,7 @@ def animate(
             from audioface.language.meaning import embed
 
             sentence = embed([text])[0]
-        cues_track = None if spec.audio_only else track
+        cues_track = track if spec.phones else None
         model = load_model(spec.model)
         mouth = learned_mouth(sound.samples, fps, track.duration, model, cues_track, sentence,
                               face.phone_table)  # fmt: skip

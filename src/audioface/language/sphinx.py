@@ -89,10 +89,6 @@ def _asr_decoder() -> Decoder:
     return _decoder(dict=_model("en-us", "cmudict-en-us.dict"), lm=_model("en-us", "en-us.lm.bin"))
 
 
-def _phone_decoder() -> Decoder:
-    return _decoder(allphone=_model("en-us", "en-us-phone.lm.bin"), lw=2.0, beam=1e-20, pbeam=1e-20, lm=None)
-
-
 def _decode(decoder: Decoder, pcm: bytes) -> None:
     decoder.start_utt()
     decoder.process_raw(pcm, full_utt=True)
@@ -195,17 +191,3 @@ def recognize(pcm: bytes) -> list[str]:
         if not name.startswith(("<", "[", "+")):
             words.append(name)
     return words
-
-
-def recognize_phones(pcm: bytes) -> list[RawPhone]:
-    """Phones heard in the piece by the phone language model (no words)."""
-    decoder = _phone_decoder()
-    _decode(decoder, pcm)
-    return [
-        (seg.word, seg.start_frame * FRAME, (seg.end_frame + 1) * FRAME)
-        for seg in decoder.seg()
-        if seg.word not in NOT_PHONES
-    ]
-
-
-NOT_PHONES = {"SIL", "+NSN+", "+SPN+", "+BREATH+", "+SMACK+", "+COUGH+", "+UM+"}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
-from audioface.language import aligners, lexicon, sphinx
+from audioface.language import aligners, lexicon, phone_loop, sphinx
 from audioface.language.estimate import spread
 from audioface.language.pieces import Piece, assign_tokens, expected_duration
 from audioface.phones import VOWELS, split_stress
@@ -87,7 +87,7 @@ def phonetic_job(job: PieceJob) -> list[Word]:
     """Phone recognition: one pseudo-word (empty text) per run of touching phones."""
     words: list[Word] = []
     run: list[Phone] = []
-    for name, start, end in sphinx.recognize_phones(job.pcm):
+    for name, start, end in phone_loop.recognize_phones(job.pcm):
         ph = Phone(split_stress(name)[0], job.piece.start + start, job.piece.start + end)
         if run and ph.start - run[-1].end > 0.02:
             words.append(Word("", run[0].start, run[-1].end, tuple(run), "recognized"))

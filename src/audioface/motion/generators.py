@@ -28,14 +28,16 @@ class GeneratorSpec:
 
     name: str  # as the user gave it: a registry name or a model path
     model: str | None  # the ONNX model to run (a shipped name or a path); None for the rules
-    phones: bool  # hears the aligned phone track, so the language stage must run
+    phones: bool  # hears a phone track, so the language stage must run
     sentence: bool = False  # hears a sentence embedding of the transcript
     lookahead: float | None = None  # s of audio past a frame before it is final; None: whole file
+    phones_heard: bool = False  # its phones are recognised from the audio, never from words
 
     @property
     def audio_only(self) -> bool:
-        """Hears the audio alone: no transcript, recognition or alignment is needed."""
-        return not self.phones
+        """Hears the audio alone: no transcript or word recogniser is needed (at most the
+        language stage's phone recognition, from the same audio)."""
+        return not self.phones or self.phones_heard
 
     @property
     def causal(self) -> bool:
@@ -45,6 +47,8 @@ class GeneratorSpec:
     def describe(self) -> str:
         """A short phrase for messages: what made the mouth."""
         what = "the rules" if self.model is None else f"the {self.name} generator"
+        if self.phones_heard:
+            return f"{what} on the audio and the phones heard in it"
         return f"{what} on the audio alone" if self.audio_only else what
 
 
@@ -56,8 +60,21 @@ def resolve(generator: str | os.PathLike | GeneratorSpec) -> GeneratorSpec:
     if name == "rules":
         return GeneratorSpec("rules", None, phones=True)
     if name == "learned-audio":
-        return without_phones(_from_model("learned", "learned-audio"))
+        return hearing_phones(_from_model("learned", "learned-audio"))
     return _from_model(name, name)
+
+
+def hearing_phones(spec: GeneratorSpec) -> GeneratorSpec:
+    """The same model without words: its cues are the phones the language stage hears in the
+    audio (a phone loop over the learned aligner's posteriors), a transcript is not used.
+
+    Why not its cue input left empty (:func:`without_phones`): that model, trained on cue
+    dropout, never learnt to seal the lips from sound alone as well as the phone model, taught
+    on real speech, hears P, B and M (held-out real speakers: 0.927, closures 0.849, against
+    0.848, closures 0.699)."""
+    if spec.model is None or not spec.phones:
+        raise AudioFaceError("only a learned model with phone cues can hear recognised phones", "generator")
+    return replace(spec, phones_heard=True, sentence=False)
 
 
 def without_phones(spec: GeneratorSpec) -> GeneratorSpec:
