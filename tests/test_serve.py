@@ -127,11 +127,13 @@ def test_bad_input_is_a_4xx_with_one_line(server):
     assert set(server["tmp"].iterdir()) == before  # every upload's temporary folder is gone
 
 
-def test_stream_gives_the_live_models_frames(server):
+@pytest.mark.parametrize("phones", ["auto", "off"])
+def test_stream_gives_the_live_models_frames(server, phones):
     data, rate = sf.read(EXAMPLES / "hello.wav", dtype="int16")
-    with connect(server, f"?sample_rate={rate}&fps=60") as ws:
+    with connect(server, f"?sample_rate={rate}&fps=60&phones={phones}") as ws:
         hello = json.loads(ws.recv())
         assert hello["type"] == "hello" and hello["names"] == list(arkit.NAMES) and hello["latency_s"] <= 0.1
+        assert hello["phones"] is (phones == "auto")  # auto: a quiet server's streams hear phones
         step = rate // 50  # 20 ms
         for i in range(0, len(data), step):
             ws.send(data[i : i + step].tobytes())
@@ -141,7 +143,8 @@ def test_stream_gives_the_live_models_frames(server):
             starts.append(msg["start"])
             frames += msg["weights"]
         assert msg == {"type": "done", "frames": len(frames)}
-    expected = StreamAnimator("stream", fps=60, sample_rate=rate, gate=True).run(data, step)  # the default
+    expected = StreamAnimator("stream", fps=60, sample_rate=rate, gate=True,  # the default
+                              hear_phones=phones == "auto").run(data, step)  # fmt: skip
     assert np.allclose(np.array(frames), expected, atol=1e-4)
     assert starts == sorted(starts) and starts[0] == 0
 
@@ -244,7 +247,7 @@ def test_streams_rest_on_noise_unless_the_gate_is_off(server):
     "query, send, code",
     [("", b"\x01\x02\x03", 1003), ("", "{not json", 1007), ("", '{"type": "dance"}', 1008),
      ("?encoding=mp3", None, 1008), ("?sample_rate=abc", None, 1008), ("?generator=/etc/passwd", None, 1008),
-     ("?encoding=f32le", np.array([np.nan, 0.0], "<f4").tobytes(), 1003)],
+     ("?encoding=f32le", np.array([np.nan, 0.0], "<f4").tobytes(), 1003), ("?phones=maybe", None, 1008)],
 )  # fmt: skip
 def test_garbage_closes_that_stream_only(server, query, send, code):
     with connect(server, query) as ws:

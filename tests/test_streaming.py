@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import DATA, EXAMPLES
+from conftest import DATA, EXAMPLES, reference_phones
 
 from audioface.audio import load_audio
+from audioface.evaluate.lipsync import score_lipsync
 from audioface.motion.learned import MOUTH_CHANNELS, learned_mouth
 from audioface.motion.learned.generator import OnnxGenerator
 from audioface.streaming import StreamAnimator
@@ -23,7 +24,7 @@ def test_streaming_equals_the_offline_causal_model(chunking):
     sound = load_audio(DATA / "flite_awb_03.wav")
     model = OnnxGenerator("stream")
     offline = learned_mouth(sound.samples, 60.0, sound.duration, model)
-    stream = StreamAnimator("stream", fps=60.0)
+    stream = StreamAnimator("stream", fps=60.0, hear_phones=False)
     rng = np.random.default_rng(3)
     parts, at = [], 0
     while at < len(sound.samples):
@@ -35,6 +36,22 @@ def test_streaming_equals_the_offline_causal_model(chunking):
     assert online.shape == offline.shape
     np.testing.assert_allclose(online, offline, atol=1e-4)
     assert online[:, MOUTH_CHANNELS].max() > 0.2  # it does move
+
+
+@pytest.mark.parametrize("name", ["flite_slt_01", "festival_slt_07"])
+def test_hearing_phones_seals_the_live_lips_the_same_for_any_chunking(name):
+    """The live phone loop under the mouth: closures the model alone misses are sealed, the
+    look-ahead stays, and the frames do not depend on how the audio was cut."""
+    sound = load_audio(DATA / f"{name}.wav")
+    heard = StreamAnimator("stream", fps=60.0)
+    assert heard.hears_phones and heard.latency <= 0.1
+    frames = heard.run(sound.samples, 320)
+    again = StreamAnimator("stream", fps=60.0).run(sound.samples, 4801)
+    np.testing.assert_allclose(frames, again, atol=1e-5)
+    alone = StreamAnimator("stream", fps=60.0, hear_phones=False).run(sound.samples, 320)
+    ref = reference_phones(name)
+    got, base = score_lipsync(frames, 60.0, ref), score_lipsync(alone, 60.0, ref)
+    assert got.recall("closure") >= 0.9 and got.score >= base.score, (got.to_dict(), base.to_dict())
 
 
 def test_stream_accepts_int16_at_another_rate():

@@ -3,10 +3,12 @@
 The causal "stream" model looks 70 ms ahead; the mel window adds 12.5 ms and
 resampling model frames (100 per second) to the animation's rate at most one
 model frame more, so a frame is final 92.5 ms of audio after its time. Chunks
-may be any size (one sample or a minute); the frames are exactly those of
-running the same model over the whole recording (:func:`audioface.animate`
-with ``generator="stream"``), because the convolution history is carried
-from chunk to chunk instead of being recomputed.
+may be any size (one sample or a minute); the frames are the same for any
+chunking, because the convolution history is carried from chunk to chunk
+instead of being recomputed, and the language stage settles each frame a
+fixed number of frames after it. Without the phones heard (``hear_phones=False``)
+they are exactly those of running the same model over the whole recording
+(:func:`audioface.animate` with ``generator="stream"``).
 
     stream = StreamAnimator(fps=60)
     for chunk in microphone():          # float32 or int16, 16 kHz mono
@@ -36,10 +38,12 @@ class StreamAnimator:
     gate (:class:`LiveActivity`) hears no speech, as a live microphone needs; off, the frames
     are exactly the offline causal model's.
 
-    ``text`` (or :meth:`add_text`, as a voice agent's words become known) turns on the
-    language stage: the words are aligned as the audio arrives (:class:`OnlineAligner`)
-    and the frames are held to their phones, lips sealed on P/B/M, tucked on F/V, rounded
-    on OO/W, at rest in pauses, with no more look-ahead than without text."""
+    The language stage hears the phones as the audio arrives (``hear_phones``: a live phone
+    loop, :class:`LivePhoneLoop`) and the frames are held to them: lips sealed on P/B/M,
+    tucked on F/V, rounded on OO/W, at rest in pauses, with no more look-ahead. ``text`` (or
+    :meth:`add_text`, as a voice agent's words become known) makes it align those words
+    instead (:class:`OnlineAligner`). With neither, the frames are exactly the offline
+    causal model's."""
 
     def __init__(
         self,
@@ -48,6 +52,7 @@ class StreamAnimator:
         sample_rate: int = SAMPLE_RATE,
         gate: bool = False,
         text: str | None = None,
+        hear_phones: bool = True,
     ):
         self.fps = check_fps(fps)
         self.sample_rate = sample_rate  # of the audio pushed in
@@ -67,12 +72,21 @@ class StreamAnimator:
         self._aligner_mel = None if self.model.info.n_mels == N_MELS else MelStream(N_MELS)
         self._recent = np.zeros((0, N_MELS), np.float32)  # the newest mel frames, for a late aligner
         self._mel_frames = 0
+        if hear_phones:
+            from audioface.language.phone_loop import LivePhoneLoop
+
+            self._aligner = LivePhoneLoop()
         if text:
             self.add_text(text)
         if sample_rate != SAMPLE_RATE:
             import soxr
 
             self._resampler = soxr.ResampleStream(sample_rate, SAMPLE_RATE, 1, dtype="float32")
+
+    @property
+    def hears_phones(self) -> bool:
+        """The frames are held to phones the language stage hears (or to words told)."""
+        return self._aligner is not None
 
     @property
     def latency(self) -> float:
@@ -84,9 +98,9 @@ class StreamAnimator:
         their phones. Text should come before its audio; words already heard are not seen."""
         if self._finished:
             raise AudioFaceError("the stream is finished; start a new StreamAnimator")
-        if self._aligner is None:
-            from audioface.language.online import OnlineAligner
+        from audioface.language.online import OnlineAligner
 
+        if not isinstance(self._aligner, OnlineAligner):  # none yet, or phones heard: words now
             self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent))
             self._aligner.push(self._recent)
         self._aligner.add_text(text)
@@ -145,8 +159,7 @@ class StreamAnimator:
         self._mel_frames += len(heard)
         if self._aligner is not None:
             self._aligner.push(heard)
-        else:  # kept a while, for an aligner that text starts later
-            self._recent = np.concatenate([self._recent, heard])[-RECENT:]
+        self._recent = np.concatenate([self._recent, heard])[-RECENT:]  # for words that come later
         return mel
 
     def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:

@@ -10,10 +10,12 @@ closures (see docs/learned-model.md, "Phones heard without words").
 
 from __future__ import annotations
 
+from collections import deque
 from functools import lru_cache
 
 import numpy as np
 
+from audioface.audio.mel import silence
 from audioface.language import acoustic
 from audioface.language.forced import FRAME, MIN_FRAMES, Graph, viterbi
 
@@ -65,3 +67,83 @@ def recognize_phones(pcm: bytes) -> list[RawPhone]:
     """Phones heard in int16 PCM at 16 kHz (a piece of a recording), times from its start."""
     model = acoustic.load()
     return recognize(acoustic.pcm_log_posteriors(pcm, model), model.phones, model.log_priors)
+
+
+class LivePhoneLoop:
+    """:func:`recognize` as audio arrives, for the live path: the live phone model's causal
+    posteriors, the loop's Viterbi recursion one frame at a time, and each frame settled
+    ``lag`` frames after its posterior (the live mouth's look-ahead leaves one). Reads like
+    :class:`audioface.language.online.OnlineAligner`, so the live hold takes either."""
+
+    def __init__(self, model: acoustic.LivePhoneModel | None = None, history: int = 300, lag: int = 1):
+        self.model = model or acoustic.load_live()
+        self._state = self.model.initial_state()
+        self._skip = self.model.lookahead  # the first outputs belong to frames before the start
+        self._offset = PRIOR_SCALE * self.model.log_priors
+        self._graph = loop_graph(len(self.model.phones))
+        self._delta = np.full(len(self._graph.cls) + 1, -np.inf)  # the last slot: padding, never reached
+        self._back: deque[np.ndarray] = deque(maxlen=max(history, lag + 1))
+        self._settled: deque[int] = deque(maxlen=history)  # phone class of each settled frame
+        self.lag = lag
+        self.frames = 0  # frames through the recursion
+        self.decided = 0  # frames settled
+
+    @property
+    def lookahead(self) -> int:
+        return self.model.lookahead
+
+    def push(self, mel: np.ndarray) -> int:
+        """Takes log-mel frames (100 per second); returns how many frames are now placed."""
+        log_post, self._state = self.model.step(mel, self._state)
+        drop = min(self._skip, len(log_post))
+        self._skip -= drop
+        g, rows = self._graph, np.arange(len(self._graph.cls))
+        for row in log_post[drop:] - self._offset:
+            if self.frames == 0:
+                self._delta[g.initial] = row[g.cls[g.initial]]
+                self._back.append(np.zeros(len(rows), np.int64))
+            else:
+                cand = self._delta[g.preds]
+                pick = cand.argmax(axis=1)
+                self._delta[:-1] = cand[rows, pick] + row[g.cls]
+                self._back.append(g.preds[rows, pick])
+            self.frames += 1
+            self._settle(self.frames - self.lag)
+        return self.frames
+
+    def finish(self) -> int:
+        """The last frames, hearing silence after the end."""
+        self.push(silence(self.model.lookahead))
+        self._settle(self.frames)
+        return self.frames
+
+    def _settle(self, upto: int) -> None:
+        owed = upto - self.decided
+        if owed <= 0:
+            return
+        state = int(np.argmax(self._delta[:-1]))
+        picked = np.empty(self.frames - self.decided, np.int64)
+        for k in range(len(picked) - 1, -1, -1):
+            picked[k] = state
+            state = int(self._back[len(self._back) - len(picked) + k][state])
+        self._settled.extend(self._graph.cls[picked[:owed]].tolist())
+        self.decided = upto
+
+    def phones(self, first: int) -> list[tuple[str, int, int]]:
+        """[(phone, start frame, end frame), ...] of the settled frames from ``first`` on (at
+        most ``history`` frames back), silence included: runs of one phone."""
+        start = max(first, self.decided - len(self._settled))
+        if start >= self.decided:
+            return []
+        cls = np.array([self._settled[k] for k in range(start - self.decided + len(self._settled),
+                                                         len(self._settled))])  # fmt: skip
+        bounds = np.r_[0, np.flatnonzero(cls[1:] != cls[:-1]) + 1, len(cls)]
+        names = self.model.phones
+        return [
+            (names[cls[a]], start + int(a), start + int(b))
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+
+    def trusted(self, frames: np.ndarray) -> np.ndarray:
+        """Every frame: phones heard in the audio always fit it (words told may not)."""
+        return np.ones(len(frames), bool)

@@ -181,7 +181,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         sink = None
         try:
             params = dict(ws.query_params)
-            animator, dtype = open_stream(params)
+            animator, dtype = open_stream(params, state["streams"])
             rig = open_rig(params)
             sink = open_sink(params, settings)
             await run_stream(ws, animator, dtype, settings, sink, rig, lambda: state["streams"], compute)

@@ -58,8 +58,9 @@ def open_rig(params: dict[str, str]) -> rigs.Binding | None:
     return None if name in (None, "arkit") else rigs.bind(rigs.preset(name), None, "arkit")
 
 
-def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
-    """The animator and sample type a client's query parameters ask for."""
+def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[StreamAnimator, np.dtype]:
+    """The animator and sample type a client's query parameters ask for; ``open_streams``
+    (this one included) decides whether ``phones=auto`` hears phones (see PHONES_UNTIL)."""
     try:
         rate = int(params.get("sample_rate", "16000"))
         fps = float(params.get("fps", "60"))
@@ -76,8 +77,20 @@ def open_stream(params: dict[str, str]) -> tuple[StreamAnimator, np.dtype]:
     gate = params.get("gate", "on")
     if gate not in ("on", "off"):
         raise AudioFaceError(f"gate must be on or off, got {gate!r}")
-    animator = StreamAnimator(live(name), fps=fps, sample_rate=rate, gate=gate == "on")
+    phones = params.get("phones", "auto")
+    if phones not in ("auto", "on", "off"):
+        raise AudioFaceError(f"phones must be auto, on or off, got {phones!r}")
+    hear = phones == "on" or (phones == "auto" and open_streams <= PHONES_UNTIL)
+    animator = StreamAnimator(live(name), fps=fps, sample_rate=rate, gate=gate == "on", hear_phones=hear)
     return animator, ENCODINGS[encoding]
+
+
+# Hearing the phones (the live phone model and its loop) costs a stream about three times the
+# mouth model's compute: with phones=auto the first streams hear them, and those opened while
+# more are open get the model's mouth alone, so a busy server keeps real time (2 cores, 20 s
+# each: 16 streams all hearing phones p95 447 ms, 32 fell behind; with the first 8 hearing
+# them 11 of 32 fell behind; with the first 4, 32 streams kept real time at p95 459 ms)
+PHONES_UNTIL = 4
 
 
 MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading
@@ -106,7 +119,8 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
     computing runs in ``pool`` (the server's few compute threads; None: asyncio's default)."""
     names = list(arkit.NAMES) if rig is None else list(rig.names)
     await ws.send_text(json.dumps({"type": "hello", "names": names, "fps": stream.fps,
-                                   "latency_s": round(stream.latency, 4)}))  # fmt: skip
+                                   "latency_s": round(stream.latency, 4),
+                                   "phones": stream.hears_phones}))  # fmt: skip
     backlog = _Backlog(int(MAX_PENDING_S * stream.sample_rate))
     computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig, streams, pool))
     try:
