@@ -15,7 +15,7 @@ Reported per group: children up to 12, teens and adults of speechocean762, the s
 ``--models DIR`` adds the ``learned.onnx`` and ``stream.onnx`` in DIR (for example the models
 before a retraining, from git) beside the shipped ones.
 
-    python3 bench/bench_real_speech.py [--set held-out|sample] [--ways rules,learned,audio,stream,stream-text]
+    python3 bench/bench_real_speech.py [--set held-out|sample] [--ways rules,learned,audio,stream,...]
 """
 
 from __future__ import annotations
@@ -77,11 +77,19 @@ def ways(names: list[str], models: Path | None) -> list[Way]:
             if name == "learned":
                 out.append(Way(f"learned + transcript{tag}", learned))
             elif name == "audio":
+                from audioface.motion.generators import hearing_phones, resolve
+
+                out.append(
+                    Way(f"learned-audio, phones heard{tag}", hearing_phones(resolve(learned)), "audio")
+                )
+            elif name == "audio-alone":
                 from audioface.motion.generators import resolve, without_phones
 
-                out.append(Way(f"learned-audio{tag}", without_phones(resolve(learned)), "audio"))
+                out.append(Way(f"learned, cues empty{tag}", without_phones(resolve(learned)), "audio"))
             elif name == "stream":
-                out.append(Way(f"stream, 20 ms chunks{tag}", stream, "live"))
+                out.append(Way(f"stream, 20 ms chunks, phones heard{tag}", stream, "live"))
+            elif name == "stream-alone":
+                out.append(Way(f"stream, 20 ms chunks, model alone{tag}", stream, "live-alone"))
             elif name == "stream-text":
                 out.append(Way(f"stream, 20 ms chunks, told the words{tag}", stream, "live-text"))
     return out
@@ -94,7 +102,8 @@ def main() -> None:
     parser.add_argument("--set", choices=("held-out", "sample"), default="held-out")
     parser.add_argument("--speakers", type=int, default=40, help="for --set sample")
     parser.add_argument("--ways", default="rules,learned,audio,stream",
-                        help="any of rules, learned, audio, stream, stream-text (told the words ahead), "
+                        help="any of rules, learned, audio (phones heard), audio-alone (cues empty), "
+                        "stream (phones heard), stream-alone, stream-text (told the words ahead), "
                         "whisper, words, phonetic")  # fmt: skip
     parser.add_argument("--models", type=Path, help="a folder with another learned.onnx and stream.onnx")
     parser.add_argument("--jobs", type=int, default=2)

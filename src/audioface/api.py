@@ -122,11 +122,14 @@ def animate_stream(
     face: FaceOptions | None = None,
     generator: str | GeneratorSpec = LIVE,
     text: str | None = None,
+    hear_phones: bool = True,
 ) -> StreamRun:
     """The live path on a file or an array: the audio fed in ``chunk_ms`` chunks to the causal
     model, frames taken as they become final, then the rest of the face around that mouth.
-    ``text``: the words being said, known ahead as a voice agent knows its TTS's; they are
-    aligned as the audio arrives and the mouth follows their phones, with the same look-ahead.
+    ``hear_phones``: the language stage recognises phones as they are spoken and the mouth is
+    held to them (off: the model's mouth alone). ``text``: the words being said, known ahead
+    as a voice agent knows its TTS's; they are aligned as the audio arrives instead, and the
+    mouth follows their phones, with the same look-ahead.
 
     ``generator``: any registry name runs the shipped stream model; a model path runs
     that model, hearing the audio alone. The curves equal what :class:`StreamAnimator`
@@ -137,7 +140,7 @@ def animate_stream(
         raise AudioFaceError(f"the chunk length must be positive, got {chunk_ms} ms", "chunk_ms")
     spec = live(generator)
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
-    stream = StreamAnimator(spec, fps=fps, gate=True, text=text)
+    stream = StreamAnimator(spec, fps=fps, gate=True, text=text, hear_phones=hear_phones)
     chunk = max(1, int(round(chunk_ms / 1000 * sound.sample_rate)))
     started = time.perf_counter()
     mouth = stream.run(sound.samples, chunk)

@@ -23,9 +23,10 @@ from audioface.motion.generators import GeneratorSpec
 from audioface.parallel import parallel_map
 from audioface.track import RefPhone
 
-# with the transcript, on the audio alone, live in chunks (alone, or told the words ahead as a
-# voice agent's TTS would be), or with words heard by a recogniser
-HOW = ("transcript", "audio", "live", "live-text", "whisper", "words", "phonetic")
+# with the transcript, on the audio alone, live in chunks (hearing phones, the model's mouth
+# alone, or told the words ahead as a voice agent's TTS would be), or with words heard by a
+# recogniser
+HOW = ("transcript", "audio", "live", "live-alone", "live-text", "whisper", "words", "phonetic")
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,11 @@ def aligned_reference(item: Item, sound: Audio | None = None) -> list[RefPhone]:
 def _animate(sound: Audio, text: str, way: Way):
     from audioface.api import animate, animate_stream
 
-    if way.how in ("live", "live-text"):
+    if way.how in ("live", "live-alone", "live-text"):
         told = text if way.how == "live-text" else None
-        return animate_stream(sound, generator=way.generator, text=told).animation
+        return animate_stream(
+            sound, generator=way.generator, text=told, hear_phones=way.how != "live-alone"
+        ).animation
     if way.how in ("transcript", "audio"):
         text = text if way.how == "transcript" else None
         return animate(sound, text, aligner=way.aligner, jobs=1, generator=way.generator)
