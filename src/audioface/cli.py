@@ -97,7 +97,7 @@ def _add_language_options(p) -> None:
         help="without a transcript, who hears the words (then aligned for phone timings): auto (default: "
         "whisper when the [whisper] extra is installed, else words), whisper (Whisper tiny.en on the CPU, "
         "or --asr-model DIR), openai (an OpenAI-compatible endpoint: --asr-url, key in $AUDIOFACE_ASR_KEY), "
-        "words (pocketsphinx); or phonetic: recognise phones directly",
+        "words (pocketsphinx); or phonetic: recognise phones directly, no words (the learned phone model)",
     )
     p.add_argument(
         "--asr-model",
@@ -162,7 +162,8 @@ def _add_generator_option(p) -> None:
         default=DEFAULT_GENERATOR,
         metavar="|".join(GENERATOR_NAMES) + "|PATH",
         help="what makes the mouth: the shipped learned model, hearing the audio and the phone track "
-        "(learned, the default) or the audio alone (learned-audio); the causal live model (stream); the "
+        "(learned, the default) or, never using words, the phones heard in the audio (learned-audio); the "
+        "causal live model (stream); the "
         "articulatory rules (rules); or an .onnx model from 'audioface train'",
     )
 

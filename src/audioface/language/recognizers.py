@@ -6,7 +6,7 @@
 | ``whisper`` | Whisper on the CPU (faster-whisper; tiny.en bundled, or ``model`` = a folder) |
 | ``openai`` | an OpenAI-compatible endpoint at ``url`` (``model`` = its model name) |
 | ``words`` | pocketsphinx word recognition |
-| ``phonetic`` | pocketsphinx phone recognition, no words |
+| ``phonetic`` | phone recognition, no words: a phone loop over the learned aligner's posteriors |
 
 Large models only hear text here: their words go through the normaliser, the
 dictionary and the forced aligner like a given transcript, so the mouth gets
