@@ -670,7 +670,8 @@ def _animate(args: argparse.Namespace) -> int:
     if args.phones_out:
         save_phones(anim, args.phones_out)
     if not args.quiet:
-        _report(anim, output, text is not None, spec, told=args.stream and text is not None)
+        live = "told" if text is not None else "heard"
+        _report(anim, output, text is not None, spec, live=live if args.stream else None)
     return 0
 
 
@@ -896,11 +897,14 @@ def _times(spec: str | None, duration: float) -> list[float]:
     return times
 
 
-def _report(anim, output: str, had_text: bool, spec, told: bool = False) -> None:
+def _report(anim, output: str, had_text: bool, spec, live: str | None = None) -> None:
+    """``live``: streamed, its frames held to the words "told" or to the phones "heard"."""
     words = anim.track.words
     estimated = sum(not w.aligned for w in words)
-    if told:
+    if live == "told":
         what = "the stream generator, held to the words' phones as they were aligned live"
+    elif live == "heard":
+        what = "the stream generator, held to the phones heard live"
     else:
         what = spec.describe() if spec.audio_only else f"{len(words)} words from {anim.track.source}"
     print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)
