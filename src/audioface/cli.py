@@ -670,8 +670,8 @@ def _animate(args: argparse.Namespace) -> int:
     if args.phones_out:
         save_phones(anim, args.phones_out)
     if not args.quiet:
-        live = "told" if text is not None else "heard"
-        _report(anim, output, text is not None, spec, live=live if args.stream else None)
+        held = "told" if text is not None else "heard"
+        _report(anim, output, text is not None, spec, live=held if args.stream else None)
     return 0
 
 
