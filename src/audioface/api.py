@@ -60,11 +60,11 @@ def animate(
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.
     ``generator`` makes the mouth: a name from :data:`audioface.motion.generators.NAMES`
-    ("learned", the default, hears the audio and the phone track; "learned-audio" and
-    "stream" the audio alone; "rules" is the articulatory table), the path of an
-    ``.onnx`` model from ``audioface train``, or a resolved spec. "learned-audio" never
-    uses a transcript or a word recogniser: the language stage recognises phones in the
-    audio for it; a model without phone cues skips the language stage.
+    ("learned", the default, hears the audio and the phone track; "learned-audio" the audio
+    and the phones the language stage recognises in it, never a transcript or a word
+    recogniser; "stream" the audio alone; "rules" is the articulatory table), the path of an
+    ``.onnx`` model from ``audioface train``, or a resolved spec. A model without phone cues
+    skips the language stage.
     """
     fps = check_fps(fps)
     rec = choose(asr, asr_model, asr_url)

@@ -57,7 +57,7 @@ class Aside(Generic[R]):
     """``fn()`` computing in a forked process while the caller does other work; see :func:`aside`."""
 
     def __init__(self, fn: Callable[[], R]) -> None:
-        self._fn, self._done, self._value = fn, False, None
+        self._done, self._value = False, None
         self._proc = None
         if "fork" not in mp.get_all_start_methods():  # nowhere to fork: computed here, now
             self._value, self._done = fn(), True

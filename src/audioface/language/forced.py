@@ -124,6 +124,16 @@ def build_graph(
     return builder.graph(free_head, free_tail)
 
 
+def step(delta: np.ndarray, preds: np.ndarray, emit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One frame of the recursion, for the states whose predecessor rows are ``preds`` (padded
+    with -1, the never-reached last slot of ``delta``): each one's best predecessor score plus
+    ``emit``, and which column of its row that predecessor was. Whole files, the live aligner
+    and the live phone loop all advance with it."""
+    cand = delta[preds]
+    pick = cand.argmax(axis=1)
+    return cand[np.arange(len(preds)), pick] + emit, pick
+
+
 def viterbi(scores: np.ndarray, graph: Graph) -> np.ndarray:
     """Best state per frame, or RuntimeError when no path fits the frames."""
     n_frames, size = len(scores), len(graph.cls)
@@ -131,12 +141,8 @@ def viterbi(scores: np.ndarray, graph: Graph) -> np.ndarray:
     delta = np.full(size + 1, -np.inf)
     delta[graph.initial] = emit[0, graph.initial]
     back = np.empty((n_frames, size), np.int8)
-    rows = np.arange(size)
     for t in range(1, n_frames):
-        cand = delta[graph.preds]
-        best = cand.argmax(axis=1)
-        back[t] = best
-        delta[:size] = cand[rows, best] + emit[t]
+        delta[:size], back[t] = step(delta, graph.preds, emit[t])
     end = graph.final[int(np.argmax(delta[graph.final]))]
     if not np.isfinite(delta[end]):
         raise RuntimeError("the words do not fit in the audio")

@@ -113,11 +113,8 @@ class OnlineAligner:
             delta[hi : self._hi] = -np.inf
             self._lo, self._hi = lo, hi
             preds = self._preds[lo:hi]
-            cand = delta[preds]
-            pick = cand.argmax(axis=1)
-            rows = np.arange(hi - lo)
-            delta[lo:hi] = cand[rows, pick] + row[self._cls[lo:hi]]
-            self._back.append((lo, preds[rows, pick]))
+            delta[lo:hi], pick = forced.step(delta, preds, row[self._cls[lo:hi]])
+            self._back.append((lo, preds[np.arange(hi - lo), pick]))
             self.frames += 1
             self._decide(self.frames - self.lag)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from audioface.audio.mel import silence
 from audioface.language import acoustic
-from audioface.language.forced import FRAME, MIN_FRAMES, Graph, viterbi
+from audioface.language.forced import FRAME, MIN_FRAMES, Graph, step, viterbi
 
 # How much of the class prior to divide out of the posteriors. Alignment divides out less
 # (acoustic.PRIOR_SCALE): there the words already say which phones come. Free recognition needs
@@ -53,6 +53,13 @@ def loop_graph(n_phones: int, min_frames: int = MIN_FRAMES) -> Graph:
     return Graph(cls, np.full(len(cls), -1), phone, preds, first, last)
 
 
+def _runs(cls: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of one class: a phone said twice running scores as one said
+    long (no penalty tells them apart), so it is one run."""
+    bounds = np.r_[0, np.flatnonzero(cls[1:] != cls[:-1]) + 1, len(cls)]
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
 def recognize(log_posteriors: np.ndarray, phones: tuple[str, ...], log_priors: np.ndarray) -> list[RawPhone]:
     """The best phone sequence of (frames, phones) log posteriors, silence left out."""
     if len(log_posteriors) == 0:
@@ -60,11 +67,8 @@ def recognize(log_posteriors: np.ndarray, phones: tuple[str, ...], log_priors: n
     scores = log_posteriors - PRIOR_SCALE * log_priors
     graph = loop_graph(len(phones))
     path = viterbi(scores.astype(np.float64), graph)
-    # a phone said twice running scores as one said long (no penalty tells them apart): one run
     cls = graph.cls[path]
-    bounds = np.r_[0, np.flatnonzero(cls[1:] != cls[:-1]) + 1, len(path)]
-    return [(phones[cls[a]], float(a * FRAME), float(b * FRAME))
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True) if phones[cls[a]] != SILENCE]  # fmt: skip
+    return [(phones[cls[a]], a * FRAME, b * FRAME) for a, b in _runs(cls) if phones[cls[a]] != SILENCE]
 
 
 def recognize_phones(pcm: bytes) -> list[RawPhone]:
@@ -111,9 +115,7 @@ class LivePhoneLoop:
                 self._delta[g.initial] = row[g.cls[g.initial]] + self._bias[g.initial]
                 self._back.append(np.zeros(len(rows), np.int64))
             else:
-                cand = self._delta[g.preds]
-                pick = cand.argmax(axis=1)
-                self._delta[:-1] = cand[rows, pick] + row[g.cls] + self._bias
+                self._delta[:-1], pick = step(self._delta, g.preds, row[g.cls] + self._bias)
                 self._back.append(g.preds[rows, pick])
             self.frames += 1
             self._settle(self.frames - self.lag)
@@ -143,14 +145,8 @@ class LivePhoneLoop:
         start = max(first, self.decided - len(self._settled))
         if start >= self.decided:
             return []
-        cls = np.array([self._settled[k] for k in range(start - self.decided + len(self._settled),
-                                                         len(self._settled))])  # fmt: skip
-        bounds = np.r_[0, np.flatnonzero(cls[1:] != cls[:-1]) + 1, len(cls)]
-        names = self.model.phones
-        return [
-            (names[cls[a]], start + int(a), start + int(b))
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        ]
+        cls = np.array(self._settled)[start - self.decided :]
+        return [(self.model.phones[cls[a]], start + a, start + b) for a, b in _runs(cls)]
 
     def trusted(self, frames: np.ndarray) -> np.ndarray:
         """Every frame: phones heard in the audio always fit it (words told may not)."""
