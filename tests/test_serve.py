@@ -3,6 +3,8 @@ WebSocket clients (urllib and the websockets package)."""
 
 import contextlib
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ import soundfile as sf
 from conftest import DATA, EXAMPLES, serve_process
 
 from audioface import StreamAnimator, arkit
+from audioface.frames import frame_count
 
 websockets = pytest.importorskip("websockets.sync.client", reason="the serve extra is not installed")
 ConnectionClosed = pytest.importorskip("websockets.exceptions").ConnectionClosed
@@ -27,9 +31,11 @@ KEY = "test-key-123"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The server with a key, a 1 MB upload limit and room for 2 streams; its TMPDIR is ours."""
+    """The server with a key, a 1 MB upload limit, room for 2 streams and 2 compute processes;
+    its TMPDIR is ours."""
     tmp = tmp_path_factory.mktemp("server-tmp")
-    args = ["--max-upload-mb", "1", "--max-streams", "2", "--idle-timeout", "3", "-q"]
+    args = ["--max-upload-mb", "1", "--max-streams", "2", "--idle-timeout", "3", "--stream-processes", "2",
+            "-q"]  # fmt: skip
     with serve_process(args, {"TMPDIR": str(tmp), "AUDIOFACE_API_KEY": KEY}) as (proc, base):
         yield {"base": base, "ws": base.replace("http", "ws"), "tmp": tmp, "proc": proc}
 
@@ -73,7 +79,8 @@ HELLO = (EXAMPLES / "hello.wav").read_bytes()
 
 def test_health_docs_and_the_key(server):
     assert get(server["base"], "/healthz") == (200, {"status": "ok", "version": "0.1.0", "streams": 0,
-                                                     "max_streams": 2})  # fmt: skip
+                                                     "max_streams": 2, "stream_processes": 2,
+                                                     "streams_held": 0})  # fmt: skip
     status, doc = get(server["base"], "/healthz", key="wrong")
     assert status == 401 and "API key" in doc["error"]
     assert get(server["base"], "/healthz", key=None)[0] == 401
@@ -291,6 +298,9 @@ def test_stream_limit_idle_timeout_and_vanished_clients(server):
     while get(server["base"], "/healthz")[1]["streams"] and time.time() < deadline:
         time.sleep(0.2)
     assert get(server["base"], "/healthz")[1]["streams"] == 0
+    while get(server["base"], "/healthz")[1]["streams_held"] and time.time() < deadline:
+        time.sleep(0.2)
+    assert get(server["base"], "/healthz")[1]["streams_held"] == 0  # the compute processes let go too
     with connect(server) as d:  # the slots are free again
         assert json.loads(d.recv())["type"] == "hello"
     assert server["proc"].poll() is None
@@ -298,10 +308,53 @@ def test_stream_limit_idle_timeout_and_vanished_clients(server):
         stack.close()
 
 
+def compute_processes(pid: int) -> list[int]:
+    """The stream compute processes the server ``pid`` started (from Linux's /proc, which CI
+    has; multiprocessing's resource tracker is a child too, and is left out)."""
+    found = []
+    for task in (Path("/proc") / str(pid) / "task").iterdir():
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" in (Path("/proc") / child / "cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
+def test_a_dead_compute_process_closes_its_streams_and_is_replaced(server):
+    """The streams' animators live in compute processes: killing them (as the kernel's
+    out-of-memory killer would) closes the streams they held with 1011 and nothing else;
+    the server answers, and the next stream gets a fresh process."""
+    data, rate = sf.read(EXAMPLES / "hello.wav", dtype="int16")
+    workers = compute_processes(server["proc"].pid)
+    assert len(workers) == get(server["base"], "/healthz")[1]["stream_processes"] >= 1
+    with connect(server) as ws:
+        assert json.loads(ws.recv())["type"] == "hello"
+        ws.send(data[:3200].tobytes())
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(ConnectionClosed):
+            while True:
+                ws.send(data[:320].tobytes())
+                time.sleep(0.01)
+        assert ws.close_code == 1011 and "compute process" in ws.close_reason
+    assert get(server["base"], "/healthz")[0] == 200
+    with connect(server) as ws:
+        assert json.loads(ws.recv())["type"] == "hello"
+        ws.send(data.tobytes())
+        ws.send(json.dumps({"type": "end"}))
+        while (msg := json.loads(ws.recv()))["type"] == "frames":
+            pass
+        assert msg["type"] == "done" and msg["frames"] == frame_count(len(data) / rate, 60)
+    assert not set(workers) & set(compute_processes(server["proc"].pid))
+
+
 def test_serve_without_the_extra_or_with_bad_options_fails_in_one_line():
     res = subprocess.run([sys.executable, "-m", "audioface", "serve", "--port", "0"], capture_output=True,
                          text=True, timeout=60)  # fmt: skip
     assert res.returncode == 2 and "--port" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = subprocess.run([sys.executable, "-m", "audioface", "serve", "--stream-processes", "0"],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert res.returncode == 2 and "--stream-processes" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
     assert (DATA / "flite_slt_01.wav").is_file()
 
 

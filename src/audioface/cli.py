@@ -18,6 +18,7 @@ from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
 from audioface.motion.generators import NAMES as GENERATOR_NAMES
 from audioface.motion.generators import live, resolve
 from audioface.progress import progress_bar
+from audioface.serve.settings import ServeSettings as ServeDefaults
 
 EXAMPLES = """\
 examples:
@@ -367,6 +368,11 @@ def _add_serve(sub) -> None:
     sv.add_argument("--max-streams", type=int, default=64, help="concurrent live streams (default 64)")
     sv.add_argument("--idle-timeout", type=float, default=30.0, help="close a silent stream after this, s")
     sv.add_argument(
+        "--stream-processes", type=int, default=ServeDefaults.stream_processes, metavar="N",
+        help="processes that compute the live streams "
+        f"(default {ServeDefaults.stream_processes}: one a core, at most 8)",
+    )  # fmt: skip
+    sv.add_argument(
         "--livelink", metavar="HOST[:PORT]",
         help="a Live Link Face receiver (Unreal; port 11111 by default) that streams opened with "
         "sink=livelink also send their frames to, each as its own subject",
@@ -539,14 +545,16 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise AudioFaceError("--port must be between 1 and 65535")
-    if args.max_streams < 1 or args.max_upload_mb <= 0 or args.idle_timeout <= 0 or args.max_duration <= 0:
+    if (args.max_streams < 1 or args.max_upload_mb <= 0 or args.idle_timeout <= 0 or args.max_duration <= 0
+            or args.stream_processes < 1):  # fmt: skip
         raise AudioFaceError(
-            "--max-streams, --max-upload-mb, --max-duration and --idle-timeout must be positive"
+            "--max-streams, --max-upload-mb, --max-duration, --idle-timeout and --stream-processes "
+            "must be positive"
         )
     settings = ServeSettings.with_key_from_env(
         host=args.host, port=args.port, api_key=args.api_key, max_upload_mb=args.max_upload_mb,
         max_duration_s=args.max_duration * 60.0, max_streams=args.max_streams,
-        idle_timeout_s=args.idle_timeout,
+        idle_timeout_s=args.idle_timeout, stream_processes=args.stream_processes,
         livelink=parse_address(args.livelink, LIVELINK_PORT) if args.livelink else None,
     )  # fmt: skip
     if not args.quiet:

@@ -14,7 +14,7 @@ import functools
 import hmac
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +33,9 @@ from audioface.language import ALIGNERS, DEFAULT_ALIGNER, check_aligner
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.motion.style import Style
+from audioface.serve.compute import ComputeFailed, ComputePool
 from audioface.serve.settings import ServeSettings
 from audioface.serve.stream import (
-    COMPUTE_THREADS,
     TRY_LATER,
     StreamClosed,
     open_rig,
@@ -82,11 +82,19 @@ def error(status: int, message: str) -> JSONResponse:
 
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
-    app = FastAPI(title="AudioFace", version=__version__, description=DESCRIPTION)
-    state = {"streams": 0}
+    state: dict = {"streams": 0, "compute": None}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        """The live streams' compute processes live as long as the server (serve/compute.py)."""
+        state["compute"] = ComputePool(settings.stream_processes)
+        try:
+            yield
+        finally:
+            state["compute"].close()
+
+    app = FastAPI(title="AudioFace", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     jobs = asyncio.Semaphore(settings.animate_workers)
-    # the live streams' compute threads, shared by all of them (serve/stream.py says why so few)
-    compute = ThreadPoolExecutor(COMPUTE_THREADS, thread_name_prefix="audioface-stream")
 
     def authorised(headers, query=None) -> bool:
         """The key as a bearer header, or for a browser's WebSocket (which cannot set
@@ -114,8 +122,15 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/healthz")
     async def healthz() -> dict:
+        """Up, and how full; ``streams_held`` counts the live animators the compute processes
+        hold (null when they are too busy to say within a second)."""
+        try:
+            held = await asyncio.wait_for(state["compute"].held(), 1.0)
+        except (TimeoutError, ComputeFailed):
+            held = None
         return {"status": "ok", "version": __version__, "streams": state["streams"],
-                "max_streams": settings.max_streams}  # fmt: skip
+                "max_streams": settings.max_streams, "stream_processes": settings.stream_processes,
+                "streams_held": held}  # fmt: skip
 
     @app.get("/", include_in_schema=False)
     async def demo() -> FileResponse:
@@ -178,16 +193,17 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             await ws.close(TRY_LATER, f"server full: {settings.max_streams} streams")
             return
         state["streams"] += 1
-        sink = None
+        sink = remote = None
         try:
             params = dict(ws.query_params)
-            animator, dtype = open_stream(params, state["streams"])
+            options, dtype = open_stream(params, state["streams"])
             rig = open_rig(params)
             sink = open_sink(params, settings)
-            await run_stream(ws, animator, dtype, settings, sink, rig, lambda: state["streams"], compute)
+            remote = await state["compute"].open(options)
+            await run_stream(ws, remote, dtype, settings, sink, rig, lambda: state["streams"])
         except AudioFaceError as exc:
             await _close(ws, 1008, str(exc))
-        except StreamClosed as exc:
+        except (StreamClosed, ComputeFailed) as exc:
             await _close(ws, exc.code, exc.reason)
         except WebSocketDisconnect:
             pass  # the client went away: nothing to answer
@@ -195,6 +211,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             await _close(ws, 1011, "internal error")
         finally:
             state["streams"] -= 1
+            if remote is not None:
+                remote.close()
             if sink is not None:
                 sink.close()
 

@@ -19,6 +19,7 @@ class ServeSettings:
     idle_timeout_s: float = 30.0  # a stream that sends nothing this long is closed
     max_message_bytes: int = 1 << 20  # one WebSocket message
     animate_workers: int = 2  # /v1/animate jobs computed at once (the others wait their turn)
+    stream_processes: int = max(1, min(os.cpu_count() or 1, 8))  # that compute the live streams
     livelink: tuple[str, int] | None = None  # the Live Link receiver streams may send to (sink=livelink)
 
     @classmethod

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from concurrent.futures import Executor
 
 import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -20,8 +19,8 @@ from audioface.errors import AudioFaceError
 from audioface.formats import rigs
 from audioface.live.livelink import LiveLinkSender
 from audioface.motion.generators import LIVE, NAMES, live
+from audioface.serve.compute import RemoteStream
 from audioface.serve.settings import ServeSettings
-from audioface.streaming import StreamAnimator
 
 ENCODINGS = {"pcm_s16le": np.dtype("<i2"), "f32le": np.dtype("<f4")}
 # close codes (RFC 6455 and the registry): normal, unsupported data, bad payload, policy, too big, try later
@@ -58,8 +57,9 @@ def open_rig(params: dict[str, str]) -> rigs.Binding | None:
     return None if name in (None, "arkit") else rigs.bind(rigs.preset(name), None, "arkit")
 
 
-def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[StreamAnimator, np.dtype]:
-    """The animator and sample type a client's query parameters ask for; ``open_streams``
+def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[dict, np.dtype]:
+    """The animator's options (:class:`StreamAnimator`'s arguments) and the sample type a
+    client's query parameters ask for; ``open_streams``
     (this one included) decides whether ``phones=auto`` hears phones (see PHONES_UNTIL)."""
     try:
         rate = int(params.get("sample_rate", "16000"))
@@ -81,8 +81,9 @@ def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[StreamAn
     if phones not in ("auto", "on", "off"):
         raise AudioFaceError(f"phones must be auto, on or off, got {phones!r}")
     hear = phones == "on" or (phones == "auto" and open_streams <= PHONES_UNTIL)
-    animator = StreamAnimator(live(name), fps=fps, sample_rate=rate, gate=gate == "on", hear_phones=hear)
-    return animator, ENCODINGS[encoding]
+    options = {"generator": live(name), "fps": fps, "sample_rate": rate, "gate": gate == "on",
+               "hear_phones": hear}  # fmt: skip
+    return options, ENCODINGS[encoding]
 
 
 # Hearing the phones (the live phone model and its loop) costs a stream about three times the
@@ -96,16 +97,11 @@ PHONES_UNTIL = 4
 MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading
 BUSY_STREAMS = 8  # past this many open streams, each computes its audio in larger steps...
 BUSY_STEP_S = 0.04  # ... of at least this much: fewer calls for the same audio, a little later
-# Threads that compute all streams: the model releases the interpreter lock but a push's Python
-# does not, so more threads only queue on the lock (32 streams, p95: 6 threads 1.4 s, 3 315 ms,
-# 2 294 ms, 1 432 ms on 2 cores)
-COMPUTE_THREADS = 2
 
 
-async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, settings: ServeSettings,
+async def run_stream(ws: WebSocket, stream: RemoteStream, dtype: np.dtype, settings: ServeSettings,
                      sink: LiveLinkSender | None = None, rig: rigs.Binding | None = None,
-                     streams: Callable[[], int] = lambda: 1,
-                     pool: Executor | None = None) -> None:  # fmt: skip
+                     streams: Callable[[], int] = lambda: 1) -> None:  # fmt: skip
     """Serve one accepted stream to its end; raises :class:`StreamClosed` for a bad client.
     Each final frame also goes to ``sink`` when there is one (the caller closes it); the client
     gets the frames in ``rig``'s names when it asked for a rig.
@@ -116,13 +112,13 @@ async def run_stream(ws: WebSocket, stream: StreamAnimator, dtype: np.dtype, set
     once per chunk, which is what lets many streams share two cores. With more than
     ``BUSY_STREAMS`` open (``streams()``), each waits for ``BUSY_STEP_S`` of audio before computing,
     so a busy server makes fewer, larger calls instead of falling behind on small ones. The
-    computing runs in ``pool`` (the server's few compute threads; None: asyncio's default)."""
+    animator itself lives in a compute process (:mod:`audioface.serve.compute`)."""
     names = list(arkit.NAMES) if rig is None else list(rig.names)
     await ws.send_text(json.dumps({"type": "hello", "names": names, "fps": stream.fps,
                                    "latency_s": round(stream.latency, 4),
                                    "phones": stream.hears_phones}))  # fmt: skip
     backlog = _Backlog(int(MAX_PENDING_S * stream.sample_rate))
-    computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig, streams, pool))
+    computing = asyncio.create_task(_compute(ws, stream, backlog, sink, rig, streams))
     try:
         while not computing.done():
             try:
@@ -198,35 +194,22 @@ class _Backlog:
         return pcm, texts
 
 
-async def _compute(ws: WebSocket, stream: StreamAnimator, backlog: _Backlog, sink: LiveLinkSender | None,
-                   rig: rigs.Binding | None, streams: Callable[[], int],
-                   pool: Executor | None) -> None:  # fmt: skip
+async def _compute(ws: WebSocket, stream: RemoteStream, backlog: _Backlog, sink: LiveLinkSender | None,
+                   rig: rigs.Binding | None, streams: Callable[[], int]) -> None:  # fmt: skip
     sent = 0
-    loop = asyncio.get_running_loop()
     step = int(BUSY_STEP_S * stream.sample_rate)
     try:
         while (got := await backlog.take(step if streams() > BUSY_STREAMS else 0)) is not None:
-            pcm, texts = got
-            # in a worker thread: onnxruntime releases the GIL, so streams use both cores
-            frames = await loop.run_in_executor(pool, _step, stream, pcm, texts)
+            frames = await stream.push(*got)
             _to_sink(sink, frames, sent, stream.fps)
             sent = await _send_frames(ws, frames, sent, rig)
-        frames = await loop.run_in_executor(pool, stream.finish)
+        frames = await stream.finish()
         _to_sink(sink, frames, sent, stream.fps)
         sent = await _send_frames(ws, frames, sent, rig)
     finally:
         backlog.close()  # a reader waiting for room goes on, and sees this task has ended
     await ws.send_text(json.dumps({"type": "done", "frames": sent}))
     await ws.close(NORMAL)
-
-
-def _step(stream: StreamAnimator, pcm: np.ndarray, texts: list[str]) -> np.ndarray:
-    try:
-        for text in texts:
-            stream.add_text(text)
-    except AudioFaceError as exc:
-        raise StreamClosed(POLICY, str(exc)) from None
-    return stream.push(pcm) if len(pcm) else np.zeros((0, 52), np.float32)
 
 
 def _to_sink(sink: LiveLinkSender | None, frames: np.ndarray, start: int, fps: float) -> None:
