@@ -6,7 +6,7 @@ on it. Here each stream lives in one of a few worker processes (its :class:`Stre
 never moves: it carries state from chunk to chunk), and the event loop talks to each worker
 over a pipe. Calls are batched: while a worker computes one batch, every call that arrives for
 it waits, and all of them go in the next message, so a busy server pays the pipe's cost once
-per batch, not once per chunk.
+per batch, not once per chunk; each answer comes back as soon as it is computed.
 
 A worker that dies (killed, out of memory) closes the streams it held with 1011 and is
 replaced for the streams that come after; the others never notice.
@@ -18,6 +18,7 @@ import asyncio
 import itertools
 import multiprocessing
 import threading
+from collections import deque
 from multiprocessing.connection import Connection
 
 import numpy as np
@@ -118,7 +119,7 @@ class _Worker:
         self.alive = True
         self._queued: list[tuple] = []  # calls not yet sent, and their futures
         self._waiting: list[asyncio.Future] = []
-        self._sent: list[asyncio.Future] | None = None  # the batch being computed
+        self._sent: deque[asyncio.Future] | None = None  # the batch being computed, not yet answered
         self._forgotten: list[int] = []  # closed streams the worker still holds
         self._loop: asyncio.AbstractEventLoop | None = None
         threading.Thread(target=self._read, name="audioface-stream-replies", daemon=True).start()
@@ -145,41 +146,47 @@ class _Worker:
         if self._sent is not None or not (self._queued or self._forgotten):
             return
         calls, self._queued = self._queued, []
-        self._sent, self._waiting = self._waiting, []
+        self._sent, self._waiting = deque(self._waiting), []
         forgotten, self._forgotten = self._forgotten, []
         try:  # the worker waits on its pipe whenever nothing is sent, so this does not block
             self.conn.send((calls, forgotten))
         except OSError:
             self._died()
+            return
+        if not calls:  # nothing will be answered: the worker only lets go of streams
+            self._sent = None
 
     def _read(self) -> None:
         """The reply thread: each reply goes to the event loop, and so does the pipe's end."""
         while True:
             try:
-                replies = self.conn.recv()
+                reply = self.conn.recv()
             except (EOFError, OSError):
-                replies = None
+                reply = None
             try:
                 if self._loop is not None:
-                    self._loop.call_soon_threadsafe(self._died if replies is None else self._receive, replies)
+                    self._loop.call_soon_threadsafe(self._died if reply is None else self._receive, reply)
             except RuntimeError:  # the loop has closed: the server is gone
-                replies = None
-            if replies is None:
+                reply = None
+            if reply is None:
                 self.conn.close()  # only this thread closes the pipe: nothing else reads it
                 return
 
-    def _receive(self, replies: list) -> None:
-        futures, self._sent = self._sent or [], None
-        for future, (ok, value) in zip(futures, replies, strict=True):
-            if future.done():
-                continue
+    def _receive(self, reply: tuple[bool, object]) -> None:
+        """One call's answer, in the order the calls were sent; the next batch goes once the
+        last of this one is answered."""
+        future = self._sent.popleft()
+        ok, value = reply
+        if not future.done():
             if ok:
                 future.set_result(value)
             elif value[0] == "bad":
                 future.set_exception(AudioFaceError(value[1]))
             else:
                 future.set_exception(ComputeFailed(INTERNAL, value[1]))
-        self._send()
+        if not self._sent:
+            self._sent = None
+            self._send()
 
     def _died(self, _replies: None = None) -> None:
         if not self.alive:
@@ -220,13 +227,13 @@ def _serve(conn: Connection) -> None:
         if batch is None:  # the server is stopping
             return
         calls, forgotten = batch
-        replies = [_run(streams, *call) for call in calls]
-        for stream_id in forgotten:  # after the calls: a stream that closed may have had some queued
-            streams.pop(stream_id, None)
         try:
-            conn.send(replies)
+            for call in calls:  # each answer as soon as it is ready: the first need not wait for the last
+                conn.send(_run(streams, *call))
         except OSError:  # the server has gone
             return
+        for stream_id in forgotten:  # after the calls: a stream that closed may have had some queued
+            streams.pop(stream_id, None)
 
 
 def _run(streams: dict, stream_id: int, op: str, args: tuple) -> tuple[bool, object]:

@@ -86,12 +86,12 @@ def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[dict, np
     return options, ENCODINGS[encoding]
 
 
-# Hearing the phones (the live phone model and its loop) costs a stream about three times the
-# mouth model's compute: with phones=auto the first streams hear them, and those opened while
-# more are open get the model's mouth alone, so a busy server keeps real time (2 cores, 20 s
-# each: 16 streams all hearing phones p95 447 ms, 32 fell behind; with the first 8 hearing
-# them 11 of 32 fell behind; with the first 4, 32 streams kept real time at p95 459 ms)
-PHONES_UNTIL = 4
+# Hearing the phones (the live phone model and its loop) costs a stream about two to three times
+# the mouth model's compute: with phones=auto the first streams hear them, and those opened while
+# more are open get the model's mouth alone, so a busy server keeps real time. 2 cores, 32
+# streams of 20 s, p95 delay with the compute in 2 processes: the first 8 hearing them 134-135 ms,
+# the first 12 178 ms, the first 16 151 ms (the first 4: 132-135 ms, no better than 8)
+PHONES_UNTIL = 8
 
 
 MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading
