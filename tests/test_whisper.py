@@ -55,6 +55,48 @@ def test_whisper_words_are_aligned_and_marked(name):
     assert score_lipsync(anim.weights, anim.fps, reference_phones(name)).score >= 0.9
 
 
+def test_auto_times_heard_words_with_the_learned_aligner_and_a_transcript_with_pocketsphinx():
+    """One place decides (aligners.resolve): the default ``auto`` is the learned aligner for
+    words a recogniser heard and pocketsphinx for a transcript, timing for timing."""
+    sound = load_audio(DATA / "flite_awb_04.wav")
+    activity = detect_activity(sound)
+
+    def timings(text, aligner):
+        track = build_track(sound, activity, text, asr="whisper", aligner=aligner, jobs=1)
+        return [(p.phone, round(p.start, 3), round(p.end, 3)) for p in track.phones()]
+
+    heard = timings(None, "auto")
+    assert heard == timings(None, "learned") and heard != timings(None, "sphinx")
+    text = (DATA / "flite_awb_04.txt").read_text()
+    told = timings(text, "auto")
+    assert told == timings(text, "sphinx") and told != timings(text, "learned")
+
+
+FORK_AFTER_WHISPER = """
+import soundfile as sf
+from audioface.language import whisper
+from audioface.parallel import parallel_map
+x, _ = sf.read({wav!r}, dtype="float32")
+def words(_):
+    return len(" ".join(s.text for s in whisper.transcribe(x)).split())
+if __name__ == "__main__":
+    here = words(0)
+    print(here, parallel_map(words, range(2), 2))
+"""
+
+
+def test_workers_can_run_whisper_after_this_process_has(tmp_path):
+    """CTranslate2's threads do not survive fork: a pool forked after Whisper ran here hung
+    (as a batch would, started from a program that had used Whisper). Now its workers start
+    clean, and the whole run ends in time."""
+    script = tmp_path / "fork_after_whisper.py"
+    script.write_text(FORK_AFTER_WHISPER.format(wav=str(EXAMPLES / "hello.wav")))
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-500:]
+    here, there = res.stdout.split(maxsplit=1)
+    assert int(here) >= 10 and json.loads(there) == [int(here)] * 2
+
+
 @pytest.mark.skipif(not EMU_ITEMS, reason="../shared/data/emur-ae is not beside the project")
 def test_whisper_on_real_speech_without_transcripts():
     scores, closures = [], []

@@ -108,8 +108,9 @@ def _add_language_options(p) -> None:
     p.add_argument("--asr-url", metavar="URL",
                    help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
     p.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
-                   help="who times the words: sphinx (default: pocketsphinx) or learned (the phone model "
-                   "and a Viterbi pass: several times faster, pocketsphinx where it is unsure)")  # fmt: skip
+                   help="who times the words: auto (default: sphinx for a transcript, learned for words a "
+                   "recogniser heard), sphinx (pocketsphinx) or learned (the phone model and a Viterbi "
+                   "pass: several times faster, pocketsphinx where it is unsure)")  # fmt: skip
 
 
 def _add_output_options(p) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, TypeVar
@@ -30,8 +31,11 @@ def parallel_map(
     items: Sequence[T] | Iterable[T],
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    whisper_free: bool = False,
 ) -> list[R]:
-    """``[fn(x) for x in items]`` over worker processes; ``progress(done, total)`` after each."""
+    """``[fn(x) for x in items]`` over worker processes; ``progress(done, total)`` after each.
+    ``whisper_free``: ``fn`` never runs Whisper, so its workers may be forked even after this
+    process has (see :func:`_pool_context`)."""
     items = list(items)
     workers = worker_count(jobs, len(items))
     results: list[R] = []
@@ -39,8 +43,7 @@ def parallel_map(
         mapped: Iterable[R] = map(fn, items)
         pool = None
     else:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        pool = ProcessPoolExecutor(workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(workers, mp_context=_pool_context(whisper_free))
         mapped = pool.map(fn, items)
     try:
         for result in mapped:
@@ -51,6 +54,17 @@ def parallel_map(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return results
+
+
+def _pool_context(whisper_free: bool):
+    """Fork, unless this process has loaded CTranslate2 (Whisper's runtime) and the workers may
+    run Whisper: its threads are not copied by fork, and a forked worker's Whisper then waits on
+    them forever. Then a fork server: workers start clean (and load their models themselves),
+    which costs them about a second each, so work known not to need Whisper still forks."""
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    clean = "ctranslate2" in sys.modules and not whisper_free
+    return mp.get_context("forkserver" if clean else "fork")
 
 
 class Aside(Generic[R]):

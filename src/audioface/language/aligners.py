@@ -1,6 +1,7 @@
 """Which forced aligner times the words: the one place that decides.
 
-``sphinx`` (the default) is pocketsphinx throughout. ``learned`` is the phone
+``auto`` (the default) is ``sphinx`` for a transcript and ``learned`` for the words a
+recogniser heard (Whisper, an endpoint). ``sphinx`` is pocketsphinx throughout. ``learned`` is the phone
 model's posteriors with a Viterbi pass (:mod:`audioface.language.learned_aligner`):
 one network pass and a short loop per piece, several times faster than
 pocketsphinx. Where it doubts a stretch
@@ -11,8 +12,10 @@ words the audio does not hold.
 
 The learned aligner is far more exact than pocketsphinx on synthetic voices (TTS) and as good
 within 20 ms on hand-labelled real speech, but places a few more phones of real speech over 50 ms
-off (BENCHMARKS.md), so it is not the default yet: it becomes the default when it matches
-pocketsphinx on both.
+off (BENCHMARKS.md), so it is not the default for transcripts yet: it becomes the default
+when it matches pocketsphinx on both. For a recogniser's words it is: with Whisper's words on
+held-out real speakers (125 utterances) it scored 0.952, closures 0.952, against pocketsphinx's
+0.943 and 0.904, and it takes a fraction of the time.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from audioface.errors import AudioFaceError
 from audioface.language import acoustic, learned_aligner, lexicon, sphinx
 from audioface.phones import split_stress
 
-LEARNED, SPHINX = "learned", "sphinx"
-ALIGNERS = (LEARNED, SPHINX)
-DEFAULT_ALIGNER = SPHINX
+AUTO, LEARNED, SPHINX = "auto", "learned", "sphinx"
+ALIGNERS = (AUTO, LEARNED, SPHINX)
+DEFAULT_ALIGNER = AUTO
 # The learned aligner doubts a piece when some stretch of its words (at least STRETCH_S long,
 # so a short word's few frames do not decide alone) averages a log posterior per frame below
 # CONFIDENT. On held-out real speakers with their true transcripts 98% of utterances stay above
@@ -36,6 +39,13 @@ def check(name: str) -> str:
     if name not in ALIGNERS:
         raise AudioFaceError(f"unknown aligner {name!r} (choose from {', '.join(ALIGNERS)})", "aligner")
     return name
+
+
+def resolve(name: str, heard: bool) -> str:
+    """The aligner that times the words: ``heard`` when a recogniser gave them."""
+    if name != AUTO:
+        return name
+    return LEARNED if heard else SPHINX
 
 
 def prepare(name: str) -> None:

@@ -51,7 +51,7 @@ class PieceJob:
     # do not match the audio. Worth its cost (about half the alignment time) for a user's
     # transcript, which may not be what was said; not for words a recogniser just heard.
     check: bool = True
-    aligner: str = aligners.DEFAULT_ALIGNER  # see audioface.language.aligners
+    aligner: str = aligners.SPHINX  # see audioface.language.aligners
 
 
 def align_job(job: PieceJob) -> list[Word]:

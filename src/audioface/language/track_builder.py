@@ -36,7 +36,7 @@ def build_track(
     text: str | None = None,
     *,
     asr: str | Recognizer = DEFAULT_ASR,
-    aligner: str = aligners.DEFAULT_ALIGNER,
+    aligner: str = aligners.SPHINX,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PhoneTrack:
@@ -60,8 +60,10 @@ def build_track(
         tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
+        aligner = aligners.resolve(aligner, heard=True)
         track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False, aligner=aligner)
         return _relabel(track, rec.mode)
+    aligner = aligners.resolve(aligner, heard=False)  # a transcript's words, or pocketsphinx's own
     if tokens:
         return _align_tokens(audio, activity, tokens, None, jobs, progress, aligner=aligner)
     pieces = _pieces(audio, activity)
@@ -90,7 +92,7 @@ def _align_tokens(
     jobs: int | None,
     progress: Progress | None,
     check: bool = True,
-    aligner: str = aligners.DEFAULT_ALIGNER,
+    aligner: str = aligners.SPHINX,
 ) -> PhoneTrack:
     """Words to phone timings: the transcript's, or a recogniser's (then ``times`` are the
     recogniser's rough word times, used to share the words out among the pieces, and
@@ -164,9 +166,7 @@ def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
 
 
-def _align_pieces(
-    audio, pieces, tokens, starts, jobs, progress, check=True, aligner=aligners.DEFAULT_ALIGNER
-):
+def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True, aligner=aligners.SPHINX):
     """Each piece with a few optional words at each edge, so the audio fixes the cuts."""
     n = len(tokens)
     bounds = [*starts, n]
@@ -210,7 +210,7 @@ def _repair(
     jobs: int | None,
     disagree: set[int] | None = None,
     check: bool = True,
-    aligner: str = aligners.DEFAULT_ALIGNER,
+    aligner: str = aligners.SPHINX,
 ) -> list[list[Word]]:
     """Re-align neighbouring pieces together where a cut took words from the wrong side.
 
@@ -278,4 +278,5 @@ def _run(
     jobs: int | None,
     progress: Progress | None,
 ) -> list[list[Word]]:
-    return parallel_map(work, piece_jobs, jobs, progress)  # forked workers share the loaded dictionary
+    # forked workers share the loaded dictionary; a piece's work aligns or hears, never runs Whisper
+    return parallel_map(work, piece_jobs, jobs, progress, whisper_free=True)
