@@ -59,12 +59,14 @@ def parallel_map(
 def _pool_context(whisper_free: bool):
     """Fork, unless this process has loaded CTranslate2 (Whisper's runtime) and the workers may
     run Whisper: its threads are not copied by fork, and a forked worker's Whisper then waits on
-    them forever. Then a fork server: workers start clean (and load their models themselves),
-    which costs them about a second each, so work known not to need Whisper still forks."""
+    them forever. Then workers are spawned: they start clean (and load their models
+    themselves), which costs them about a second each, so work known not to need Whisper still
+    forks. (Not a fork server: it is one per process, and a forked child cannot use its
+    parent's.)"""
     if "fork" not in mp.get_all_start_methods():
         return None
     clean = "ctranslate2" in sys.modules and not whisper_free
-    return mp.get_context("forkserver" if clean else "fork")
+    return mp.get_context("spawn" if clean else "fork")
 
 
 class Aside(Generic[R]):
