@@ -843,7 +843,6 @@ def _preview(args: argparse.Namespace) -> int:
     from audioface.audio import load_audio
     from audioface.formats import load_animation
     from audioface.parallel import aside
-    from audioface.preview.video import contact_sheet, prepare, write_preview
 
     fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") if args.output else "mp4")
     if fmt not in ("mp4", "png"):
@@ -851,13 +850,10 @@ def _preview(args: argparse.Namespace) -> int:
     output = args.output or Path(args.audio).with_suffix(f".{fmt}").name
     if not 1 <= args.fps <= 120:
         raise AudioFaceError("--fps for the preview must be between 1 and 120")
-    from audioface.preview.render import Scene
-
     text = _read_text(args)
     face = _face_options(args)
     if args.mesh and not Path(args.mesh).is_file():
         raise AudioFaceError(f"avatar not found: {args.mesh}")
-    scene = Scene.from_avatar(args.mesh) if args.mesh else Scene()
     spec = resolve(args.generator)
     rec = _recognizer(args, text, spec)
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
@@ -869,8 +865,14 @@ def _preview(args: argparse.Namespace) -> int:
 
         return [run(text)] + ([run(None)] if args.side_by_side == "notext" else [])
 
-    # the language stage computes in a forked process while this one loads the renderer
+    # the language stage computes in a forked process while this one imports and warms the
+    # renderer: forked first, as the renderer's compiler (numba, which imports scipy) takes
+    # about half a second to import
     with aside(animations) as pending:
+        from audioface.preview.render import Scene
+        from audioface.preview.video import contact_sheet, prepare, write_preview
+
+        scene = Scene.from_avatar(args.mesh) if args.mesh else Scene()
         prepare(scene)
         anims = pending.result()
     labels = ["with transcript" if text else "recognised"]
