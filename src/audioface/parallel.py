@@ -4,8 +4,9 @@ progress reported as they finish.
 Pieces of one recording, corpus items, video segments and training examples
 are all independent units of pure work, so they share one pool policy: at most
 one worker per core (or ``jobs``), forked where the platform can (workers then
-inherit loaded models instead of loading them again), and no pool at all for one
-worker, which keeps short jobs free of start-up cost.
+inherit loaded models instead of loading them again; spawned instead where they may run
+Whisper after this process has), and no pool at all for one worker, which keeps short
+jobs free of start-up cost.
 """
 
 from __future__ import annotations

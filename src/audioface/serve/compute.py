@@ -48,10 +48,6 @@ class ComputePool:
         self._workers = [_Worker(self._context) for _ in range(processes)]
         self._ids = itertools.count()
 
-    @property
-    def pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers]
-
     async def open(self, options: dict) -> RemoteStream:
         """A stream whose animator is ``StreamAnimator(**options)``, on the least busy worker;
         bad options raise :class:`AudioFaceError` as the animator would."""
