@@ -36,7 +36,7 @@ def build_track(
     text: str | None = None,
     *,
     asr: str | Recognizer = DEFAULT_ASR,
-    aligner: str = aligners.SPHINX,
+    aligner: str = aligners.DEFAULT_ALIGNER,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> PhoneTrack:

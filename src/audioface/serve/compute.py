@@ -59,11 +59,11 @@ class ComputePool:
         stream = RemoteStream(worker, next(self._ids), cost)
         worker.load += cost
         try:
-            stream.fps, stream.latency, stream.hears_phones = await worker.call(stream.id, "open", options)
+            opened = await worker.call(stream.id, "open", options)
         except BaseException:
             stream.close()
             raise
-        stream.sample_rate = options.get("sample_rate", 16000)
+        stream.fps, stream.latency, stream.hears_phones, stream.sample_rate = opened
         return stream
 
     async def held(self) -> int:
@@ -160,8 +160,10 @@ class _Worker:
             except (EOFError, OSError):
                 reply = None
             try:
-                if self._loop is not None:
-                    self._loop.call_soon_threadsafe(self._died if reply is None else self._receive, reply)
+                if self._loop is not None and reply is None:
+                    self._loop.call_soon_threadsafe(self._died)
+                elif self._loop is not None:
+                    self._loop.call_soon_threadsafe(self._receive, reply)
             except RuntimeError:  # the loop has closed: the server is gone
                 reply = None
             if reply is None:
@@ -184,7 +186,7 @@ class _Worker:
             self._sent = None
             self._send()
 
-    def _died(self, _replies: None = None) -> None:
+    def _died(self) -> None:
         if not self.alive:
             return
         self.alive = False
@@ -241,7 +243,7 @@ def _run(streams: dict, stream_id: int, op: str, args: tuple) -> tuple[bool, obj
             return True, len(streams)
         if op == "open":
             stream = streams[stream_id] = StreamAnimator(**args[0])
-            return True, (stream.fps, stream.latency, stream.hears_phones)
+            return True, (stream.fps, stream.latency, stream.hears_phones, stream.sample_rate)
         stream = streams[stream_id]
         if op == "push":
             pcm, texts = args
