@@ -16,7 +16,7 @@ import soundfile as sf
 from conftest import DATA, EXAMPLES, free_port, reference_phones
 
 from audioface import animate
-from audioface.audio import Activity, detect_activity, load_audio
+from audioface.audio import Activity, Audio, detect_activity, load_audio
 from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
 from audioface.formats.phones import read_phones
@@ -191,6 +191,46 @@ def test_ten_minutes_without_a_transcript(tmp_path):
     per_minute = np.histogram(starts, bins=np.arange(0, 660, 60))[0]
     assert per_minute.min() >= 80, per_minute  # about 150 words a minute, none lost to drift
     assert anim.track.source == "whisper"
+
+
+def test_long_audio_is_cut_at_pauses_into_windows_whisper_hears_whole():
+    speech = [(0.0, 10.0), (11.0, 20.0), (21.0, 28.0), (29.0, 40.0), (41.0, 50.0), (52.0, 70.0)]
+    spans = whisper.windows(speech, 70.0)
+    assert spans[0][0] == 0.0 and spans[-1][1] == 70.0
+    assert all(a[1] == b[0] for a, b in zip(spans[:-1], spans[1:], strict=True))  # no gap, no overlap
+    assert all(b - a <= whisper.WINDOW_S for a, b in spans)
+    # every cut falls in a pause, none in speech
+    assert all(not any(s < cut < e for s, e in speech) for _, cut in spans[:-1])
+    assert len(spans) == 3
+    # speech with no pause for longer than a window stays whole (Whisper windows it itself)
+    assert whisper.windows([(0.0, 40.0), (41.0, 50.0)], 50.0) == [(0.0, 40.5), (40.5, 50.0)]
+    assert whisper.windows([(0.0, 5.0)], 8.0) == [(0.0, 8.0)]
+
+
+def test_windows_decoded_together_keep_each_word_at_its_time():
+    """Windows decoded two at a time come back in order, each segment shifted to where its
+    window starts: the words heard in each item's stretch are that item's words."""
+    names = sorted(p.stem for p in DATA.glob("*.wav"))
+    parts, spans, texts, t = [], [], [], 0.0
+    for name in names[:12]:
+        data, rate = sf.read(DATA / f"{name}.wav", dtype="float32")
+        parts += [data, np.zeros(int(rate * 0.6), np.float32)]
+        spans.append((t, t + len(data) / rate))
+        texts.append((DATA / f"{name}.txt").read_text())
+        t += len(data) / rate + 0.6
+    samples = np.concatenate(parts)
+    regions = detect_activity(Audio(samples)).regions()
+    assert len(whisper.windows(regions, t)) >= 2
+    segs = whisper.transcribe(samples, None, regions)
+    assert [s.start for s in segs] == sorted(s.start for s in segs)
+    for (a, b), text in zip(spans, texts, strict=True):
+        said = set(_words(text))
+        heard = [w for s in segs if a - 0.5 <= (s.start + s.end) / 2 <= b + 0.5 for w in _words(s.text)]
+        assert heard and sum(w in said for w in heard) >= 0.6 * len(heard), (text, heard)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"'").lower() for w in text.split() if w.strip(".,;:!?\"'")]
 
 
 # ---------------------------------------------------------------- filters

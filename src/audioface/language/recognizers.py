@@ -77,7 +77,7 @@ def hears_text(rec: Recognizer) -> bool:
 def recognize_segments(audio: Audio, activity: Activity, rec: Recognizer) -> list[Segment]:
     """What a text recogniser heard, with invented segments dropped (see segments.keep_real)."""
     if rec.mode == "whisper":
-        heard = whisper.transcribe(audio.samples, rec.model)
+        heard = whisper.transcribe(audio.samples, rec.model, activity.regions())
     elif rec.mode == "openai":
         heard = openai_asr.transcribe(audio.samples, rec.url or "", rec.model, rec.timeout)
     else:
