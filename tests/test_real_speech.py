@@ -152,3 +152,61 @@ def test_real_speech_scores_follow_the_transcript(tmp_path):
         assert by[(it.name, "rules")].score >= 0.9 and sum(by[(it.name, "rules")].scored.values()) > 0
     with pytest.raises(ValueError, match="unknown way"):
         score_real_speech(items, [Way("x", "rules", "telepathy")])
+
+
+def _whisper_ready() -> bool:
+    from audioface.language import whisper
+
+    return whisper.available()
+
+
+needs_whisper = pytest.mark.skipif(not _whisper_ready(), reason="the whisper extra is not installed")
+
+
+@needs_real
+@needs_whisper
+def test_the_whisper_phone_head_trains_on_real_speech_and_exports(tmp_path):
+    from audioface.language import whisper_phones
+    from audioface.training import whisper_phones as recipe
+
+    folder = real_subset(tmp_path, speakers=10, per_speaker=2)
+    out = tmp_path / "run"
+    assert recipe.main(["--data", str(folder), "--out", str(out), "--epochs", "3"]) == 0
+    side = json.loads((out / "whisper-phones.json").read_text())
+    assert side["held_out_items"] == 2 and side["train_items"] == 18  # one of ten speakers held out
+    history = json.loads((out / "history.json").read_text())
+    assert history[-1]["nll"] < np.log(len(side["phones"]))  # better than knowing nothing
+    head = whisper_phones.PhoneHead(out / "whisper-phones.onnx")
+    encoded = whisper_phones.encode(np.zeros(16000, np.float32))
+    assert encoded.shape == (50, 384)
+    post = head.log_posteriors(encoded)
+    assert post.shape == (50, len(side["phones"]))
+    assert np.allclose(np.exp(post).sum(axis=1), 1.0, atol=1e-4)
+
+
+@needs_real
+@needs_whisper
+def test_whisper_hears_the_phones_of_unheard_speakers_better_than_the_aligner():
+    """The shipped head against the aligner's own phone model, frame by frame, on speakers
+    neither heard, labelled by their aligned transcripts (measured on all 125: 0.73 against 0.63)."""
+    from audioface.audio import load_audio
+    from audioface.language import acoustic, whisper_phones
+    from audioface.motion.learned.cues import PHONE_INDEX
+
+    held = split(find_items(REAL), 0.1, 0)[1][::25]  # five utterances, five speakers
+    hits = {"whisper": 0, "aligner": 0}
+    total = 0
+    for item in held:
+        sound = load_audio(item.audio)
+        ref = aligned_reference(item, sound)
+        pcm = sound.pcm16()
+        aligner = acoustic.pcm_log_posteriors(pcm)
+        heard = whisper_phones.fit(whisper_phones.hear(sound.samples), len(aligner))
+        labels = np.full(len(aligner), PHONE_INDEX["sil"])
+        for ph in ref:
+            labels[int(round(ph.start * 100)) : int(round(ph.end * 100))] = PHONE_INDEX[ph.phone]
+        hits["whisper"] += int((heard.argmax(1) == labels).sum())
+        hits["aligner"] += int((aligner.argmax(1) == labels).sum())
+        total += len(labels)
+    assert hits["whisper"] / total > 0.6
+    assert hits["whisper"] > hits["aligner"], hits

@@ -97,6 +97,30 @@ def test_workers_can_run_whisper_after_this_process_has(tmp_path):
     assert int(here) >= 10 and json.loads(there) == [int(here)] * 2
 
 
+HEAR_AFTER_WHISPER = """
+import numpy as np
+import soundfile as sf
+from audioface import animate
+from audioface.audio import Audio
+from audioface.language import whisper
+x, _ = sf.read({wav!r}, dtype="float32")
+whisper.transcribe(x)
+long = Audio(np.concatenate([x, np.zeros(8000, np.float32), x, np.zeros(8000, np.float32), x]))
+anim = animate(long, generator="learned-audio", jobs=2)
+print(len(anim.track.phones()))
+"""
+
+
+def test_heard_phones_after_whisper_ran_here_do_not_hang(tmp_path):
+    """Hearing phones runs Whisper's encoder over the file, then the pieces' loops in forked
+    workers, which must never touch Whisper's runtime (26 s of audio: two workers)."""
+    script = tmp_path / "hear_after_whisper.py"
+    script.write_text(HEAR_AFTER_WHISPER.format(wav=str(EXAMPLES / "hello.wav")))
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr[-500:]
+    assert int(res.stdout.split()[-1]) > 50
+
+
 @pytest.mark.skipif(not EMU_ITEMS, reason="../shared/data/emur-ae is not beside the project")
 def test_whisper_on_real_speech_without_transcripts():
     scores, closures = [], []

@@ -52,6 +52,8 @@ class PieceJob:
     # transcript, which may not be what was said; not for words a recogniser just heard.
     check: bool = True
     aligner: str = aligners.SPHINX  # see audioface.language.aligners
+    # For phonetic_job: Whisper's encoder's log posteriors of the piece (10 ms frames), or None
+    whisper_heard: np.ndarray | None = None
 
 
 def align_job(job: PieceJob) -> list[Word]:
@@ -87,7 +89,7 @@ def phonetic_job(job: PieceJob) -> list[Word]:
     """Phone recognition: one pseudo-word (empty text) per run of touching phones."""
     words: list[Word] = []
     run: list[Phone] = []
-    for name, start, end in phone_loop.recognize_phones(job.pcm):
+    for name, start, end in phone_loop.recognize_phones(job.pcm, job.whisper_heard):
         ph = Phone(split_stress(name)[0], job.piece.start + start, job.piece.start + end)
         if run and ph.start - run[-1].end > 0.02:
             words.append(Word("", run[0].start, run[-1].end, tuple(run), "recognized"))

@@ -15,7 +15,7 @@ import numpy as np
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.errors import AudioFaceError
-from audioface.language import aligners, lexicon
+from audioface.language import aligners, lexicon, whisper_phones
 from audioface.language.normalize import Token, normalize
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
 from audioface.language.recognizers import DEFAULT_ASR, Recognizer, choose, hears_text, recognize_segments
@@ -72,8 +72,16 @@ def build_track(
     work = recognize_job if rec.mode == "words" else phonetic_job
     piece_tokens = [()] * len(pieces)
     source = "phonetic" if rec.mode == "phonetic" else "recognized"
+    # phones are heard by Whisper's encoder too where it is installed: once over the whole file,
+    # here, in its transcription's windows; the pieces then never run Whisper
+    heard = (
+        whisper_phones.hear(audio.samples, activity.regions())
+        if work is phonetic_job and whisper_phones.available()
+        else None
+    )
     piece_jobs = [
-        PieceJob(p, _slice(audio, p), t, aligner=aligner) for p, t in zip(pieces, piece_tokens, strict=True)
+        PieceJob(p, _slice(audio, p), t, aligner=aligner, whisper_heard=_frames(heard, p))
+        for p, t in zip(pieces, piece_tokens, strict=True)
     ]
     results = _run(work, piece_jobs, jobs, progress)
     return PhoneTrack([w for ws in results for w in ws], audio.duration, source)
@@ -264,6 +272,11 @@ def _suspicious_edges(words: list[Word]) -> tuple[bool, bool]:
         return any(w.origin != "transcript" for w in ws)
 
     return bad(words[:EDGE_WORDS]), bad(words[-EDGE_WORDS:])
+
+
+def _frames(frames: np.ndarray | None, piece: Piece) -> np.ndarray | None:
+    """The piece's stretch of a whole file's 10 ms frames."""
+    return None if frames is None else frames[int(round(piece.start * 100)) : int(round(piece.end * 100))]
 
 
 def _slice(audio: Audio, piece: Piece) -> bytes:
