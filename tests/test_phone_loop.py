@@ -1,10 +1,12 @@
 """Phones heard without words: the free phone loop over the phone model's posteriors."""
 
 import numpy as np
+import pytest
 from conftest import DATA, reference_phones
 
+from audioface.api import animate
 from audioface.audio import load_audio
-from audioface.language import phone_loop
+from audioface.language import phone_loop, whisper_phones
 from audioface.language.forced import MIN_FRAMES
 
 PHONES = ("sil", "AA", "M", "P")
@@ -59,3 +61,28 @@ def test_real_speech_bilabials_are_heard():
     found = [any(h[0] in ("P", "B", "M") and h[1] < p.end + 0.03 and h[2] > p.start - 0.03 for h in heard)
              for p in bilabials]  # fmt: skip
     assert len(bilabials) >= 5 and np.mean(found) >= 0.8, (bilabials, heard)
+
+
+@pytest.mark.skipif(not whisper_phones.available(), reason="the whisper extra is not installed")
+def test_whisper_heard_beside_the_aligner_finds_the_bilabials_too():
+    name = "flite_slt_01"
+    sound = load_audio(DATA / f"{name}.wav")
+    heard_by_whisper = whisper_phones.hear(sound.samples)
+    assert heard_by_whisper.shape == (-(-len(sound.samples) // 160), 40)
+    heard = phone_loop.recognize_phones(sound.pcm16(), heard_by_whisper)
+    bilabials = [p for p in reference_phones(name) if p.phone in ("P", "B", "M")]
+    found = [any(h[0] in ("P", "B", "M") and h[1] < p.end + 0.03 and h[2] > p.start - 0.03 for h in heard)
+             for p in bilabials]  # fmt: skip
+    assert np.mean(found) >= 0.8, (bilabials, heard)
+
+
+def test_without_the_whisper_extra_the_aligner_models_hear_alone(monkeypatch):
+    """The paths without words still work where Whisper is not installed (and hear differently)."""
+    sound = load_audio(DATA / "flite_slt_01.wav")
+    monkeypatch.setattr(whisper_phones, "available", lambda: False)
+    alone = animate(sound, generator="learned-audio", jobs=1)
+    assert alone.track.source == "phonetic" and len(alone.track.phones()) > 20
+    monkeypatch.undo()
+    if whisper_phones.available():
+        both = animate(sound, generator="learned-audio", jobs=1)
+        assert [p.phone for p in both.track.phones()] != [p.phone for p in alone.track.phones()]
