@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audioface.audio import SAMPLE_RATE, load_audio
+from audioface.audio import SAMPLE_RATE, Audio, load_audio
 from audioface.errors import AudioFaceError
 
 
@@ -104,3 +104,14 @@ def test_dc_offset_and_rumble_are_removed(speech):
     shifted = detect_activity(audio)
     assert shifted.has_speech
     assert np.mean(shifted.speech == clean.speech) > 0.9
+
+
+@pytest.mark.parametrize("samples", [0, 100, 1500])
+def test_an_audio_object_too_short_to_animate_is_refused_cleanly(samples):
+    """An :class:`Audio` goes into the pipeline as it is, but its length is checked as a file's is:
+    under 100 ms the face's gaze filters broke with a ValueError."""
+    from audioface import animate
+
+    with pytest.raises(AudioFaceError, match="shorter than"):
+        animate(Audio(np.zeros(samples, np.float32)), jobs=1)
+    assert load_audio(Audio(np.zeros(1600, np.float32))).duration == pytest.approx(0.1)

@@ -52,7 +52,8 @@ def load_audio(
     Arrays need ``sample_rate``; they may be (samples,) or (samples, channels),
     float in [-1, 1] or integer PCM.
     """
-    if isinstance(source, Audio):
+    if isinstance(source, Audio):  # already in the pipeline's format: only its length is checked
+        _check_length(source.duration, source.source, max_duration)
         return source
     if isinstance(source, np.ndarray):
         if sample_rate is None:
@@ -122,6 +123,16 @@ def _read_mono(name: str, rate: int) -> tuple[np.ndarray, int]:
     return np.concatenate(out) if out else np.zeros(0, np.float32), read
 
 
+def _check_length(duration: float, name: str, max_duration: float) -> None:
+    if duration < MIN_DURATION:
+        raise AudioFaceError(
+            f"audio is {duration * 1000:.0f} ms long, shorter than the {MIN_DURATION * 1000:.0f} ms "
+            f"minimum: {name}"
+        )
+    if duration > max_duration:
+        raise AudioFaceError(f"audio is longer than the {max_duration / 60:.0f} min limit: {name}")
+
+
 def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: float) -> Audio:
     if data.size == 0:
         raise AudioFaceError(f"audio has zero length: {name}")
@@ -135,14 +146,7 @@ def _to_pipeline_format(data: np.ndarray, rate: int, name: str, max_duration: fl
         raise AudioFaceError(f"audio array must be 1-D or 2-D, got shape {data.shape}")
     if not np.all(np.isfinite(data)):
         raise AudioFaceError(f"audio contains NaN or infinite samples: {name}")
-    duration = len(data) / rate
-    if duration < MIN_DURATION:
-        raise AudioFaceError(
-            f"audio is {duration * 1000:.0f} ms long, shorter than the {MIN_DURATION * 1000:.0f} ms "
-            f"minimum: {name}"
-        )
-    if duration > max_duration:
-        raise AudioFaceError(f"audio is longer than the {max_duration / 60:.0f} min limit: {name}")
+    _check_length(len(data) / rate, name, max_duration)
     if rate != SAMPLE_RATE:  # arrays; files are resampled while reading
         data = soxr.resample(data, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
     return Audio(np.ascontiguousarray(np.clip(_remove_dc(data), -1.0, 1.0)), SAMPLE_RATE, name)
