@@ -5,7 +5,7 @@ encoder heard 680,000 hours. A small head (two convolutions, trained by
 :mod:`audioface.training.whisper_phones` on the same real speech and the same held-out split)
 turns the bundled tiny.en encoder's frames (384 numbers every 20 ms) into phone posteriors, and
 the free phone loop (:mod:`audioface.language.phone_loop`) hears them beside the aligner's own.
-On held-out real speakers that took learned-audio from 0.933 (closures 0.870) to 0.961 (0.952)
+On held-out real speakers that took learned-audio from 0.933 (closures 0.870) to 0.959 (0.952)
 with fewer false seals (docs/learned-model.md, "Phones heard without words").
 
 The encoder needs the ``whisper`` extra; the head runs with onnxruntime. Without the extra the
