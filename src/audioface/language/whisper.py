@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
+from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
 from audioface.language.segments import Segment
 
@@ -77,6 +80,7 @@ def load(folder: str | None = None):
 
 
 Span = tuple[float, float]  # start, end in seconds
+R = TypeVar("R")
 
 
 def windows(speech: list[Span], duration: float, limit: float = WINDOW_S) -> list[Span]:
@@ -101,6 +105,25 @@ def windows(speech: list[Span], duration: float, limit: float = WINDOW_S) -> lis
     return [(a, b) for a, b in out if b > a]
 
 
+def over_windows(
+    fn: Callable[[Span, np.ndarray], R], samples: np.ndarray, speech: list[Span] | None = None
+) -> list[R]:
+    """``fn(span, samples of the span)`` for each of :func:`windows` of 16 kHz ``samples``
+    (one window, the whole, without ``speech`` regions), :data:`WORKERS` at a time, in order.
+    CTranslate2 lets go of the interpreter while it computes, so threads run side by side."""
+    samples = np.asarray(samples, np.float32)
+    duration = len(samples) / SAMPLE_RATE
+    spans = windows(speech, duration) if speech else [(0.0, duration)]
+
+    def one(span: Span) -> R:
+        return fn(span, samples[int(round(span[0] * SAMPLE_RATE)) : int(round(span[1] * SAMPLE_RATE))])
+
+    if len(spans) == 1:
+        return [one(spans[0])]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(one, spans))
+
+
 def transcribe(
     samples: np.ndarray, folder: str | None = None, speech: list[Span] | None = None
 ) -> list[Segment]:
@@ -114,14 +137,10 @@ def transcribe(
     that are decoded :data:`WORKERS` at a time.
     """
     model = load(folder)
-    samples = np.asarray(samples, np.float32)
-    duration = len(samples) / 16000
-    spans = windows(speech, duration) if speech else [(0.0, duration)]
 
-    def hear(span: Span) -> list[Segment]:
-        a, b = int(round(span[0] * 16000)), int(round(span[1] * 16000))
+    def hear(span: Span, window: np.ndarray) -> list[Segment]:
         pieces, _info = model.transcribe(
-            samples[a:b],
+            window,
             language="en",
             beam_size=1,
             condition_on_previous_text=False,
@@ -139,7 +158,4 @@ def transcribe(
             for s in pieces
         ]
 
-    if len(spans) == 1:
-        return hear(spans[0])
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return [seg for got in pool.map(hear, spans) for seg in got]
+    return [seg for got in over_windows(hear, samples, speech) for seg in got]

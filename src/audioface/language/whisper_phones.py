@@ -14,18 +14,15 @@ loop hears the aligner's models alone, as before.
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from audioface.language import whisper
+from audioface.language import acoustic, whisper
 
 WINDOW_FRAMES = 3000  # log-mel frames (10 ms) the encoder takes at once: 30 s
-RATE = 50  # encoder frames per second
 MODEL = "whisper-phones.onnx"
 
 
@@ -38,19 +35,9 @@ def available() -> bool:
     return whisper.available() and model_path().is_file()
 
 
-class PhoneHead:
-    """The head: (frames, 384) encoder output -> (frames, phones) log posteriors, at 50 Hz."""
-
-    def __init__(self, path: Path):
-        import onnxruntime as ort
-
-        side = json.loads(path.with_suffix(".json").read_text())
-        self.phones: tuple[str, ...] = tuple(side["phones"])
-        self.log_priors = np.log(np.asarray(side["priors"], np.float32))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # pieces are parallel across processes
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+class PhoneHead(acoustic.PhoneModel):
+    """The head: (frames, 384) encoder output -> (frames, phones) log posteriors, at 50 Hz;
+    loaded as the aligner's phone models are (side file, one-thread session)."""
 
     def log_posteriors(self, encoded: np.ndarray) -> np.ndarray:
         if not len(encoded):
@@ -84,23 +71,15 @@ def hear(samples: np.ndarray, speech: list[whisper.Span] | None = None) -> np.nd
     """(10 ms frames, phones) log posteriors of a whole file's 16 kHz ``samples``, in the
     windows Whisper's transcription uses (cut at pauses between ``speech`` regions), two at a
     time; each encoder frame stands for its two 10 ms frames."""
-    samples = np.asarray(samples, np.float32)
-    duration = len(samples) / 16000
-    spans = whisper.windows(speech, duration) if speech else [(0.0, duration)]
     head, model = load(), whisper.load()
     out = np.zeros((-(-len(samples) // 160), len(head.phones)), np.float32)
 
-    def one(span: whisper.Span) -> None:
-        a, b = int(round(span[0] * 16000)), int(round(span[1] * 16000))
-        heard = np.repeat(head.log_posteriors(encode(samples[a:b], model)), 2, axis=0)
+    def one(span: whisper.Span, window: np.ndarray) -> None:
+        heard = np.repeat(head.log_posteriors(encode(window, model)), 2, axis=0)
         first = int(round(span[0] * 100))
         out[first : first + len(heard)] = heard[: len(out) - first]
 
-    if len(spans) == 1:
-        one(spans[0])
-    else:
-        with ThreadPoolExecutor(whisper.WORKERS) as pool:
-            list(pool.map(one, spans))
+    whisper.over_windows(one, samples, speech)
     return out
 
 
