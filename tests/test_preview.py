@@ -210,3 +210,22 @@ def test_a_reused_frame_buffer_draws_the_same_face():
     render_packed(a, reuse=True)  # the buffer holds another frame first
     assert np.array_equal(render_packed(b, reuse=True), fresh)
     assert not np.array_equal(render_packed(a), fresh)
+
+
+def test_the_renderer_loads_without_scipy_linalg_and_leaves_it_importable():
+    """Numba's BLAS check would import scipy.linalg (half a second of a short preview); the
+    renderer's kernels must work without it, and scipy.linalg must still import afterwards."""
+    code = (
+        "import sys\n"
+        "from audioface.preview import raster\n"
+        "from audioface.preview.render import render_packed\n"
+        "import numpy as np\n"
+        "raster.warm()\n"
+        "image = render_packed(np.zeros(52, np.float32))\n"
+        "assert 'scipy.linalg' not in sys.modules, 'scipy.linalg was imported'\n"
+        "assert len(set(image.ravel().tolist())) > 100\n"
+        "import scipy.linalg.cython_blas\n"
+        "print('ok')\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-500:]

@@ -1,3 +1,3 @@
-from audioface.cli import main
+from audioface.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

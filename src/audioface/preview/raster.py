@@ -10,7 +10,9 @@ folder (``$AUDIOFACE_CACHE`` or ``~/.cache/audioface``), never in the installed 
 from __future__ import annotations
 
 import os
+import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -217,8 +219,32 @@ def shade(normals, albedo, shine, light, half, ambient):  # pragma: no cover - c
     return out
 
 
+@contextmanager
+def _blas_unchecked():
+    """Numba's first compilation (or cache load) in a process imports scipy.linalg, half a
+    second of a short preview, only to learn whether BLAS exists for ``np.vdot``, which these
+    kernels never call: that one check is told no (``np.vdot`` then loops in numba's own code;
+    ``np.dot`` still finds BLAS when it is compiled). Nothing changes where scipy.linalg is
+    already loaded."""
+    name = "scipy.linalg.cython_blas"
+    if "scipy.linalg" in sys.modules or name in sys.modules:
+        yield
+        return
+    sys.modules[name] = None  # an import of it raises ImportError, scipy.linalg is not loaded
+    try:
+        yield
+    finally:
+        if sys.modules.get(name, 0) is None:
+            del sys.modules[name]
+
+
 def warm() -> None:
     """Compile (or load the cached compilation) once, before worker processes fork."""
+    with _blas_unchecked():
+        _warm()
+
+
+def _warm() -> None:
     image = np.zeros((2, 2), np.uint32)
     depth = np.full((2, 2), -np.inf, np.float32)
     xy = np.array([[0, 0], [2, 0], [0, 2]], np.float64)
