@@ -202,3 +202,20 @@ def test_run_config_escapes_strings_in_toml(tmp_path):
     cfg.data.corpora = ["C:\\captures\\take 1", "plain/folder"]
     again = load_config(text=cfg.to_toml())
     assert again.name == 'my "best" model' and again.data.corpora == ["C:\\captures\\take 1", "plain/folder"]
+
+
+def test_the_auxiliary_phone_loss_learns_to_name_phones_and_is_not_exported(tmp_path):
+    corpus = copy_corpus(tmp_path, ["flite_slt_01", "flite_awb_03"])
+    cfg = load_config(text=TINY)
+    cfg.data.corpora, cfg.data.holdout, cfg.data.augment_copies = [str(corpus)], 0.0, 0
+    cfg.train.epochs, cfg.train.phone_loss, cfg.train.phone_dropout = 5, 0.5, 1.0  # audio only
+    onnx_path = train(cfg, tmp_path / "run", log=lambda _m: None)
+    saved = torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=False)
+    named = [h["phone_loss"] for h in saved["history"]]
+    assert named[0] < np.log(40) + 0.5 and named[-1] < 0.8 * named[0], named
+    assert saved["namer"] is not None
+    plain = torch.load(tmp_path / "run" / "model.pt", weights_only=True)
+    assert not any(k.startswith("namer") for k in plain["state"])
+    model = OnnxGenerator(onnx_path)
+    sound = load_audio(DATA / "flite_slt_01.wav")
+    assert model.run(sound.samples, None).shape[1] == arkit.N_SHAPES

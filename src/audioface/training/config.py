@@ -42,6 +42,7 @@ class TrainConfig:
     closure_weight: float = 0.0  # extra loss weight on frames where the target lips seal
     freq_mask: int = 0  # hide up to this many adjacent mel bands per segment (0: off)
     spectral_tilt: float = 0.0  # tilt the spectrum by up to this many log units end to end (0: off)
+    phone_loss: float = 0.0  # weight of an auxiliary loss: name each frame's aligned phone (0: off)
     threads: int = 2
     init: str = ""  # weights to start from: "learned", "stream" or a .pt path; "" for random
 

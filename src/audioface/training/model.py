@@ -88,6 +88,18 @@ class MouthNet(nn.Module):
         """mel (B, T, n_mels), cues (B, T, N_CUES), sentence (B, SENTENCE_DIM), state (B, C, S)
         -> weights (B, T, 52) in [0, 1] and the next state. Output frame t belongs to
         input frame t - lookahead."""
+        y, state, _ = self.hidden(mel, cues, sentence, state)
+        return y, state
+
+    def hidden(
+        self,
+        mel: torch.Tensor,
+        cues: torch.Tensor | None,
+        sentence: torch.Tensor | None,
+        state: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """:meth:`forward` and the last hidden layer (B, C, T) the weights are read from, which
+        a training loss may also ask to tell the phones apart (never exported)."""
         x = (mel - self.mel_mean) / self.mel_std
         if self.config.phones:
             x = torch.cat([x, cues], dim=2)
@@ -101,7 +113,7 @@ class MouthNet(nn.Module):
             at += block.context
         h = self.norm(h.transpose(1, 2)).transpose(1, 2)
         y = torch.sigmoid(self.out(h)).transpose(1, 2)
-        return y, torch.cat(states, dim=2)
+        return y, torch.cat(states, dim=2), h
 
 
 def parameter_count(model: nn.Module) -> int:

@@ -24,7 +24,7 @@ import torch
 from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.evaluate.corpus import Item, find_items
-from audioface.motion.learned.cues import N_CUES
+from audioface.motion.learned.cues import N_CUES, PHONES
 from audioface.motion.learned.generator import SHIPPED
 from audioface.progress import progress_bar
 from audioface.training import data as data_mod
@@ -107,6 +107,7 @@ class Batches:
         target = np.zeros((batch, s, 52), np.float32)
         sentence = np.zeros((batch, SENTENCE_DIM), np.float32)
         weight = np.zeros((batch, s, 52), np.float32)
+        phones = np.full((batch, s), -1, np.int64)  # each output frame's aligned phone; -1: none
         for b, k in enumerate(picks):
             e = self.examples[k]
             n = len(e.mel)
@@ -130,7 +131,9 @@ class Batches:
             weight[b, look : look + out] = e.mask[None, :]
             if e.frame_weight is not None:
                 weight[b, look : look + out] *= e.frame_weight[start : start + out, None]
-        return tuple(torch.from_numpy(a) for a in (mel, cues, sentence, target, weight))
+            if e.cues is not None:  # named whether or not this batch's cues were dropped
+                phones[b, look : look + out] = e.cues[start : start + out, : len(PHONES)].argmax(1)
+        return tuple(torch.from_numpy(a) for a in (mel, cues, sentence, target, weight, phones))
 
 
 def add_sentences(examples: list[Example], texts: dict[str, str]) -> None:
@@ -158,6 +161,15 @@ def loss_fn(pred, target, weight, velocity_weight: float, closure_weight: float 
     step = (pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])
     vel = (step**2 * w).sum() / w.sum().clamp(min=1)
     return err + velocity_weight * 100 * vel  # velocities are ~10x smaller than values
+
+
+def phone_loss(namer: torch.nn.Module, hidden: torch.Tensor, phones: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of naming each frame's aligned phone from the hidden layer (B, C, T):
+    the field's auxiliary task against a generator that learns loudness instead of phones.
+    Frames with no aligned phone (-1) do not count."""
+    if not (phones >= 0).any():
+        return hidden.sum() * 0.0
+    return torch.nn.functional.cross_entropy(namer(hidden), phones, ignore_index=-1)
 
 
 def load_weights(init: str) -> tuple[ModelConfig, dict]:
@@ -235,10 +247,14 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     return examples, validation
 
 
-def restore(checkpoint: Path, model, optimiser, schedule, rng: np.random.Generator) -> tuple[int, list]:
+def restore(
+    checkpoint: Path, model, optimiser, schedule, rng: np.random.Generator, namer=None
+) -> tuple[int, list]:
     """Put a run back as its last checkpoint left it; (epochs done, loss history)."""
     saved = torch.load(checkpoint, map_location="cpu", weights_only=False)
     model.load_state_dict(saved["model"])
+    if namer is not None and saved.get("namer") is not None:
+        namer.load_state_dict(saved["namer"])
     optimiser.load_state_dict(saved["optimiser"])
     schedule.load_state_dict(saved["schedule"])
     rng.bit_generator.state = saved["rng"]
@@ -261,7 +277,10 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
         f"{len(examples)} examples, {frames / 100 / 60:.1f} min; "
         f"model {parameter_count(model) / 1e3:.0f}k parameters"
     )
-    optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
+    # the auxiliary phone namer reads the last hidden layer; it is trained, never exported
+    namer = torch.nn.Conv1d(model.config.hidden, len(PHONES), 1) if cfg.train.phone_loss > 0 else None
+    params = list(model.parameters()) + (list(namer.parameters()) if namer is not None else [])
+    optimiser = torch.optim.AdamW(params, lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
     steps_per_epoch = max(1, frames // (cfg.train.segment_frames * cfg.train.batch))
     total_steps = steps_per_epoch * cfg.train.epochs
     warmup = max(1, min(100, total_steps // 10))
@@ -273,7 +292,7 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     first_epoch, history = 0, []
     checkpoint = run_dir / "checkpoint.pt"
     if resume and checkpoint.is_file():
-        first_epoch, history = restore(checkpoint, model, optimiser, schedule, rng)
+        first_epoch, history = restore(checkpoint, model, optimiser, schedule, rng, namer)
         log(f"resuming after epoch {first_epoch}")
     batches = Batches(examples, cfg.train.segment_frames + look, look, model.config.n_mels, N_CUES)
     from tqdm import tqdm
@@ -282,16 +301,20 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
         model.train()
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.train.epochs}", file=sys.stderr,
                    leave=False, unit="step", disable=None)  # fmt: skip
-        running = 0.0
+        running = naming = 0.0
         for step in bar:
-            mel, cues, sentence, target, weight = batches.draw(
+            mel, cues, sentence, target, weight, phones = batches.draw(
                 cfg.train.batch, rng, cfg.train.phone_dropout, cfg.train.freq_mask, cfg.train.spectral_tilt
             )
-            pred, _ = model(mel, cues, sentence, model.initial_state(len(mel)))
+            pred, _, hidden = model.hidden(mel, cues, sentence, model.initial_state(len(mel)))
             loss = loss_fn(pred, target, weight, cfg.train.velocity_weight, cfg.train.closure_weight)
+            if namer is not None:
+                named = phone_loss(namer, hidden, phones)
+                naming += named.item()
+                loss = loss + cfg.train.phone_loss * named
             optimiser.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimiser.step()
             schedule.step()
             running += loss.item()
@@ -299,11 +322,14 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
         model.eval()
         val = validation_loss(model, validation, True, cfg.train.velocity_weight)
         history.append({"epoch": epoch + 1, "train_loss": running / steps_per_epoch, "val_loss": val})
+        if namer is not None:
+            history[-1]["phone_loss"] = naming / steps_per_epoch
         held = f", held-out loss {val:.4f}" if validation else " (nothing held out)"
         log(f"epoch {epoch + 1}: train loss {running / steps_per_epoch:.4f}{held}")
         torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
                     "schedule": schedule.state_dict(), "rng": rng.bit_generator.state,
-                    "torch_rng": torch.get_rng_state(), "epoch": epoch + 1, "history": history},
+                    "torch_rng": torch.get_rng_state(), "epoch": epoch + 1, "history": history,
+                    "namer": namer.state_dict() if namer is not None else None},
                    checkpoint.with_suffix(".tmp"))  # fmt: skip
         checkpoint.with_suffix(".tmp").replace(checkpoint)
     model.eval()
