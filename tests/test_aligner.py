@@ -206,3 +206,29 @@ def test_a_tiny_aligner_trains_exports_and_runs_as_the_runtime_reads_it(tmp_path
     post = model.log_posteriors(mel)
     assert post.shape == (len(mel), len(model.phones))
     np.testing.assert_allclose(np.exp(post).sum(axis=1), 1.0, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["aligner", "aligner-live"])
+def test_training_goes_on_from_a_shipped_aligner_exactly_as_it_runs(name):
+    """Only the ONNX files are shipped: ``--init`` reads the weights back out of them, so a
+    fine-tune starts from the network the package runs, not from a near copy."""
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    import torch
+
+    from audioface.audio.mel import log_mel
+    from audioface.training import aligner as recipe
+
+    path = Path(str(resources.files("audioface.models") / f"{name}.onnx"))
+    cfg = json.loads(path.with_suffix(".json").read_text())["config"]
+    net = recipe.PhoneNet(recipe.AlignerConfig(**{k: v for k, v in cfg.items() if k != "dilations"},
+                                               dilations=tuple(cfg["dilations"])))  # fmt: skip
+    net.load_state_dict(recipe.initial_weights(path))  # strict: every weight found, none left over
+    net.eval()
+    mel = log_mel(load_audio(DATA / "festival_slt_07.wav").samples)
+    runtime = acoustic.LivePhoneModel(path) if cfg.get("lookahead") is not None else acoustic.PhoneModel(path)
+    with torch.no_grad():
+        ours = net(torch.from_numpy(mel)[None])[0].numpy()
+    np.testing.assert_allclose(ours, runtime.log_posteriors(mel), atol=1e-3)

@@ -21,7 +21,7 @@ from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
 from audioface.motion import generators
 from audioface.motion.generators import hearing_phones, live, resolve, streamed, without_phones
-from audioface.motion.learned.cues import N_CUES, PHONES, phone_cues
+from audioface.motion.learned.cues import N_CUES, PHONES, delayed, live_cues, phone_cues
 from audioface.motion.learned.generator import OnnxGenerator
 from audioface.track import Phone, PhoneTrack, Word
 from audioface.training.config import load_config
@@ -57,11 +57,28 @@ def test_phone_cues_mark_the_phone_under_each_frame():
     assert cues[10, -2] == 1.0 and cues[11:, -2].sum() == 0  # one word start
 
 
+def test_live_cues_are_the_phone_settled_a_fixed_delay_back_without_hindsight():
+    """A live model is told each frame's phone late, as a live aligner settles it, and never
+    what only the whole phone reveals (its stress, how far through it a frame is, word starts)."""
+    phones = (Phone("B", 0.10, 0.18), Phone("AA", 0.18, 0.32, 1), Phone("B", 0.32, 0.40))
+    cues = phone_cues(PhoneTrack([Word("bob", 0.10, 0.40, phones)], 0.6, "transcript"), 61)
+    late = delayed(cues, 7)
+    ident = late[:, : len(PHONES)].argmax(axis=1)
+    assert PHONES[ident[12]] == "sil" and PHONES[ident[17]] == "B" and PHONES[ident[24]] == "B"
+    assert PHONES[ident[25]] == "AA" and PHONES[ident[38]] == "AA" and PHONES[ident[39]] == "B"
+    assert late[:, -1].min() == 1.0 and not late[:, -4:-1].any()  # present; no stress, progress, starts
+    told = live_cues([PHONES[k] for k in ident])
+    np.testing.assert_array_equal(told, late)  # what a live stream builds is what training showed
+    assert not delayed(np.zeros_like(cues), 7).any()  # no cues stay no cues
+    assert not live_cues(["B", "AA"], np.array([False, True]))[0].any()
+
+
 def test_shipped_models_are_small_and_described():
     total = sum(p.stat().st_size for p in MODELS.iterdir() if p.suffix in (".onnx", ".pt"))
     assert total <= 20 * 2**20
     learned, stream = OnnxGenerator("learned"), OnnxGenerator("stream")
     assert learned.info.phones and not stream.info.phones
+    assert not learned.info.cue_delay and not stream.info.cue_delay
     assert stream.info.latency + 0.01 <= 0.1  # look-ahead, mel window and frame interpolation
     for name in ("learned", "stream"):
         assert (MODELS / f"{name}.toml").is_file() and load_config(MODELS / f"{name}.toml").name == name

@@ -180,3 +180,65 @@ def test_a_p_the_settled_frames_jumped_past_is_still_shown():
         plain._settle(state)
     plain.decided = 11
     assert [(p, a, b) for p, a, b in plain.phones(0) if p == "P"] == [("P", 7, 10)]
+
+
+def test_a_live_model_that_takes_cues_is_told_the_settled_phones_the_same_for_any_chunking(tmp_path):
+    """A live model with cue inputs (cues ``cue_delay`` frames late) hears the phones of the
+    words it is told, settled by the live aligner: its frames are the same however the audio
+    is chunked and differ from a deaf copy's (its cue weights zeroed); without words it hears
+    the audio alone, as the deaf copy does."""
+    import torch
+
+    from audioface.training.export import export_onnx
+    from audioface.training.model import ModelConfig, MouthNet
+
+    torch.manual_seed(0)
+    model = MouthNet(ModelConfig(hidden=16, dilations=[1, 2, 4], lookahead=7, cue_delay=7)).eval()
+    with torch.no_grad():
+        model.proj.weight[:, 40:] *= 20.0  # the cues, more than the audio, move this mouth
+        hearing = export_onnx(model, tmp_path / "hearing.onnx")
+        model.proj.weight[:, 40:] = 0.0
+        deaf = export_onnx(model, tmp_path / "deaf.onnx")
+    sound = load_audio(DATA / "flite_slt_01.wav")
+    text = transcript("flite_slt_01")
+
+    def run(path, chunk, words=text):
+        return StreamAnimator(path, text=words, hear_phones=False).run(sound.samples, chunk)
+
+    told = run(hearing, 320)
+    np.testing.assert_allclose(run(hearing, 4800), told, atol=1e-4)
+    assert np.abs(told - run(deaf, 320))[:, MOUTH].max() > 0.05
+    np.testing.assert_allclose(run(hearing, 320, None), run(deaf, 320, None), atol=1e-5)
+
+
+def test_a_live_model_trains_on_the_cues_a_stream_told_its_words_feeds_it(tmp_path):
+    """The trainer can remake a live model's cues with the live aligner (training/live_cues.py):
+    they must be, frame for frame, what a stream told the same words feeds that model, or the
+    model learns from cues it will never see."""
+    import torch
+
+    from audioface.motion.learned.cues import delayed
+    from audioface.training.export import export_onnx
+    from audioface.training.live_cues import live_cue_rows
+    from audioface.training.model import ModelConfig, MouthNet
+
+    torch.manual_seed(0)
+    net = MouthNet(ModelConfig(hidden=16, dilations=[1, 2, 4], lookahead=7, cue_delay=7)).eval()
+    path = export_onnx(net, tmp_path / "live.onnx")
+    sound = load_audio(DATA / "flite_slt_01.wav")
+    text = transcript("flite_slt_01")
+    stream = StreamAnimator(path, text=text)
+    fed, step = [], stream.model.step
+
+    def spy(mel, cues, sentence, state):
+        fed.append(cues)
+        return step(mel, cues, sentence, state)
+
+    stream.model.step = spy
+    stream.run(sound.samples, 320)
+    fed = np.concatenate(fed)
+    trained = delayed(live_cue_rows(log_mel(sound.samples), text), stream.model.info.cue_delay)
+    n = min(len(fed), len(trained))
+    assert n >= len(trained) - stream.model.info.lookahead - 2
+    assert fed[:n, -1].mean() > 0.9  # told the words, the model hears them nearly everywhere
+    np.testing.assert_allclose(fed[:n], trained[:n], atol=1e-6)

@@ -219,3 +219,60 @@ def test_the_auxiliary_phone_loss_learns_to_name_phones_and_is_not_exported(tmp_
     model = OnnxGenerator(onnx_path)
     sound = load_audio(DATA / "flite_slt_01.wav")
     assert model.run(sound.samples, None).shape[1] == arkit.N_SHAPES
+
+
+def test_an_audio_only_model_starts_hearing_late_cues_exactly_as_it_was(tmp_path):
+    """``add_cues`` widens an audio-only model to take live cues: it starts as the same model
+    (the cues' weights are zero), and its output at frame t hears no cue after frame t."""
+    from audioface.training.train import build_model
+
+    torch.manual_seed(0)
+    plain = MouthNet(tiny_config(phones=False)).eval()
+    torch.save({"config": plain.config.to_dict(), "state": plain.state_dict()}, tmp_path / "plain.pt")
+    cfg = load_config(text=TINY)
+    cfg.train.init, cfg.train.add_cues = str(tmp_path / "plain.pt"), 3
+    model = build_model(cfg, []).eval()
+    assert cfg.model.phones and cfg.model.cue_delay == 3 and model.config.lookahead == 3
+    mel, cues = torch.randn(1, 90, 40), torch.rand(1, 90, N_CUES)
+    before, _ = plain(mel, None, None, plain.initial_state())
+    after, _ = model(mel, cues, None, model.initial_state())
+    torch.testing.assert_close(after, before)
+    with torch.no_grad():  # as training will have made it: the cues matter
+        model.proj.weight[:, 40:] = torch.randn_like(model.proj.weight[:, 40:])
+    runtime = OnnxGenerator(export_onnx(model, tmp_path / "late.onnx"))
+    assert runtime.info.cue_delay == 3
+    samples = load_audio(DATA / "flite_slt_01.wav").samples[:16000]
+    told = np.random.default_rng(1).random((100, N_CUES)).astype(np.float32)
+    changed = told.copy()
+    changed[50:] = 0.0
+    a, b = runtime.run(samples, told), runtime.run(samples, changed)
+    np.testing.assert_allclose(a[:50], b[:50], atol=1e-5)  # frame t hears the cues up to t only
+    assert np.abs(a[50] - b[50]).max() > 1e-3
+
+
+def test_live_cues_are_remade_by_the_live_aligner_once_and_trained_on(tmp_path):
+    """``[train] live_cues``: every example's cues, augmented copies included, are remade by
+    the live aligner from that example's own audio and its item's transcript, kept in the
+    work folder (a second run reads them back), and those are the cues training reads."""
+    from audioface.training.live_cues import live_cue_rows
+    from audioface.training.train import load_examples
+
+    names = ["flite_slt_01", "flite_awb_03"]
+    corpus = copy_corpus(tmp_path, names)
+    cfg = load_config(text=TINY + "live_cues = true\n")
+    assert cfg.train.live_cues
+    cfg.data.corpora, cfg.data.holdout, cfg.data.augment_copies = [str(corpus)], 0.0, 1
+    (tmp_path / "run").mkdir()
+    examples, _ = load_examples(cfg, tmp_path / "run", log=lambda _m: None)
+    assert sorted(e.name for e in examples) == sorted([*names, *(f"{n}~0" for n in names)])
+    kept = sorted((tmp_path / "run" / "live-cues").glob("*.npy"))
+    assert [p.stem for p in kept] == sorted(e.name for e in examples)
+    changed = 0
+    for e in examples:
+        np.testing.assert_array_equal(e.cues, live_cue_rows(e.mel, transcript(e.name.split("~")[0])))
+        offline = np.load(tmp_path / "run" / "cache" / f"{e.name}.npz")["cues"]
+        changed += int((e.cues[:, :40].argmax(1) != offline[:, :40].argmax(1)).sum())
+    assert changed > 0  # the live aligner is not the offline one
+    stamps = [p.stat().st_mtime_ns for p in kept]
+    load_examples(cfg, tmp_path / "run", log=lambda _m: None)
+    assert [p.stat().st_mtime_ns for p in kept] == stamps

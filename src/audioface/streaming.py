@@ -27,6 +27,7 @@ from audioface.errors import AudioFaceError
 from audioface.frames import check_fps, frame_count
 from audioface.motion.generators import LIVE, GeneratorSpec, streamed
 from audioface.motion.learned import MOUTH_CHANNELS, load_model
+from audioface.motion.learned.cues import live_cues, no_cues
 from audioface.motion.live_hold import REST_AFTER, REST_RAMP, hold_to_phones
 
 RECENT = 100  # mel frames kept for an aligner that text starts mid-stream (1 s)
@@ -42,8 +43,9 @@ class StreamAnimator:
     loop, :class:`LivePhoneLoop`) and the frames are held to them: lips sealed on P/B/M,
     tucked on F/V, rounded on OO/W, at rest in pauses, with no more look-ahead. ``text`` (or
     :meth:`add_text`, as a voice agent's words become known) makes it align those words
-    instead (:class:`OnlineAligner`). With neither, the frames are exactly the offline
-    causal model's."""
+    instead (:class:`OnlineAligner`); a model that takes late phone cues (the shipped stream
+    model) is then also told each frame's phone as the aligner settles it. With neither, the
+    frames are exactly the offline causal model's."""
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class StreamAnimator:
         self._aligner_mel = None if self.model.info.n_mels == N_MELS else MelStream(N_MELS)
         self._recent = np.zeros((0, N_MELS), np.float32)  # the newest mel frames, for a late aligner
         self._mel_frames = 0
+        self._fed = 0  # mel frames the model has stepped over
         if hear_phones:
             from audioface.language.phone_loop import LivePhoneLoop
 
@@ -164,7 +167,9 @@ class StreamAnimator:
 
     def _advance(self, mel: np.ndarray, final: bool) -> np.ndarray:
         if len(mel):
-            weights, self._state = self.model.step(mel, None, None, self._state)
+            cues = self._cues(self._fed, len(mel)) if self.model.info.phones else None
+            self._fed += len(mel)
+            weights, self._state = self.model.step(mel, cues, None, self._state)
             drop = min(self._skip, len(weights))
             self._skip -= drop
             self._frames = np.concatenate([self._frames, weights[drop:]])
@@ -198,6 +203,20 @@ class StreamAnimator:
             out[:, MOUTH_CHANNELS] *= self._activity.gate(times)[:, None]
             self._activity.forget_before(times[-1])
         return np.clip(out, 0.0, 1.0)
+
+    def _cues(self, first: int, n: int) -> np.ndarray:
+        """Cues for the model's input frames ``first`` on: a model that takes them (a live one,
+        its cues ``cue_delay`` frames late) is told the phone the told words' aligner settled
+        that long before each frame; without told words, or where they do not fit the audio,
+        it hears the audio alone."""
+        from audioface.language.online import OnlineAligner
+
+        if not isinstance(self._aligner, OnlineAligner) or not self.model.info.cue_delay:
+            return no_cues(n)  # an offline model's cues would be of frames not yet settled
+        frames = np.arange(first, first + n) - self.model.info.cue_delay
+        phones, present = self._aligner.settled(frames)
+        present |= frames < 0  # before the stream's start: silence, as a model is trained to hear it
+        return live_cues(phones, present)
 
     def _hold(self, out: np.ndarray, times: np.ndarray) -> np.ndarray:
         """The frames held to the phones the aligner placed under them."""

@@ -171,6 +171,19 @@ class OnlineAligner:
         mean = (sums[hi] - sums[lo]) / np.maximum(hi - lo, 1)
         return (hi - lo == 0) | (mean >= MIN_FIT)
 
+    def settled(self, frames: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """(phone of each of ``frames``, whether it is known and the words fit the audio
+        there): frames not settled yet, or no longer kept, read as "sil" and not known."""
+        frames = np.asarray(frames, np.int64)
+        runs = self.phones(max(int(frames.min()), 0)) if len(frames) else []
+        if not runs:
+            return ["sil"] * len(frames), np.zeros(len(frames), bool)
+        ends = np.array([end for _, _, end in runs])
+        which = np.minimum(np.searchsorted(ends, frames, side="right"), len(runs) - 1)
+        known = (frames >= runs[0][1]) & (frames < ends[-1])
+        phones = [runs[k][0] if ok else "sil" for k, ok in zip(which.tolist(), known.tolist(), strict=True)]
+        return phones, known & self.trusted(np.clip(frames, runs[0][1], ends[-1] - 1))
+
     def phones(self, first: int) -> list[tuple[str, int, int]]:
         """[(phone, start frame, end frame), ...] of the settled frames from ``first`` on (at
         most ``history`` frames back): runs of one phone of one word."""

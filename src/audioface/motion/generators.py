@@ -106,4 +106,7 @@ def _from_model(model: str, name: str) -> GeneratorSpec:
     info = load_model(model).info
     # the model's look-ahead and mel window, plus one model frame for resampling to the animation's rate
     lookahead = info.latency + 1.0 / info.frame_rate
-    return GeneratorSpec(name, model, phones=info.phones, sentence=info.sentence, lookahead=lookahead)
+    # a live model's late cues (cue_delay) come only from a stream told its words, phone by phone
+    # as the live aligner settles them (StreamAnimator); anywhere else it hears the audio alone
+    phones = info.phones and not info.cue_delay
+    return GeneratorSpec(name, model, phones=phones, sentence=info.sentence, lookahead=lookahead)

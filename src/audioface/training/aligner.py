@@ -52,6 +52,7 @@ class AlignerConfig:
     threads: int = 2
     seed: int = 0
     lookahead: int | None = None  # frames of future the live aligner hears; None: offline, both sides
+    init: str = ""  # weights to go on from (an aligner's .onnx or .pt); "": random
 
 
 class Block(nn.Module):
@@ -227,9 +228,13 @@ def train(cache: Path, data_dir: Path, split: Path, out: Path, cfg: AlignerConfi
     held = held[::3] if len(held) > 150 else held  # clean and augmented copies: a sample is enough
     _log(f"{len(train_set)} training examples, {len(held)} held out")
     model = PhoneNet(cfg)
-    every = np.concatenate([m for m, _ in train_set])
-    model.mel_mean.copy_(torch.from_numpy(every.mean(0)))
-    model.mel_std.copy_(torch.from_numpy(every.std(0) + 1e-3))
+    if cfg.init:  # its input normalisation included: the weights were learned on that scale
+        model.load_state_dict(initial_weights(Path(cfg.init)))
+        _log(f"from {cfg.init}: held-out frame accuracy {evaluate(model, held)[0]:.3f}")
+    else:
+        every = np.concatenate([m for m, _ in train_set])
+        model.mel_mean.copy_(torch.from_numpy(every.mean(0)))
+        model.mel_std.copy_(torch.from_numpy(every.std(0) + 1e-3))
     counts = np.bincount(np.concatenate([y[y != IGNORE] for _, y in train_set]), minlength=N_PHONES)
     priors = (counts + 1) / (counts + 1).sum()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-3)
@@ -248,7 +253,7 @@ def train(cache: Path, data_dir: Path, split: Path, out: Path, cfg: AlignerConfi
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            running.append(float(loss))
+            running.append(loss.item())
         acc, ce = evaluate(model, held)
         history.append({"epoch": epoch + 1, "train_loss": float(np.mean(running)), "held_acc": acc,
                         "held_ce": ce, "seconds": time.perf_counter() - t0})  # fmt: skip
@@ -256,6 +261,22 @@ def train(cache: Path, data_dir: Path, split: Path, out: Path, cfg: AlignerConfi
         torch.save(model.state_dict(), out / "aligner.pt")
     (out / "history.json").write_text(json.dumps(history, indent=1))
     return export(model, priors, cfg, out)
+
+
+def initial_weights(path: Path) -> dict[str, torch.Tensor]:
+    """A trained aligner's weights: its ``.pt`` or the ``.onnx`` the package ships, whose
+    initialisers keep the network's parameter names (only the ONNX files are shipped)."""
+    if path.suffix == ".pt":
+        return torch.load(path, map_location="cpu")
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    # the live aligner's graph wraps the network as "net" (_export_live)
+    return {
+        t.name.removeprefix("net."): torch.from_numpy(numpy_helper.to_array(t).copy())
+        for t in graph.initializer
+    }
 
 
 def export(model: PhoneNet, priors: np.ndarray, cfg: AlignerConfig, out: Path) -> Path:
@@ -314,10 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookahead", type=int, default=None,
                         help="train the live aligner: causal, each posterior hearing this many "
                         "frames (10 ms) of the future (default: offline, both sides)")  # fmt: skip
+    parser.add_argument("--init", type=Path, default=None,
+                        help="go on from a trained aligner (.onnx or .pt), not random weights")  # fmt: skip
+    parser.add_argument("--lr", type=float, default=AlignerConfig.lr, help="peak learning rate")
     args = parser.parse_args(argv)
     if args.lookahead is not None and args.lookahead < 0:
         parser.error("--lookahead must be 0 or more frames")
-    cfg = AlignerConfig(epochs=args.epochs, threads=args.threads, lookahead=args.lookahead)
+    if args.init is not None and not args.init.is_file():
+        parser.error(f"--init: no such file: {args.init}")
+    cfg = AlignerConfig(epochs=args.epochs, threads=args.threads, lookahead=args.lookahead, lr=args.lr,
+                        init=str(args.init or ""))  # fmt: skip
     path = train(args.work / "cache", args.work / "data", args.split, args.out, cfg)
     _log(f"wrote {path}")
     return 0

@@ -45,6 +45,12 @@ class TrainConfig:
     phone_loss: float = 0.0  # weight of an auxiliary loss: name each frame's aligned phone (0: off)
     threads: int = 2
     init: str = ""  # weights to start from: "learned", "stream" or a .pt path; "" for random
+    # an init that hears audio alone starts hearing phone cues too, this many frames late as a
+    # live aligner settles them (ModelConfig.cue_delay); -1: the init's own inputs
+    add_cues: int = -1
+    # cues remade as the live aligner settles them from each example's audio (training/live_cues.py),
+    # for a live model: it then learns how far live cues can be trusted
+    live_cues: bool = False
 
 
 @dataclass

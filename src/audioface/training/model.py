@@ -32,6 +32,10 @@ class ModelConfig:
     dilations: list[int] = field(default_factory=lambda: [1, 2, 4, 8, 16, 1, 2, 4, 8, 16])
     lookahead: int = 30  # frames of 10 ms
     phones: bool = True  # takes phone cues
+    # frames by which the cues lag the audio (cues.delayed): a live aligner settles a phone only
+    # after hearing past it, so a live model is told the phone of its output frame, not of the
+    # newest audio; 0: offline cues, in step with the audio
+    cue_delay: int = 0
     sentence: bool = False  # takes a sentence embedding of the transcript
     n_mels: int = N_MELS
 

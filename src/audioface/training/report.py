@@ -114,6 +114,7 @@ def _real_speech_section(run_dir: Path, onnx_path: Path, jobs: int) -> list[str]
         ways.append(Way(f"model, audio only{tag}", without_phones(spec), "audio"))
         if spec.causal:
             ways.append(Way(f"model, streamed in 20 ms chunks{tag}", spec, "live"))
+            ways.append(Way(f"model, streamed, told the words ahead{tag}", spec, "live-text"))
     results = score_real_speech(items, ways, jobs)
     summary = summarize(results)
     speakers = len({it.speaker for it in items})

@@ -15,7 +15,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ import torch
 from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.evaluate.corpus import Item, find_items
-from audioface.motion.learned.cues import N_CUES, PHONES
+from audioface.motion.learned.cues import N_CUES, PHONES, delayed
 from audioface.motion.learned.generator import SHIPPED
 from audioface.progress import progress_bar
 from audioface.training import data as data_mod
@@ -93,6 +93,14 @@ class Batches:
     lookahead: int
     n_mels: int
     n_cues: int
+    cue_delay: int = 0  # the model's (ModelConfig.cue_delay): cues shown as a live aligner gives them
+    _shown: dict = field(default_factory=dict, repr=False)
+
+    def shown(self, k: int) -> np.ndarray:
+        """Example ``k``'s cues as the model is shown them (delayed once, then kept)."""
+        if k not in self._shown:
+            self._shown[k] = delayed(self.examples[k].cues, self.cue_delay)
+        return self._shown[k]
 
     def draw(
         self, batch: int, rng: np.random.Generator, dropout: float, freq_mask: int = 0, tilt: float = 0.0
@@ -122,7 +130,7 @@ class Batches:
                 low = int(rng.integers(0, self.n_mels - width + 1))
                 mel[b, :, low : low + width] = mel[b].mean()
             if e.cues is not None and rng.random() >= dropout:
-                cues[b, :span] = e.cues[start : start + span]
+                cues[b, :span] = self.shown(k)[start : start + span]
                 if e.sentence is not None:
                     sentence[b] = e.sentence
             # output frame t answers input frame t - look
@@ -186,6 +194,9 @@ def load_weights(init: str) -> tuple[ModelConfig, dict]:
 def build_model(cfg: RunConfig, examples: list[Example]) -> MouthNet:
     if cfg.train.init:
         model_cfg, state = load_weights(cfg.train.init)
+        if cfg.train.add_cues >= 0 and not model_cfg.phones:
+            model_cfg = replace(model_cfg, phones=True, cue_delay=cfg.train.add_cues)
+            state = dict(state, **{"proj.weight": _with_cue_inputs(state["proj.weight"])})
         cfg.model = model_cfg
         model = MouthNet(model_cfg)
         model.load_state_dict(state)
@@ -195,6 +206,12 @@ def build_model(cfg: RunConfig, examples: list[Example]) -> MouthNet:
     model.mel_mean.copy_(torch.from_numpy(mel.mean(0)))
     model.mel_std.copy_(torch.from_numpy(mel.std(0) + 1e-3))
     return model
+
+
+def _with_cue_inputs(weight: torch.Tensor) -> torch.Tensor:
+    """The input projection of a model that heard audio alone, widened to take phone cues:
+    the cues' weights start at zero, so training starts from exactly the model it was."""
+    return torch.cat([weight, weight.new_zeros(weight.shape[0], N_CUES, *weight.shape[2:])], dim=1)
 
 
 def validation_loss(
@@ -209,7 +226,7 @@ def validation_loss(
             mel = np.concatenate([e.mel, np.repeat(e.mel[-1:], look, 0)])
             cues = np.zeros((len(mel), N_CUES), np.float32)
             if use_cues and e.cues is not None:
-                cues[: len(e.cues)] = e.cues
+                cues[: len(e.cues)] = delayed(e.cues, model.config.cue_delay)
             sentence = None
             if model.config.sentence:
                 vec = np.zeros(SENTENCE_DIM, np.float32)
@@ -242,6 +259,12 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     val_paths = data_mod.prepare(held_out, cache, 0, cfg.seed, cfg.augment, cfg.data.use_text,
                                  cfg.train.threads) if held_out else []  # fmt: skip
     validation = [Example.load(p) for p in val_paths]
+    if cfg.train.live_cues:
+        from audioface.training.live_cues import with_live_cues
+
+        texts = {it.name: it.text for it in items if it.text}
+        with_live_cues(examples + validation, texts, work_dir(cfg, run_dir) / "live-cues", cfg.train.threads,
+                       _bar("live cues"))  # fmt: skip
     if cfg.model.sentence:
         add_sentences(examples + validation, {it.name: it.text for it in items if it.text})
     return examples, validation
@@ -294,7 +317,9 @@ def train(cfg: RunConfig, run_dir: Path, resume: bool = False, log: Log = _stder
     if resume and checkpoint.is_file():
         first_epoch, history = restore(checkpoint, model, optimiser, schedule, rng, namer)
         log(f"resuming after epoch {first_epoch}")
-    batches = Batches(examples, cfg.train.segment_frames + look, look, model.config.n_mels, N_CUES)
+    batches = Batches(
+        examples, cfg.train.segment_frames + look, look, model.config.n_mels, N_CUES, model.config.cue_delay
+    )
     from tqdm import tqdm
 
     for epoch in range(first_epoch, cfg.train.epochs):

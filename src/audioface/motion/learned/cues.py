@@ -61,6 +61,34 @@ def frame_range(start: float, end: float, n_frames: int, rate: float = 100.0) ->
     return max(lo, 0), min(hi, n_frames)
 
 
+def delayed(cues: np.ndarray, delay: int) -> np.ndarray:
+    """The cues a live aligner can give a model that hears audio ``delay`` frames ahead of the
+    phones: each frame carries the phone settled ``delay`` frames earlier (silence before the
+    start, where cues are present at all), with what only hindsight knows left out (stress,
+    how far through its phone, where a word starts). :func:`live_cues` builds the same rows
+    from a live aligner's phones."""
+    if delay <= 0:
+        return cues
+    out = np.empty_like(cues)
+    out[delay:] = cues[: len(cues) - delay]
+    out[:delay] = live_cues(["sil"] * min(delay, len(cues))) * (cues[:1, -1:] if len(cues) else 0.0)
+    out[:, len(PHONES) + len(targets.PARAMS) : -1] = 0.0
+    return out
+
+
+def live_cues(phones: list[str], present: np.ndarray | None = None) -> np.ndarray:
+    """(len(phones), N_CUES) cues of one phone name per frame, as a live aligner settles
+    them; frames where ``present`` is False get no cues (the words do not fit the audio)."""
+    k = np.array([PHONE_INDEX.get(p, PHONE_INDEX["AH"]) for p in phones], np.int64)
+    out = np.zeros((len(k), N_CUES), np.float32)
+    out[np.arange(len(k)), k] = 1.0
+    out[:, len(PHONES) : len(PHONES) + len(targets.PARAMS)] = _ARTIC[k]
+    out[:, -1] = 1.0
+    if present is not None:
+        out[~np.asarray(present, bool)] = 0.0
+    return out
+
+
 def no_cues(n_frames: int) -> np.ndarray:
     """The cue block of a model run without a phone track."""
     return np.zeros((n_frames, N_CUES), np.float32)

@@ -22,7 +22,7 @@ from audioface.audio.mel import HOP_SAMPLES, WINDOW_SAMPLES, log_mel
 from audioface.errors import AudioFaceError
 from audioface.frames import frame_count
 from audioface.language.meaning import SENTENCE_DIM
-from audioface.motion.learned.cues import no_cues
+from audioface.motion.learned.cues import delayed, no_cues
 from audioface.motion.shapes import resample_rows
 
 SHIPPED = ("learned", "stream")
@@ -39,6 +39,7 @@ class ModelInfo:
     n_mels: int
     frame_rate: float
     extra: dict
+    cue_delay: int = 0  # frames the cues lag the audio (a live model's; cues.delayed)
 
     @property
     def latency(self) -> float:
@@ -83,6 +84,7 @@ class OnnxGenerator:
         self.info = ModelInfo(
             str(path), int(cfg["lookahead"]), bool(cfg["phones"]), bool(cfg["sentence"]), int(cfg["n_mels"]),
             float(meta["frame_rate"]), {k: v for k, v in meta.items() if k != "config"},
+            int(cfg.get("cue_delay", 0)),
         )  # fmt: skip
         # (1, channels, frames of history): fixed in the graph, so read from it rather than recomputed
         self._state_shape = tuple(next(i for i in self.session.get_inputs() if i.name == "state").shape)
@@ -112,7 +114,7 @@ class OnnxGenerator:
         padded = np.concatenate([np.asarray(samples, np.float32), np.zeros(look * HOP_SAMPLES, np.float32)])
         mel = log_mel(padded, self.info.n_mels)
         if cues is not None:
-            cues = fit_frames(cues, len(mel))
+            cues = delayed(fit_frames(cues, len(mel)), self.info.cue_delay)
         state, parts = self.initial_state(), []
         for at in range(0, len(mel), BLOCK):  # blocks bound memory; the carried state makes them exact
             part_cues = None if cues is None else cues[at : at + BLOCK]
