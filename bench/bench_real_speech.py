@@ -6,8 +6,9 @@ timings, so the reference for each utterance is its true transcript force-aligne
 language stage (``audioface.evaluate.real_speech``). Two sets:
 
 - ``--set held-out`` (default): every utterance of the speakers the shipped recipes
-  (``models/learned.toml``, ``models/stream.toml``) keep out of training: 10% of the speakers,
-  whole, by the recipes' seeded split. This is the set for the models' figures.
+  (``models/learned.toml``, ``models/stream-speech.toml``, ``models/stream.toml``) keep out
+  of training: 10% of the speakers, whole, by the recipes' seeded split. The models' figures
+  are on this set.
 - ``--set sample``: one seeded utterance from each of ``--speakers`` speakers (trained on or
   not), the set the recogniser figures of BENCHMARKS.md were measured on.
 

@@ -19,6 +19,7 @@ from audioface.api import animate
 from audioface.audio.mel import MelStream, log_mel
 from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
+from audioface.language import acoustic, online
 from audioface.motion import generators
 from audioface.motion.generators import hearing_phones, live, resolve, streamed, without_phones
 from audioface.motion.learned.cues import N_CUES, PHONES, delayed, live_cues, phone_cues
@@ -77,10 +78,13 @@ def test_shipped_models_are_small_and_described():
     total = sum(p.stat().st_size for p in MODELS.iterdir() if p.suffix in (".onnx", ".pt"))
     assert total <= 20 * 2**20
     learned, stream = OnnxGenerator("learned"), OnnxGenerator("stream")
-    assert learned.info.phones and not stream.info.phones
-    assert not learned.info.cue_delay and not stream.info.cue_delay
+    assert learned.info.phones and not learned.info.cue_delay
+    # the live model is told each frame's phone once the live aligner has settled it, no later
+    assert stream.info.phones and stream.info.cue_delay == acoustic.load_live().lookahead + online.LAG
+    assert stream.info.cue_delay <= stream.info.lookahead  # so the cues add no latency
     assert stream.info.latency + 0.01 <= 0.1  # look-ahead, mel window and frame interpolation
-    for name in ("learned", "stream"):
+    assert not resolve("stream").phones  # a stream told its words gives the cues, nothing else does
+    for name in ("learned", "stream", "stream-speech"):
         assert (MODELS / f"{name}.toml").is_file() and load_config(MODELS / f"{name}.toml").name == name
 
 

@@ -41,7 +41,7 @@ def live(samples: np.ndarray, gate: bool) -> np.ndarray:
 
 def test_steady_noise_gives_a_mouth_at_rest():
     ungated = {name: live(x, False)[:, JAW].max() for name, x in noises().items()}
-    assert max(ungated.values()) > 0.2  # the model alone mouths along with noise
+    assert max(ungated.values()) > 0.1  # the model alone mouths along with noise, visibly
     for name, x in noises().items():
         mouth = live(x, True)
         assert mouth[:, JAW].max() < 0.02, name

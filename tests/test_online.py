@@ -126,15 +126,17 @@ def test_cli_stream_with_text(tmp_path):
 
 
 def test_words_that_are_not_what_is_said_leave_the_live_mouth_mostly_alone():
-    """Text from another recording fits this audio badly: the frames stay the model's own
-    almost everywhere, where the right words change a third of them."""
+    """Text from another recording fits this audio badly: the frames stay near the model's own
+    almost everywhere, where the right words visibly change a third of them or more. (Near, not
+    equal: the live model is told the phones where the words happen to fit, a leading silence
+    say, and its convolution history carries that on for a while.)"""
     sound = load_audio(DATA / "flite_awb_03.wav")
     plain = StreamAnimator(gate=True, hear_phones=False).run(sound.samples, 320)
     right = StreamAnimator(gate=True, text=transcript("flite_awb_03")).run(sound.samples, 320)
     wrong = StreamAnimator(gate=True, text=transcript("espeak_en-029_18")).run(sound.samples, 320)
 
     def changed(frames: np.ndarray) -> float:
-        return float((np.abs(frames - plain).max(axis=1) > 1e-6).mean())
+        return float((np.abs(frames - plain).max(axis=1) > 0.03).mean())  # 3% of a shape's range
 
     assert changed(right) > 0.25 and changed(wrong) < 0.15, (changed(right), changed(wrong))
 
