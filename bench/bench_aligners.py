@@ -12,8 +12,11 @@
 3. ``audioface animate`` as whole processes, as a user runs it: a 3 s line and 60 s, with the
    transcript; 60 s without (Whisper hears the words). The baseline is ``--aligner sphinx``,
    run in the same invocation.
+4. Real speech a minute long: held-out utterances end to end (0.3 s apart) until each passage
+   passes 60 s, animated as whole processes with their transcript by each aligner; the lip-sync
+   score against each utterance's own pocketsphinx alignment, moved to its place in the passage.
 
-    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3]
+    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3,4] [--passages 8]
 """
 
 from __future__ import annotations
@@ -137,12 +140,68 @@ def whole_process(repeats: int) -> None:
                 )
 
 
+def _passages(n: int, folder: Path) -> list[tuple[str, list]]:
+    """``n`` passages of held-out real speech over 60 s each, written to ``folder``: (name,
+    reference phones in the passage's time)."""
+    import numpy as np
+    from bench_real_speech import held_out
+
+    from audioface.audio import load_audio
+    from audioface.evaluate import RefPhone
+    from audioface.evaluate.real_speech import aligned_reference
+
+    items = held_out()
+    random.Random(11).shuffle(items)
+    out, samples, text, ref, t = [], [], [], [], 0.0
+    for item in items:
+        sound = load_audio(item.audio)
+        ref += [RefPhone(p.phone, p.start + t, p.end + t, p.stress) for p in aligned_reference(item, sound)]
+        samples += [sound.samples, np.zeros(int(0.3 * 16000), np.float32)]
+        text.append(item.text)
+        t += sound.duration + 0.3
+        if t > 60.0:
+            name = f"passage{len(out) + 1}"
+            sf.write(folder / f"{name}.wav", np.concatenate(samples), 16000)
+            (folder / f"{name}.txt").write_text(" ".join(text))
+            out.append((name, ref))
+            samples, text, ref, t = [], [], [], 0.0
+            if len(out) == n:
+                break
+    return out
+
+
+def real_passages(n: int) -> None:
+    from audioface.evaluate import score_lipsync
+    from audioface.formats import read_weights
+
+    print(f"\n## held-out real speech, {n} passages over 60 s each, whole process with the transcript")
+    print(f"{'aligner':<9}{'seconds':>9}{'RTF':>8}{'lip sync':>9}{'closures':>9}{'vs sphinx':>10}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        passages = _passages(n, tmp)
+        base = None
+        for aligner in ALIGNERS:
+            secs, scores, closures, audio_s = 0.0, [], [], 0.0
+            for name, ref in passages:
+                out = tmp / f"{name}-{aligner}.csv"
+                secs += _process(tmp / f"{name}.wav", tmp / f"{name}.txt", aligner, out)
+                weights, fps = read_weights(out)
+                result = score_lipsync(weights, fps, ref)
+                scores.append(result.score)
+                closures.append(result.recall("closure") or 0.0)
+                audio_s += sf.info(str(tmp / f"{name}.wav")).duration
+            base = base or secs
+            print(f"{aligner:<9}{secs / n:>9.2f}{secs / audio_s:>8.3f}{sum(scores) / n:>9.3f}"
+                  f"{sum(closures) / n:>9.3f}{base / secs:>9.2f}x", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--real", type=int, default=60, help="held-out real utterances to score")
-    parser.add_argument("--parts", default="1,2,3", help="which parts to run")
+    parser.add_argument("--parts", default="1,2,3,4", help="which parts to run")
+    parser.add_argument("--passages", type=int, default=8, help="real-speech minutes for part 4")
     parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per row")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -152,6 +211,8 @@ def main() -> None:
         real_held_out(args.real)
     if "3" in parts:
         whole_process(args.repeats)
+    if "4" in parts:
+        real_passages(args.passages)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,10 @@ def test_words_that_are_not_in_the_audio_are_replaced_by_what_is_heard():
     by_text = {w.word: w.origin for w in track.words}
     assert "roads" not in by_text and "busy" not in by_text
     assert sum(w.origin == "recognized" for w in track.words) >= 2
+    # what is heard there is phones, as pseudo-words without text, inside the stretch it replaces
+    heard = [w for w in track.words if w.origin == "recognized"]
+    assert all(w.word == "" and w.phones for w in heard)
+    assert all(0 <= p.start < p.end <= audio.duration for w in heard for p in w.phones)
     assert by_text["weather"] == by_text["bridge"] == "transcript"
     assert _accuracy(track, "flite_slt_02").within_50ms >= 0.9
 
@@ -138,3 +142,52 @@ def test_a_piece_takes_only_the_words_it_holds_from_a_wider_window():
     assert sphinx.choose_span(pcm, window, 6, 6, {}) == (4, 4 + len(spoken))
     # the estimate gave it too few words: the free tail is taken up to what was said
     assert sphinx.choose_span(pcm, spoken, 0, 6, {}) == (0, len(spoken))
+
+
+def _two_fixtures():
+    """Two fixtures back to back, one piece each: the cut between them is known exactly."""
+    from audioface.language.normalize import normalize
+
+    a, b = (load_audio(DATA / f"{n}.wav") for n in FIXTURES[:2])
+    audio = Audio(np.concatenate([a.samples, b.samples]))
+    act = detect_activity(audio)
+    regions = act.regions()
+    left = Piece(0.0, a.duration, tuple(r for r in regions if r[1] <= a.duration + 0.01))
+    right = Piece(a.duration, audio.duration, tuple(r for r in regions if r[0] >= a.duration - 0.01))
+    tokens = normalize(transcript(FIXTURES[0])) + normalize(transcript(FIXTURES[1]))
+    return audio, [left, right], tokens, len(normalize(transcript(FIXTURES[0])))
+
+
+def test_neighbours_that_claim_the_same_words_or_none_are_settled_where_the_words_fall():
+    from audioface.language.track_builder import _cut_confirmed, _settle
+
+    audio, pieces, tokens, cut = _two_fixtures()
+    n = len(tokens)
+    # an overlap, then a gap, neither centred on the true cut (the middle would be wrong)
+    for spans in ([(0, cut + 4), (cut - 1, n)], [(0, cut - 3), (cut + 1, n)]):
+        ranges, doubt = _settle(audio, pieces, tokens, spans)
+        assert ranges == [(0, cut), (cut, n)] and not doubt
+    assert _cut_confirmed(audio, pieces, 0, tokens, [(0, cut), (cut, n)])
+    assert not _cut_confirmed(audio, pieces, 0, tokens, [(0, cut - 2), (cut - 2, n)])
+
+
+def test_long_audio_needs_no_span_grammar_where_the_learned_aligner_finds_a_path(monkeypatch):
+    from audioface.language import sphinx
+
+    def grammar(*_args):
+        raise AssertionError("the span grammar ran")
+
+    monkeypatch.setattr(sphinx, "choose_span", grammar)
+    audio, ref, text = _long_recording()
+    track = build_track(audio, detect_activity(audio), text, jobs=1)
+    assert all(w.origin == "transcript" for w in track.words)
+    assert _accuracy(track, ref).within_50ms >= 0.9
+
+
+def test_the_learned_aligner_is_sure_of_the_words_said_and_not_of_others():
+    from audioface.language import aligners
+
+    pcm = load_audio(DATA / "flite_slt_01.wav").pcm16()
+    said = "peter bought a muffin from the bakery move over the boat will leave at five".split()
+    other = "completely different words about a purple elephant dancing in the snow tonight".split()
+    assert aligners.sure_of(pcm, said) and not aligners.sure_of(pcm, other)

@@ -48,9 +48,10 @@ def resolve(name: str, heard: bool) -> str:
     return LEARNED if heard else SPHINX
 
 
-def prepare(name: str) -> None:
-    """Load the aligner's model now, before workers fork, so they share it."""
-    if name == LEARNED:
+def prepare(name: str, spans: bool = False) -> None:
+    """Load the phone model now, before workers fork, so they share it: the learned aligner
+    needs it, and so does every piece of a long file (``spans``), whichever aligner then times it."""
+    if name == LEARNED or spans:
         acoustic.load()
 
 
@@ -62,11 +63,27 @@ def align(name: str, pcm: bytes, words: list[str]) -> tuple[list[sphinx.RawWord]
     return sphinx.align(pcm, words, sphinx_prons(words)), True
 
 
-def choose_span(name: str, pcm: bytes, words: list[str], free_head: int, free_tail: int) -> tuple[int, int]:
-    """Which stretch of ``words`` the piece holds: (start, end) indices."""
-    if name == LEARNED and (sure := _learned(pcm, words, free_head, free_tail)) is not None:
-        return sure[1]
-    return sphinx.choose_span(pcm, words, free_head, free_tail, sphinx_prons(words))
+def choose_span(pcm: bytes, words: list[str], free_head: int, free_tail: int) -> tuple[int, int]:
+    """Which stretch of ``words`` the piece holds: (start, end) indices.
+
+    The learned aligner decides for every aligner, sure of the words or not: which words a
+    piece holds is a coarse question, and its path answers it where pocketsphinx's span grammar
+    took a third of pocketsphinx's work on a long file (BENCHMARKS.md has both side by side). The
+    grammar stays for a piece where the learned aligner finds no path at all."""
+    try:
+        return learned_aligner.align(pcm, words, free_head, free_tail)[1]
+    except RuntimeError:
+        return sphinx.choose_span(pcm, words, free_head, free_tail, sphinx_prons(words))
+
+
+def word_times(pcm: bytes, words: list[str]) -> list[tuple[float, float]] | None:
+    """(start, end) of each word in the learned aligner's path through all of them, seconds
+    from the audio's start; None where no path fits. Sure or not: this only says where words fall."""
+    try:
+        raw, _ = learned_aligner.align(pcm, words)
+    except RuntimeError:
+        return None
+    return [(start, end) for _, start, end, _, _ in raw]
 
 
 def _learned(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
@@ -76,6 +93,11 @@ def _learned(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 
     except RuntimeError:
         return None
     return (raw, span) if weakest_stretch(raw) >= CONFIDENT else None
+
+
+def sure_of(pcm: bytes, words: list[str]) -> bool:
+    """Whether the learned aligner finds ``words`` in the audio and is sure of all of them."""
+    return _learned(pcm, words) is not None
 
 
 def weakest_stretch(raw: list[sphinx.RawWord], span: float = STRETCH_S) -> float:

@@ -7,8 +7,9 @@ The chain for a transcript is:
 1. force-align the whole piece (:mod:`audioface.language.aligners`: the learned aligner,
    or pocketsphinx where it doubts a word or was asked for);
 2. compare every word's pocketsphinx score with the piece's typical word: a run of
-   words that scores far below it does not match the audio, so that stretch is
-   recognised and the words heard there are aligned instead ("recognized");
+   words that scores far below it may not match the audio; unless the learned aligner
+   is sure of those words there, the stretch takes the phones heard in it instead
+   ("recognized" pseudo-words, empty text);
 3. if alignment fails outright, cut the piece at its inner pauses and align
    the parts;
 4. whatever still fails is spread over the voiced time ("estimated").
@@ -28,6 +29,7 @@ from audioface.phones import VOWELS, split_stress
 from audioface.track import Phone, Word
 
 MIN_INNER_PAUSE = 0.08
+HEARING_CONTEXT = 0.5  # s of audio each side of a stretch whose phones are heard
 # Acoustic score per 10 ms frame relative to the piece's median word. On the test
 # recordings, matching words measured -42..+16, words not in the audio -25..-115:
 # a word below SEED starts a mismatched stretch, which grows through neighbours below GROW.
@@ -60,20 +62,15 @@ def align_job(job: PieceJob) -> list[Word]:
     return _align_or_split(job, job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
 
 
-def span_job(job: PieceJob) -> tuple[list[Word], tuple[int, int]]:
-    """Let the audio decide which stretch of the tokens the piece holds, then align it.
-
-    Returns the words and the transcript indices [start, end) they came from; when
-    no stretch fits, the piece keeps its estimated tokens (without the free ones).
-    """
+def span_job(job: PieceJob) -> tuple[int, int]:
+    """Let the audio decide which stretch of the tokens the piece holds: the transcript
+    indices [start, end); where no stretch fits, the estimated tokens (without the free ones)."""
     words = [w for w, _ in job.tokens]
     try:
-        a, b = aligners.choose_span(job.aligner, job.pcm, words, job.free_head, job.free_tail)
+        a, b = aligners.choose_span(job.pcm, words, job.free_head, job.free_tail)
     except RuntimeError:
         a, b = job.free_head, len(words) - job.free_tail
-    tokens = list(job.tokens[a:b])
-    words_ = _align_or_split(job, job.piece, job.pcm, tokens, depth=0, verify=True)
-    return words_, (job.first + a, job.first + b)
+    return job.first + a, job.first + b
 
 
 def recognize_job(job: PieceJob) -> list[Word]:
@@ -87,10 +84,17 @@ def recognize_job(job: PieceJob) -> list[Word]:
 
 def phonetic_job(job: PieceJob) -> list[Word]:
     """Phone recognition: one pseudo-word (empty text) per run of touching phones."""
+    heard = phone_loop.recognize_phones(job.pcm, job.whisper_heard)
+    return _phone_words(
+        [Phone(split_stress(n)[0], job.piece.start + s, job.piece.start + e) for n, s, e in heard]
+    )
+
+
+def _phone_words(phones: list[Phone]) -> list[Word]:
+    """Phones heard as pseudo-words (empty text, "recognized"), one per run of touching phones."""
     words: list[Word] = []
     run: list[Phone] = []
-    for name, start, end in phone_loop.recognize_phones(job.pcm, job.whisper_heard):
-        ph = Phone(split_stress(name)[0], job.piece.start + start, job.piece.start + end)
+    for ph in phones:
         if run and ph.start - run[-1].end > 0.02:
             words.append(Word("", run[0].start, run[-1].end, tuple(run), "recognized"))
             run = []
@@ -110,7 +114,7 @@ def _align_or_split(
     aligned = _align(job.aligner, pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
     if aligned is not None:
         raw, timed = aligned
-        return _verify(job.aligner, piece, pcm, raw, timed) if verify and job.check and raw else timed
+        return _verify(piece, pcm, raw, timed) if verify and job.check and raw else timed
     parts = _inner_parts(piece)
     if depth == 0 and len(parts) > 1:
         starts = assign_tokens(parts, [expected_duration(prons[w]) for w in words], [p for _, p in tokens])
@@ -135,9 +139,7 @@ def _align(aligner: str, pcm: bytes, tokens: list[WordCue], offset: float, origi
     return raw if scored else [], [_finish(r, offset, tokens[i][1], origin) for i, r in enumerate(raw)]
 
 
-def _verify(
-    aligner: str, piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Word]
-) -> list[Word]:
+def _verify(piece: Piece, pcm: bytes, raw: list[sphinx.RawWord], timed: list[Word]) -> list[Word]:
     """Replace runs of words that do not match the audio by what is heard there."""
     scores = np.array([r[4] for r in raw])
     relative = scores - np.median(scores)
@@ -160,20 +162,38 @@ def _verify(
         j = i
         while j < len(timed) and bad[j]:
             j += 1
-        out += _recognize_stretch(aligner, piece, pcm, timed[i:j])
+        stretch = timed[i:j]
+        out += stretch if _heard_as_written(piece, pcm, stretch) else _hear_stretch(piece, pcm, stretch)
         i = j
     return out
 
 
-def _recognize_stretch(aligner: str, piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
+def _heard_as_written(piece: Piece, pcm: bytes, words: list[Word]) -> bool:
+    """A second opinion on a stretch pocketsphinx scored low: the learned aligner's, which is
+    sure of its words on most real speech where pocketsphinx's scores dip (a voice unlike its
+    models'), and doubts words that are not in the audio (the threshold's figures:
+    :mod:`audioface.language.aligners`). Asking costs a few milliseconds; hearing its phones
+    instead, a few tens."""
+    chunk = _slice(pcm, piece, words[0].start, words[-1].end)
+    return aligners.sure_of(chunk, [w.word for w in words])
+
+
+def _hear_stretch(piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
+    """The phones heard over the stretch, as pseudo-words: what the mouth must say there.
+
+    The learned phone loop hears them (:mod:`audioface.language.phone_loop`), with
+    ``HEARING_CONTEXT`` of the audio each side, since its models listen about 0.6 s each way.
+    Recognising words there instead (pocketsphinx's language model, then aligning them) took
+    0.4 s or more a stretch, most of it making the decoder; the mouth needs the phones."""
     start, end = words[0].start, words[-1].end
-    chunk = _slice(pcm, piece, start, end)
-    heard = [(w, False) for w in sphinx.recognize(chunk)] if end - start > 0.1 else []
-    if heard:
-        found = _align(aligner, chunk, heard, start, origin="recognized")
-        if found is not None:
-            return found[1]
-    return [replace(w, origin="estimated") for w in words]
+    lo, hi = max(piece.start, start - HEARING_CONTEXT), min(piece.end, end + HEARING_CONTEXT)
+    heard = phone_loop.recognize_phones(_slice(pcm, piece, lo, hi))
+    phones = [
+        Phone(split_stress(n)[0], max(lo + s, start), min(lo + e, end))
+        for n, s, e in heard
+        if start <= lo + (s + e) / 2 < end
+    ]
+    return _phone_words(phones) or [replace(w, origin="estimated") for w in words]
 
 
 def _slice(pcm: bytes, piece: Piece, start: float, end: float) -> bytes:

@@ -106,8 +106,8 @@ def _align_tokens(
     recogniser's rough word times, used to share the words out among the pieces, and
     ``check`` is off: see :attr:`PieceJob.check`)."""
     lexicon.load()
-    aligners.prepare(aligner)
     pieces = _pieces(audio, activity)
+    aligners.prepare(aligner, spans=len(pieces) > 1)
     if len(pieces) == 1:
         words = align_job(
             PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens), check=check, aligner=aligner)
@@ -118,9 +118,15 @@ def _align_tokens(
     else:
         weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
         starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
-    results = _align_pieces(audio, pieces, tokens, starts, jobs, progress, check, aligner)
-    piece_tokens, disagree = _tokens_used(results, tokens)
-    words = _repair(audio, pieces, piece_tokens, [r[0] for r in results], jobs, disagree, check, aligner)
+    spans = _choose_spans(audio, pieces, tokens, starts, jobs, aligner)
+    ranges, disagree = _settle(audio, pieces, tokens, spans)
+    piece_tokens = [_as_tokens(tokens[a:b]) for a, b in ranges]
+    piece_jobs = [
+        PieceJob(p, _slice(audio, p), t, check=check, aligner=aligner)
+        for p, t in zip(pieces, piece_tokens, strict=True)
+    ]
+    results = _run(align_job, piece_jobs, jobs, progress)
+    words = _repair(audio, pieces, piece_tokens, results, jobs, disagree, check, aligner, (tokens, ranges))
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
 
@@ -174,8 +180,9 @@ def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
 
 
-def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True, aligner=aligners.SPHINX):
-    """Each piece with a few optional words at each edge, so the audio fixes the cuts."""
+def _choose_spans(audio, pieces, tokens, starts, jobs, aligner) -> list[tuple[int, int]]:
+    """Each piece's stretch of the transcript, [start, end): the estimate with a few optional
+    words at each edge, so the audio fixes the cuts."""
     n = len(tokens)
     bounds = [*starts, n]
     piece_jobs = []
@@ -189,21 +196,42 @@ def _align_pieces(audio, pieces, tokens, starts, jobs, progress, check=True, ali
         window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
-        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check, aligner))
-    return _run(span_job, piece_jobs, jobs, progress)
+        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, aligner=aligner))
+    return _run(span_job, piece_jobs, jobs, None)
 
 
-def _tokens_used(results, tokens) -> tuple[list[tuple], set[int]]:
-    """Token ranges per piece after the spans chose, and the boundaries where
-    neighbours disagree (a word claimed twice or by nobody). There the boundary
-    goes to the middle, and the repair pass re-aligns the pair together."""
-    spans = [list(span) for _, span in results]
+def _settle(audio, pieces, tokens, spans) -> tuple[list[tuple[int, int]], set[int]]:
+    """Token ranges per piece, and the boundaries still in doubt.
+
+    Where neighbours' spans disagree (a word claimed twice or by nobody), the learned
+    aligner places the words of both pieces over their joined audio, and each word goes to
+    the piece its middle falls in: one short pass, where re-aligning the pair together with
+    pocketsphinx took a second or more on a minute of real speech, in one worker. A boundary
+    it cannot place goes to the middle, and the repair pass re-aligns the pair together."""
+    ranges = [list(span) for span in spans]
     disagree = set()
-    for i, (left, right) in enumerate(zip(spans, spans[1:], strict=False)):
-        if left[1] != right[0]:
+    for i, (left, right) in enumerate(zip(ranges, ranges[1:], strict=False)):
+        if left[1] == right[0]:
+            continue
+        cut = _placed_cut(audio, pieces[i], pieces[i + 1], tokens, left[0], right[1])
+        if cut is None:
             disagree.add(i)
-            left[1] = right[0] = max(left[0], min(right[1], (left[1] + right[0]) // 2))
-    return [_as_tokens(tokens[a:b]) for a, b in spans], disagree
+            cut = max(left[0], min(right[1], (left[1] + right[0]) // 2))
+        left[1] = right[0] = cut
+    return [(a, b) for a, b in ranges], disagree
+
+
+def _placed_cut(audio, left: Piece, right: Piece, tokens, first: int, end: int) -> int | None:
+    """Index of the first of tokens[first:end] whose middle the learned aligner puts after
+    the cut between ``left`` and ``right``; None where it finds no path."""
+    if end - first < 1:
+        return None
+    joined = Piece(left.start, right.end, left.regions + right.regions)
+    times = aligners.word_times(_slice(audio, joined), [t.word for t in tokens[first:end]])
+    if times is None:
+        return None
+    cut = left.end - joined.start
+    return first + sum((a + b) / 2 < cut for a, b in times)
 
 
 EDGE_WORDS = 2  # words at each end of a piece that betray a misplaced cut
@@ -219,12 +247,17 @@ def _repair(
     disagree: set[int] | None = None,
     check: bool = True,
     aligner: str = aligners.SPHINX,
+    placed: tuple[list[Token], list[tuple[int, int]]] | None = None,
 ) -> list[list[Word]]:
     """Re-align neighbouring pieces together where a cut took words from the wrong side.
 
     A word given to the wrong piece cannot be aligned there: it comes back
     estimated or replaced by what is heard, at the piece's edge. Joining the two
     pieces gives back the right words to align, whatever side they were put on.
+    But the edge may only hold words that are not in the audio: where ``placed`` (the
+    transcript and the pieces' token ranges) is given and the learned aligner, placing both
+    pieces' words over their joined audio, puts the cut where it is, nothing was misplaced
+    and the pair is left as it is.
     At most :data:`REPAIR_ROUNDS` rounds: audio that cannot be aligned at all
     would otherwise join everything into one slow piece for nothing.
     """
@@ -234,6 +267,8 @@ def _repair(
             break
         suspicious = [_suspicious_edges(ws) for ws in results]
         join = {g for g in range(len(groups) - 1) if suspicious[g][1] or suspicious[g + 1][0]}
+        if round_ == 0 and placed is not None:
+            join = {g for g in join if not _cut_confirmed(audio, pieces, g, *placed)}
         if round_ == 0 and disagree:
             join |= disagree
         if not join:
@@ -265,6 +300,12 @@ def _repair(
             new_results[k] = words
         groups, results = new_groups, new_results
     return results
+
+
+def _cut_confirmed(audio, pieces, i: int, tokens: list[Token], ranges: list[tuple[int, int]]) -> bool:
+    """Whether the learned aligner puts the cut after piece ``i`` where it is."""
+    cut = _placed_cut(audio, pieces[i], pieces[i + 1], tokens, ranges[i][0], ranges[i + 1][1])
+    return cut == ranges[i][1]
 
 
 def _suspicious_edges(words: list[Word]) -> tuple[bool, bool]:
