@@ -62,15 +62,21 @@ def align_job(job: PieceJob) -> list[Word]:
     return _align_or_split(job, job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
 
 
-def span_job(job: PieceJob) -> tuple[int, int]:
+def span_job(job: PieceJob) -> tuple[tuple[int, int], list[Word] | None]:
     """Let the audio decide which stretch of the tokens the piece holds: the transcript
-    indices [start, end); where no stretch fits, the estimated tokens (without the free ones)."""
+    indices [start, end); where no stretch fits, the estimated tokens (without the free ones).
+    The learned aligner also times the stretch's words: its span pass already found their path
+    (:func:`audioface.language.learned_aligner.align` keeps it). Pocketsphinx aligns later,
+    once the neighbours' cuts are settled."""
     words = [w for w, _ in job.tokens]
     try:
         a, b = aligners.choose_span(job.pcm, words, job.free_head, job.free_tail)
     except RuntimeError:
         a, b = job.free_head, len(words) - job.free_tail
-    return job.first + a, job.first + b
+    timed = None
+    if job.aligner == aligners.LEARNED:
+        timed = _align_or_split(job, job.piece, job.pcm, list(job.tokens[a:b]), depth=0, verify=True)
+    return (job.first + a, job.first + b), timed
 
 
 def recognize_job(job: PieceJob) -> list[Word]:

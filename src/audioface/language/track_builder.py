@@ -118,14 +118,20 @@ def _align_tokens(
     else:
         weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
         starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
-    spans = _choose_spans(audio, pieces, tokens, starts, jobs, aligner)
-    ranges, disagree = _settle(audio, pieces, tokens, spans)
+    # progress follows the pass that does the work: the learned aligner times words as it chooses
+    learned = aligner == aligners.LEARNED
+    chosen = _choose_spans(audio, pieces, tokens, starts, jobs, aligner, check, progress if learned else None)
+    ranges, disagree = _settle(audio, pieces, tokens, [span for span, _ in chosen])
     piece_tokens = [_as_tokens(tokens[a:b]) for a, b in ranges]
+    # a piece the learned aligner timed while choosing its span keeps those words if its range held
+    redo = [i for i, (span, words) in enumerate(chosen) if words is None or span != ranges[i]]
     piece_jobs = [
-        PieceJob(p, _slice(audio, p), t, check=check, aligner=aligner)
-        for p, t in zip(pieces, piece_tokens, strict=True)
+        PieceJob(pieces[i], _slice(audio, pieces[i]), piece_tokens[i], check=check, aligner=aligner)
+        for i in redo
     ]
-    results = _run(align_job, piece_jobs, jobs, progress)
+    results = [words for _, words in chosen]
+    for i, words in zip(redo, _run(align_job, piece_jobs, jobs, None if learned else progress), strict=True):
+        results[i] = words
     words = _repair(audio, pieces, piece_tokens, results, jobs, disagree, check, aligner, (tokens, ranges))
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
@@ -180,9 +186,12 @@ def _as_tokens(tokens: list[Token]) -> tuple[WordCue, ...]:
 SPAN_MARGIN = 10  # words a cut may be off by, each way, before neighbours must be joined
 
 
-def _choose_spans(audio, pieces, tokens, starts, jobs, aligner) -> list[tuple[int, int]]:
+def _choose_spans(
+    audio, pieces, tokens, starts, jobs, aligner, check, progress=None
+) -> list[tuple[tuple[int, int], list | None]]:
     """Each piece's stretch of the transcript, [start, end): the estimate with a few optional
-    words at each edge, so the audio fixes the cuts."""
+    words at each edge, so the audio fixes the cuts; and, for the learned aligner, the piece's
+    words timed by the same pass (None for pocketsphinx, which aligns once the cuts are settled)."""
     n = len(tokens)
     bounds = [*starts, n]
     piece_jobs = []
@@ -196,8 +205,8 @@ def _choose_spans(audio, pieces, tokens, starts, jobs, aligner) -> list[tuple[in
         window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
-        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, aligner=aligner))
-    return _run(span_job, piece_jobs, jobs, None)
+        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check, aligner))
+    return _run(span_job, piece_jobs, jobs, progress)
 
 
 def _settle(audio, pieces, tokens, spans) -> tuple[list[tuple[int, int]], set[int]]:
