@@ -1,14 +1,16 @@
 """Which forced aligner times the words: the one place that decides.
 
 ``auto`` (the default) is ``sphinx`` for a transcript and ``learned`` for the words a
-recogniser heard (Whisper, an endpoint). ``sphinx`` is pocketsphinx throughout. ``learned`` is the phone
+recogniser heard (Whisper, an endpoint). ``sphinx`` times the words with pocketsphinx; on a long
+file the learned aligner still decides which words each piece holds (:func:`choose_span`), and
+it is asked again before pocketsphinx's check replaces a stretch (:func:`sure_of`). ``learned`` is the phone
 model's posteriors with a Viterbi pass (:mod:`audioface.language.learned_aligner`):
 one network pass and a short loop per piece, several times faster than
 pocketsphinx. Where it doubts a stretch
 of words (their mean log posterior is low: the transcript may not be what was
 said, or the voice is unlike any it learned from), the piece goes to
-pocketsphinx, whose acoustic scores then drive the check that re-recognises
-words the audio does not hold.
+pocketsphinx, whose acoustic scores then drive the check that replaces words the
+audio does not hold by the phones heard there.
 
 The learned aligner is far more exact than pocketsphinx on synthetic voices (TTS) and as good
 within 20 ms on hand-labelled real speech, but places a few more phones of real speech over 50 ms
