@@ -341,5 +341,12 @@ def _run(
     jobs: int | None,
     progress: Progress | None,
 ) -> list[list[Word]]:
+    """``work`` over the pieces, longest first: the workers take the next piece as they finish,
+    so the short ones fill in at the end and neither core waits long for the other."""
+    order = sorted(range(len(piece_jobs)), key=lambda i: -len(piece_jobs[i].pcm))
     # forked workers share the loaded dictionary; a piece's work aligns or hears, never runs Whisper
-    return parallel_map(work, piece_jobs, jobs, progress, whisper_free=True)
+    done = parallel_map(work, [piece_jobs[i] for i in order], jobs, progress, whisper_free=True)
+    results: list = [None] * len(piece_jobs)
+    for i, result in zip(order, done, strict=True):
+        results[i] = result
+    return results
