@@ -60,8 +60,8 @@ def prepare(name: str, spans: bool = False) -> None:
 def align(name: str, pcm: bytes, words: list[str]) -> tuple[list[sphinx.RawWord], bool]:
     """(raw word timings, whether their scores are pocketsphinx's: only those feed the mismatch
     check). Raises RuntimeError when no aligner can place the words."""
-    if name == LEARNED and (sure := _learned(pcm, words)) is not None:
-        return sure[0], False
+    if name == LEARNED and (raw := _learned(pcm, words)) is not None:
+        return raw, False
     return sphinx.align(pcm, words, sphinx_prons(words)), True
 
 
@@ -81,20 +81,22 @@ def choose_span(pcm: bytes, words: list[str], free_head: int, free_tail: int) ->
 def word_times(pcm: bytes, words: list[str]) -> list[tuple[float, float]] | None:
     """(start, end) of each word in the learned aligner's path through all of them, seconds
     from the audio's start; None where no path fits. Sure or not: this only says where words fall."""
-    try:
-        raw, _ = learned_aligner.align(pcm, words)
-    except RuntimeError:
-        return None
-    return [(start, end) for _, start, end, _, _ in raw]
+    raw = _path(pcm, words)
+    return None if raw is None else [(start, end) for _, start, end, _, _ in raw]
 
 
-def _learned(pcm: bytes, words: list[str], free_head: int = 0, free_tail: int = 0):
-    """The learned aligner's (raw words, span), or None where it finds no path or doubts one."""
+def _path(pcm: bytes, words: list[str]) -> list[sphinx.RawWord] | None:
+    """The learned aligner's raw words, or None where it finds no path."""
     try:
-        raw, span = learned_aligner.align(pcm, words, free_head, free_tail)
+        return learned_aligner.align(pcm, words)[0]
     except RuntimeError:
         return None
-    return (raw, span) if weakest_stretch(raw) >= CONFIDENT else None
+
+
+def _learned(pcm: bytes, words: list[str]) -> list[sphinx.RawWord] | None:
+    """The learned aligner's raw words, or None where it finds no path or doubts one."""
+    raw = _path(pcm, words)
+    return raw if raw is not None and weakest_stretch(raw) >= CONFIDENT else None
 
 
 def sure_of(pcm: bytes, words: list[str]) -> bool:
