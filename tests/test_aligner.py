@@ -59,6 +59,19 @@ def test_viterbi_span_leaves_out_words_at_the_free_edges():
     assert span == (2, 3) and [w[0] for w in words] == ["my"]
 
 
+def test_a_longer_floor_lengthens_a_squeezed_phone():
+    """A 3-frame L between two vowels keeps its 3 frames at the floor of 3, and takes a frame
+    from the vowel after it at the learned aligner's floor of 4."""
+    s = _scores([("sil", 5), ("AY", 12), ("L", 3), ("OW", 10), ("sil", 5)])
+    args = (s, s, ["aylow"], [[("AY", "L", "OW")]], INDEX)
+    at_3 = forced.align(*args)[0][0][3]
+    at_4 = forced.align(*args, min_frames=learned_aligner.MIN_FRAMES)[0][0][3]
+    assert [round((b - a) * 100) for _, a, b in at_3] == [12, 3, 10]
+    assert learned_aligner.MIN_FRAMES == 4
+    assert all(round((b - a) * 100) >= 4 for _, a, b in at_4)
+    assert round(at_4[0][1] * 100) == 5  # the vowel before keeps its start
+
+
 def test_viterbi_gives_no_path_when_the_words_cannot_fit():
     s = _scores([("sil", 3), ("M", 3), ("AY", 3)])
     with pytest.raises(RuntimeError):

@@ -161,6 +161,7 @@ def align(
     index: dict[str, int],
     free_head: int = 0,
     free_tail: int = 0,
+    min_frames: int = MIN_FRAMES,
 ) -> tuple[list[AlignedWord], tuple[int, int]]:
     """Words aligned over frames: (aligned words, (first, end) indices of the words the path used).
 
@@ -169,7 +170,7 @@ def align(
     """
     if not words:
         return [], (0, 0)
-    graph = build_graph(variants, index, free_head, free_tail)
+    graph = build_graph(variants, index, free_head, free_tail, min_frames)
     path = viterbi(scores, graph)
     names = list(index)
     out: list[AlignedWord] = []
