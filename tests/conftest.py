@@ -17,6 +17,10 @@ import soundfile as sf
 from audioface.evaluate import RefPhone
 
 DATA = Path(__file__).parent.parent / "corpus" / "dev"
+SHARED = Path(__file__).parent.parent.parent / "shared" / "data"  # ../shared beside the checkout
+EMU = SHARED / "emur-ae"
+REAL = SHARED / "real-english"
+FACEGOOD = SHARED / "facegood-capture"
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FIXTURES = sorted(p.stem for p in DATA.glob("*.wav"))
 

@@ -28,7 +28,6 @@ from audioface.track import Phone, PhoneTrack, Word
 from audioface.training.config import load_config
 
 MODELS = Path(__file__).parent.parent / "src" / "audioface" / "models"
-FACEGOOD = Path(__file__).parent.parent.parent / "shared" / "data" / "facegood-capture"
 
 
 def test_mel_stream_gives_the_offline_frames_for_any_chunking():

@@ -1,11 +1,9 @@
 """The live speech gate: the live path rests on steady noise and keeps every event on speech,
 clean or in noise, synthetic and real."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from conftest import DATA, reference_phones
+from conftest import DATA, EMU, reference_phones
 
 from audioface import StreamAnimator, arkit
 from audioface.audio import load_audio
@@ -13,7 +11,6 @@ from audioface.audio.live_activity import LiveActivity
 from audioface.evaluate import score_lipsync
 from audioface.formats.phones import read_phones
 
-EMU = Path(__file__).parent.parent.parent / "shared" / "data" / "emur-ae"
 JAW = arkit.INDEX["jawOpen"]
 N = 16000 * 4
 

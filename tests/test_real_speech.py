@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import REAL
 
 from audioface.evaluate import score_lipsync
 from audioface.evaluate.corpus import Item, find_items
@@ -19,7 +20,6 @@ from audioface.training.data import ESTIMATED_WEIGHT, alignment_weight, prepare_
 from audioface.training.split import split
 from audioface.training.train import train
 
-REAL = Path(__file__).parent.parent.parent / "shared" / "data" / "real-english"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-english is not here")
 BILABIAL = {"P", "B", "M"}
 

@@ -16,7 +16,6 @@ from audioface.motion.learned.generator import OnnxGenerator
 from audioface.streaming import StreamAnimator
 
 MODELS = Path(__file__).parent.parent / "src" / "audioface" / "models"
-FACEGOOD = Path(__file__).parent.parent.parent / "shared" / "data" / "facegood-capture"
 
 
 @pytest.mark.parametrize("chunking", ["random", 441, 160, 20000])

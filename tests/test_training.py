@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from conftest import DATA, copy_corpus, reference_phones, transcript
+from conftest import DATA, FACEGOOD, copy_corpus, reference_phones, transcript
 
 from audioface import arkit
 from audioface.api import animate
@@ -23,7 +23,6 @@ from audioface.training.model import ModelConfig, MouthNet
 from audioface.training.train import load_weights, train
 
 MODELS = Path(__file__).parent.parent / "src" / "audioface" / "models"
-FACEGOOD = Path(__file__).parent.parent.parent / "shared" / "data" / "facegood-capture"
 
 
 def tiny_config(**model) -> ModelConfig:

@@ -8,12 +8,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import DATA, EXAMPLES, free_port, reference_phones
+from conftest import DATA, EMU, EXAMPLES, REAL, free_port, reference_phones
 
 from audioface import animate
 from audioface.audio import Activity, Audio, detect_activity, load_audio
@@ -26,7 +25,6 @@ from audioface.language.pieces import Piece
 from audioface.language.segments import Segment, cut_loops, keep_real
 from audioface.language.track_builder import starts_from_times
 
-EMU = Path(__file__).parent.parent.parent / "shared" / "data" / "emur-ae"
 EMU_ITEMS = sorted(p.stem for p in (EMU / "wavFiles").glob("*.wav")) if EMU.is_dir() else []
 
 pytestmark = pytest.mark.skipif(not whisper.available(), reason="the whisper extra is not installed")
@@ -257,7 +255,6 @@ def test_windows_decoded_together_keep_each_word_at_its_time():
         assert heard and share[k] >= 0.4 and share[k] > others, (texts[k], heard)
 
 
-REAL = Path(__file__).parent.parent.parent / "shared" / "data" / "real-english"
 # a non-native reader whom tiny.en hears badly: greedy decoding fails faster-whisper's log
 # probability check here, which is where its fallback would sample, differently each run
 HARD = REAL / "speechocean762" / "so762_0736" / "007360299.flac"
