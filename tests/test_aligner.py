@@ -72,6 +72,50 @@ def test_a_longer_floor_lengthens_a_squeezed_phone():
     assert round(at_4[0][1] * 100) == 5  # the vowel before keeps its start
 
 
+def _while_frames() -> np.ndarray:
+    """Log posteriors of "while" said with an accent: 8 frames of W, 12 the model hears as AA
+    and AE (AY itself 0.05, L 0.08 beside them), 8 of L, silence around."""
+    rows = []
+    accent = {"AA": 0.45, "AE": 0.38, "AY": 0.05, "L": 0.08}
+    runs = ((5, {"sil": 0.9}), (8, {"W": 0.9}), (12, accent), (8, {"L": 0.9}), (5, {"sil": 0.9}))
+    for frames, probs in runs:
+        row = np.full(len(WHILE), 1e-3)
+        for phone, prob in probs.items():
+            row[WHILE.index(phone)] = prob
+        rows += [np.log(row / row.sum())] * frames
+    return np.array(rows)
+
+
+WHILE = ["sil", "W", "AY", "L", "AA", "AE", "K", "AH"]
+
+
+def test_pooled_vowels_keep_a_vowel_the_model_names_otherwise():
+    """The accent's vowel frames go to the words' AY once the vowels share their probability;
+    on the plain posteriors the L beside it (0.08 against 0.05) takes them and AY is squeezed."""
+    log_post = _while_frames()
+    index = {p: i for i, p in enumerate(WHILE)}
+    vowels = np.array([index["AY"], index["AA"], index["AE"]])
+
+    def phones(share):
+        scores = learned_aligner.pool_class(log_post, vowels, share)
+        words, _ = forced.align(log_post, scores, ["while"], [[("W", "AY", "L")]], index,
+                                min_frames=learned_aligner.MIN_FRAMES)  # fmt: skip
+        return [(p, round(a * 100), round(b * 100)) for p, a, b in words[0][3]]
+
+    assert phones(0.0)[1][2] - phones(0.0)[1][1] == learned_aligner.MIN_FRAMES  # squeezed to the floor
+    assert phones(learned_aligner.VOWEL_SHARE) == [("W", 5, 13), ("AY", 13, 25), ("L", 25, 33)]
+
+
+def test_pooling_moves_only_the_class_and_keeps_probabilities():
+    log_post = _while_frames()
+    vowels = np.array([2, 4, 5])
+    pooled = learned_aligner.pool_class(log_post, vowels, 0.5)
+    others = [0, 1, 3, 6, 7]
+    assert np.array_equal(pooled[:, others], log_post[:, others])
+    assert np.allclose(np.exp(pooled[:, vowels]).sum(1), 2.0 * np.exp(log_post[:, vowels]).sum(1))
+    assert np.allclose(learned_aligner.pool_class(log_post, vowels, 0.0), log_post, atol=1e-6)
+
+
 def test_viterbi_gives_no_path_when_the_words_cannot_fit():
     s = _scores([("sil", 3), ("M", 3), ("AY", 3)])
     with pytest.raises(RuntimeError):
@@ -176,7 +220,7 @@ def test_long_audio_with_the_learned_aligner_keeps_every_word_in_its_piece():
     track = build_track(audio, detect_activity(audio), " ".join(text), aligner="learned", jobs=2,
                         progress=lambda d, n: calls.append(n))  # fmt: skip
     assert calls and calls[-1] >= 2  # cut into pieces, each free to leave edge words to its neighbours
-    by_sphinx = build_track(audio, detect_activity(audio), " ".join(text), jobs=1)
+    by_sphinx = build_track(audio, detect_activity(audio), " ".join(text), aligner="sphinx", jobs=1)
     assert [w.word for w in track.words] == [w.word for w in by_sphinx.words]
     pred = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
     assert alignment_accuracy(pred, ref).within_50ms >= 0.9

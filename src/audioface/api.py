@@ -54,9 +54,9 @@ def animate(
     CTranslate2 Whisper folder), ``"openai"`` (an OpenAI-compatible endpoint at ``asr_url``,
     ``asr_model`` its model name; the key from ``AUDIOFACE_ASR_KEY``), ``"words"``
     (pocketsphinx), or phones are (``"phonetic"``).
-    ``aligner`` times the words: ``"auto"`` (the default: ``"sphinx"`` for a transcript,
-    ``"learned"`` for a recogniser's words), ``"sphinx"`` (pocketsphinx) or ``"learned"`` (the
-    phone model and a Viterbi pass, several times faster; pocketsphinx where it is unsure).
+    ``aligner`` times the words: ``"auto"`` (the default) is ``"learned"`` (the phone model and a
+    Viterbi pass, about twice as fast as a whole; pocketsphinx where it is unsure), ``"sphinx"``
+    is pocketsphinx throughout.
     ``jobs`` caps the worker processes (default: one per core).
     ``face`` switches the rest of the face (blinks, brows, gaze, head, cheeks)
     and sets an emotion; by default all are on and the emotion is neutral.

@@ -204,7 +204,7 @@ def work_one(job: tuple[BatchItem, Path]) -> ItemReport:
 
 def preload(items: list[BatchItem]) -> None:
     """Load what every file needs once, before the workers fork, so they share it."""
-    from audioface.language import lexicon
+    from audioface.language import aligners, lexicon
     from audioface.motion.generators import resolve
     from audioface.motion.learned import load_model
 
@@ -212,5 +212,7 @@ def preload(items: list[BatchItem]) -> None:
         spec = resolve(generator)
         if spec.model is not None:
             load_model(spec.model)
+    for aligner in {it.options.aligner for it in items} & set(aligners.ALIGNERS):  # a bad one fails its row
+        aligners.prepare(aligners.resolve(aligner))
     if items:
         lexicon.load()

@@ -109,9 +109,9 @@ def _add_language_options(p) -> None:
     p.add_argument("--asr-url", metavar="URL",
                    help="openai: the endpoint's base URL, e.g. http://127.0.0.1:8000")  # fmt: skip
     p.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
-                   help="who times the words: auto (default: sphinx for a transcript, learned for words a "
-                   "recogniser heard), sphinx (pocketsphinx) or learned (the phone model and a Viterbi "
-                   "pass: several times faster, pocketsphinx where it is unsure)")  # fmt: skip
+                   help="who times the words: auto (default) is learned (the phone model and a Viterbi "
+                   "pass: about twice as fast, pocketsphinx where it is unsure); sphinx is pocketsphinx "
+                   "throughout")  # fmt: skip
 
 
 def _add_output_options(p) -> None:
@@ -485,7 +485,8 @@ def _add_batch(sub) -> None:
     bt.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     bt.add_argument("--asr", choices=ASR_MODES, default=DEFAULT_ASR, help="recogniser for files without text")
     bt.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
-                    help="who times the words: sphinx (default) or learned")  # fmt: skip
+                    help="who times the words: auto (default) is learned, pocketsphinx where it is "
+                    "unsure; sphinx is pocketsphinx throughout")  # fmt: skip
     bt.add_argument("--force", action="store_true", help="redo files whose output is up to date")
     bt.add_argument(
         "--ray",

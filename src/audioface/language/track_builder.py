@@ -49,7 +49,7 @@ def build_track(
     No speech -> empty track.
     """
     rec = choose(asr)
-    aligner = aligners.check(aligner)
+    aligner = aligners.resolve(aligners.check(aligner))
     tokens = normalize(text) if text is not None else None
     if tokens == []:
         raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)", "text")
@@ -60,10 +60,8 @@ def build_track(
         tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
-        aligner = aligners.resolve(aligner, heard=True)
         track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False, aligner=aligner)
         return _relabel(track, rec.mode)
-    aligner = aligners.resolve(aligner, heard=False)  # a transcript's words, or pocketsphinx's own
     if tokens:
         return _align_tokens(audio, activity, tokens, None, jobs, progress, aligner=aligner)
     pieces = _pieces(audio, activity)
