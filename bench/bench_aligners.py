@@ -15,8 +15,12 @@
 4. Real speech a minute long: held-out utterances end to end (0.3 s apart) until each passage
    passes 60 s, animated as whole processes with their transcript by each aligner; the lip-sync
    score against each utterance's own pocketsphinx alignment, moved to its place in the passage.
+5. The learned aligner's confidence (what sends a piece to pocketsphinx): on the held-out real
+   utterances with their own transcripts, and with two of their words swapped for other words of
+   the set, the share above / below each threshold, on the pooled posteriors the path is found on
+   beside the plain ones (``VOWEL_SHARE = 0``, as before the vowels were pooled).
 
-    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3,4] [--passages 8]
+    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3,4,5] [--passages 8]
 """
 
 from __future__ import annotations
@@ -195,12 +199,54 @@ def real_passages(n: int) -> None:
                   f"{sum(closures) / n:>9.3f}{base / secs:>9.2f}x", flush=True)  # fmt: skip
 
 
+def _weakest(items, share: float) -> tuple[list[float], list[float]]:
+    """Each utterance's weakest stretch with its own words and with two of them swapped."""
+    from audioface.audio import load_audio
+    from audioface.language import aligners, learned_aligner
+    from audioface.language.normalize import normalize
+
+    learned_aligner.VOWEL_SHARE, learned_aligner._last, learned_aligner._chosen = share, None, None
+    rng = random.Random(1)
+    vocabulary = [t.word for item in items for t in normalize(item.text)]
+    own, swapped = [], []
+    for item in items:
+        pcm = load_audio(item.audio).pcm16()
+        words = [t.word for t in normalize(item.text)]
+        other = list(words)
+        for k in rng.sample(range(len(other)), min(2, len(other))):
+            other[k] = rng.choice([w for w in vocabulary if w != other[k]])
+        for text, into in ((words, own), (other, swapped)):
+            raw = aligners._path(pcm, text)
+            into.append(aligners.weakest_stretch(raw) if raw else float("-inf"))
+    return own, swapped
+
+
+def confidence(n: int) -> None:
+    from bench_real_speech import held_out
+
+    from audioface.language import aligners, learned_aligner
+
+    items = held_out()
+    random.Random(0).shuffle(items)
+    shipped = learned_aligner.VOWEL_SHARE
+    print(f"\n## the learned aligner's confidence on {n} held-out real utterances (shipped: "
+          f"VOWEL_SHARE {shipped}, CONFIDENT {aligners.CONFIDENT})")  # fmt: skip
+    print(f"{'posteriors':<12}{'threshold':>10}{'own words above':>17}{'swapped below':>15}")
+    for label, share in (("pooled", shipped), ("plain", 0.0)):
+        own, swapped = _weakest(items[:n], share)
+        for threshold in (-2.0, -2.2, -2.4, -2.6, -2.8, -3.0, -3.3):
+            above = sum(w >= threshold for w in own) / n
+            below = sum(w < threshold for w in swapped) / n
+            print(f"{label:<12}{threshold:>10.1f}{above:>17.2f}{below:>15.2f}", flush=True)
+    learned_aligner.VOWEL_SHARE = shipped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--real", type=int, default=60, help="held-out real utterances to score")
-    parser.add_argument("--parts", default="1,2,3,4", help="which parts to run")
+    parser.add_argument("--parts", default="1,2,3,4,5", help="which parts to run")
     parser.add_argument("--passages", type=int, default=8, help="real-speech minutes for part 4")
     parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per row")
     args = parser.parse_args()
@@ -213,6 +259,8 @@ def main() -> None:
         whole_process(args.repeats)
     if "4" in parts:
         real_passages(args.passages)
+    if "5" in parts:
+        confidence(args.real)
 
 
 if __name__ == "__main__":
