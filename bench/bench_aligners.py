@@ -19,8 +19,12 @@
    utterances with their own transcripts, and with two of their words swapped for other words of
    the set, the share above / below each threshold, on the pooled posteriors the path is found on
    beside the plain ones (``VOWEL_SHARE = 0``, as before the vowels were pooled).
+6. Whose reference: the same held-out utterances animated by the rules with each aligner's
+   timing, each scored against each aligner's alignment of the transcript. Real speech has no
+   hand labels here, so parts 2 and 4 measure agreement with pocketsphinx; this shows whether
+   that agreement favours either side.
 
-    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3,4,5] [--passages 8]
+    python3 bench/bench_aligners.py [--real 60] [--parts 1,2,3,4,5,6] [--passages 8]
 """
 
 from __future__ import annotations
@@ -241,12 +245,46 @@ def confidence(n: int) -> None:
     learned_aligner.VOWEL_SHARE = shipped
 
 
+def _cross_job(item) -> dict[tuple[str, str], float]:
+    from audioface.api import animate
+    from audioface.audio import detect_activity, load_audio
+    from audioface.evaluate import RefPhone, score_lipsync
+    from audioface.language import build_track
+
+    sound = load_audio(item.audio)
+    refs = {}
+    for aligner in ALIGNERS:
+        track = build_track(sound, detect_activity(sound), item.text, aligner=aligner, jobs=1)
+        refs[aligner] = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+    out = {}
+    for aligner in ALIGNERS:
+        anim = animate(sound, item.text, aligner=aligner, jobs=1, generator="rules")
+        for ref in ALIGNERS:
+            out[(aligner, ref)] = score_lipsync(anim.weights, anim.fps, refs[ref]).score
+    return out
+
+
+def cross_reference(n: int) -> None:
+    from bench_real_speech import held_out
+
+    from audioface.parallel import parallel_map
+
+    items = held_out()
+    random.Random(0).shuffle(items)
+    got = parallel_map(_cross_job, items[:n], 2)
+    print(f"\n## whose reference: {n} held-out real utterances, the rules timed by each aligner")
+    print(f"{'timed by':<10}" + "".join(f"{'vs ' + ref:>14}" for ref in ALIGNERS))
+    for aligner in ALIGNERS:
+        cells = "".join(f"{sum(g[(aligner, ref)] for g in got) / n:>14.3f}" for ref in ALIGNERS)
+        print(f"{aligner:<10}{cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--real", type=int, default=60, help="held-out real utterances to score")
-    parser.add_argument("--parts", default="1,2,3,4,5", help="which parts to run")
+    parser.add_argument("--parts", default="1,2,3,4,5,6", help="which parts to run")
     parser.add_argument("--passages", type=int, default=8, help="real-speech minutes for part 4")
     parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per row")
     args = parser.parse_args()
@@ -261,6 +299,8 @@ def main() -> None:
         real_passages(args.passages)
     if "5" in parts:
         confidence(args.real)
+    if "6" in parts:
+        cross_reference(args.real)
 
 
 if __name__ == "__main__":
