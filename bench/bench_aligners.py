@@ -203,13 +203,21 @@ def real_passages(n: int) -> None:
                   f"{sum(closures) / n:>9.3f}{base / secs:>9.2f}x", flush=True)  # fmt: skip
 
 
+def _set_vowel_share(share: float) -> None:
+    """The learned aligner's vowel share, its cached scores of the last piece dropped with it
+    (the cache is keyed on the audio alone)."""
+    from audioface.language import learned_aligner
+
+    learned_aligner.VOWEL_SHARE, learned_aligner._last, learned_aligner._chosen = share, None, None
+
+
 def _weakest(items, share: float) -> tuple[list[float], list[float]]:
     """Each utterance's weakest stretch with its own words and with two of them swapped."""
     from audioface.audio import load_audio
-    from audioface.language import aligners, learned_aligner
+    from audioface.language import aligners
     from audioface.language.normalize import normalize
 
-    learned_aligner.VOWEL_SHARE, learned_aligner._last, learned_aligner._chosen = share, None, None
+    _set_vowel_share(share)
     rng = random.Random(1)
     vocabulary = [t.word for item in items for t in normalize(item.text)]
     own, swapped = [], []
@@ -242,20 +250,17 @@ def confidence(n: int) -> None:
             above = sum(w >= threshold for w in own) / n
             below = sum(w < threshold for w in swapped) / n
             print(f"{label:<12}{threshold:>10.1f}{above:>17.2f}{below:>15.2f}", flush=True)
-    learned_aligner.VOWEL_SHARE = shipped
+    _set_vowel_share(shipped)
 
 
 def _cross_job(item) -> dict[tuple[str, str], float]:
     from audioface.api import animate
-    from audioface.audio import detect_activity, load_audio
-    from audioface.evaluate import RefPhone, score_lipsync
-    from audioface.language import build_track
+    from audioface.audio import load_audio
+    from audioface.evaluate import score_lipsync
+    from audioface.evaluate.real_speech import aligned_reference
 
     sound = load_audio(item.audio)
-    refs = {}
-    for aligner in ALIGNERS:
-        track = build_track(sound, detect_activity(sound), item.text, aligner=aligner, jobs=1)
-        refs[aligner] = [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
+    refs = {aligner: aligned_reference(item, sound, aligner) for aligner in ALIGNERS}
     out = {}
     for aligner in ALIGNERS:
         anim = animate(sound, item.text, aligner=aligner, jobs=1, generator="rules")

@@ -39,13 +39,14 @@ class Way:
     aligner: str = DEFAULT_ALIGNER  # who times a transcript's or recogniser's words
 
 
-def aligned_reference(item: Item, sound: Audio | None = None) -> list[RefPhone]:
+def aligned_reference(item: Item, sound: Audio | None = None, aligner: str = "sphinx") -> list[RefPhone]:
     """The item's transcript force-aligned by pocketsphinx: the reference phones for real
-    speech (``sound``: the item's audio when the caller has already loaded it)."""
+    speech (``sound``: the item's audio when the caller has already loaded it; ``aligner``:
+    another aligner's alignment, to see whose reference a figure favours)."""
     from audioface.language import build_track
 
     sound = sound if sound is not None else load_audio(item.audio)
-    track = build_track(sound, detect_activity(sound), item.text, aligner="sphinx", jobs=1)
+    track = build_track(sound, detect_activity(sound), item.text, aligner=aligner, jobs=1)
     return [RefPhone(p.phone, p.start, p.end, p.stress) for p in track.phones()]
 
 
