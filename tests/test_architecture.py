@@ -119,6 +119,46 @@ def test_no_import_cycle():
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
+MAX_FUNCTION_LINES = 80
+MAX_CLI_MODULE_LINES = 250
+
+
+def long_functions(root: Path = PACKAGE, limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """Every function (methods and nested ones too) longer than ``limit`` lines, decorators and
+    docstring included: a reader should see one whole on a screen."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                if node.end_lineno - first + 1 > limit:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {node.name} "
+                                 f"({node.end_lineno - first + 1} lines)")  # fmt: skip
+    return found
+
+
+def test_no_function_over_a_screen():
+    long = long_functions()
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
+
+
+def test_the_length_check_finds_a_long_function(tmp_path):
+    (tmp_path / "m.py").write_text("def short():\n    pass\n\n\ndef long():\n" + "    x = 1\n" * 80)
+    assert long_functions(tmp_path) == ["m.py:5 long (81 lines)"]
+
+
+def test_each_command_is_a_small_module():
+    """One module per command (its parser and its handler): none grows past a screenful or
+    three, and every command ``audioface --help`` lists has its own."""
+    from audioface.cli.program import COMMANDS
+
+    sizes = {p.name: len(p.read_text().splitlines()) for p in (PACKAGE / "cli").glob("*.py")}
+    big = {name: n for name, n in sizes.items() if n > MAX_CLI_MODULE_LINES}
+    assert not big, f"cli modules over {MAX_CLI_MODULE_LINES} lines: {big}"
+    assert {Path(c.__file__).name for c in COMMANDS} <= set(sizes)
+    assert len({c.__name__ for c in COMMANDS}) == len(COMMANDS) >= 9
+
+
 def test_the_checker_finds_lazy_and_relative_imports(tmp_path):
     """The graph reader itself, on a made-up package: a lazy import inside a function and a
     relative import close a cycle, and both are found."""
