@@ -87,7 +87,8 @@ _CONSONANTS: dict[str, tuple[str, str, bool]] = {
     "ʎ": ("palatal", "lateral", True), "ʟ": ("velar", "lateral", True),
     "ɫ": ("alveolar", "lateral", True),  # velarised l
     "ɓ": ("bilabial", "implosive", True), "ɗ": ("alveolar", "implosive", True),
-    "ʄ": ("palatal", "implosive", True), "ɠ": ("velar", "implosive", True), "ʛ": ("uvular", "implosive", True),
+    "ʄ": ("palatal", "implosive", True), "ɠ": ("velar", "implosive", True),
+    "ʛ": ("uvular", "implosive", True),
     "ʘ": ("bilabial", "click", False), "ǀ": ("dental", "click", False), "ǃ": ("alveolar", "click", False),
     "ǂ": ("palatal", "click", False), "ǁ": ("alveolar", "lateral-click", False),
 }  # fmt: skip
@@ -207,7 +208,8 @@ def _tie(first: Segment, second: Segment) -> Segment:
         vowel = first if first.is_vowel else second
         return replace(vowel, symbol=symbol, diacritics=vowel.diacritics | {"creaky"})
     if first.manner == "stop" and second.manner in ("fricative", "lateral-fricative"):
-        return replace(second, symbol=symbol, manner="affricate", diacritics=first.diacritics | second.diacritics)
+        marks = first.diacritics | second.diacritics
+        return replace(second, symbol=symbol, manner="affricate", diacritics=marks)
     if first.place == "alveolar" and second.place == "velar" and second.manner == "fricative":
         return replace(_base("ɧ"), symbol=symbol)  # espeak's Swedish s͡x
     labial = {first.place, second.place} & {"bilabial"}
@@ -301,7 +303,8 @@ _DIPHTHONG = {("AA", "IY"): "AY", ("AA", "IH"): "AY", ("AE", "IH"): "AY", ("AE",
               ("OW", "UH"): "OW", ("OW", "UW"): "OW", ("AH", "UH"): "OW", ("AH", "UW"): "OW"}  # fmt: skip
 
 _STOPS = {"bilabial": "PB", "labiodental": "FV", "dental": "TD", "alveolar": "TD", "retroflex": "TD",
-          "palatal": "KG", "velar": "KG", "uvular": "KG", "labial-velar": "PB", "labial-palatal": "PB"}  # fmt: skip
+          "palatal": "KG", "velar": "KG", "uvular": "KG", "labial-velar": "PB",
+          "labial-palatal": "PB"}  # fmt: skip
 _FRICATIVES = {"bilabial": ("P", "B"), "labiodental": ("F", "V"), "dental": ("TH", "DH"),
                "alveolar": ("S", "Z"), "postalveolar": ("SH", "ZH"), "retroflex": ("SH", "ZH"),
                "alveolopalatal": ("SH", "ZH"), "palatal": ("HH", "Y"), "velar": ("HH", "G"),
@@ -401,13 +404,16 @@ def metric_class(seg: Segment) -> str | None:
             return "closure"
         if place == "labiodental" and seg.manner in ("fricative", "nasal", "stop", "affricate"):
             return "labiodental"
-        return "rounding" if place in ("labial-velar", "labial-palatal") and seg.manner == "approximant" else None
+        glide = place in ("labial-velar", "labial-palatal") and seg.manner == "approximant"
+        return "rounding" if glide else None
     if not seg.voiced:
         return None
     if seg.rounded:
         return "rounding" if seg.height in _ROUNDING_HEIGHTS else "open"
     where = (seg.height, seg.backness)
-    if seg.height == "open" or where in (("near-open", "front"), ("near-open", "back"), ("open-mid", "front")):
+    if seg.height == "open" or where in (
+        ("near-open", "front"), ("near-open", "back"), ("open-mid", "front")
+    ):
         return "open"  # a ä ɑ æ ɛ
     if where in (("near-open", "central"), ("open-mid", "back")):
         return None if seg.stress == 0 else "open"  # ɐ ʌ: stressed AH, or stress unknown
