@@ -11,6 +11,7 @@ from audioface import __version__
 from audioface.cli import (
     animate,
     batch,
+    blender_addon,
     check_rig,
     evaluate,
     live,
@@ -22,7 +23,7 @@ from audioface.cli import (
 from audioface.errors import AudioFaceError
 
 # In the order `audioface --help` lists them; each module has add_parser(sub) and run(args).
-COMMANDS = (animate, preview, evaluate, train, serve, live, batch, phone_table, check_rig)
+COMMANDS = (animate, preview, evaluate, train, serve, live, batch, phone_table, check_rig, blender_addon)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,9 +32,19 @@ def check_rig(path: str | Path, preset: str | None = None, targets: str = "auto"
     names = [t.name for t in avatar_targets(doc)]
     if not names:
         raise AudioFaceError(f"the avatar has no named morph targets or VRM expressions: {path}")
-    rig = rigs.preset(preset) if preset else rigs.detect(names, vrm_version(doc))
+    return check_names(names, str(path), preset, targets, vrm_version(doc))
+
+
+def check_names(
+    names: list[str], label: str, preset: str | None = None, targets: str = "auto", vrm: int | None = None
+) -> RigCheck:
+    """The same check on shape names read elsewhere (a Blender mesh's shape keys, which the
+    Blender add-on hands over as a list), so every tool matches names one way."""
+    if not names:
+        raise AudioFaceError(f"no shape names to check: {label}")
+    rig = rigs.preset(preset) if preset else rigs.detect(names, vrm)
     binding = rigs.bind(rig, names, targets)
-    return RigCheck(str(path), preset is None, binding, rigs.mouth_controls(binding))
+    return RigCheck(label, preset is None, binding, rigs.mouth_controls(binding))
 
 
 def report_text(check: RigCheck) -> str:
@@ -89,6 +99,19 @@ def report_json(check: RigCheck) -> str:
             "visemes": [v.split(":")[1] for v in b.visemes],
             "undriven": list(b.undriven),
             "notes": list(b.rig.notes),
+            "weights": _weights(b),
         },
         indent=2,
     )
+
+
+def _weights(b: rigs.Binding) -> dict[str, dict[str, float]]:
+    """Each driven target's weighted sum of sources (ARKit names, ``viseme:XX``): the binding's
+    matrix, so a tool outside Python (the Blender add-on) computes the same weights as the bake
+    (then clips them to 0..1)."""
+    out: dict[str, dict[str, float]] = {}
+    for j, name in enumerate(b.names):
+        rows = [(rigs.SOURCES[i], float(b.matrix[i, j])) for i in range(len(rigs.SOURCES)) if b.matrix[i, j]]
+        if rows:
+            out[name] = dict(rows)
+    return out
