@@ -19,7 +19,16 @@ from audioface.audio.load import DEFAULT_MAX_DURATION
 from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps
-from audioface.language import DEFAULT_ALIGNER, DEFAULT_ASR, Recognizer, build_track, check_aligner, choose
+from audioface.language import (
+    AUTO_LANGUAGE,
+    DEFAULT_ALIGNER,
+    DEFAULT_ASR,
+    Recognizer,
+    build_track,
+    check_aligner,
+    check_language,
+    choose,
+)
 from audioface.motion import FaceOptions, Prosody, animate_face
 from audioface.motion.generators import DEFAULT, LIVE, GeneratorSpec, live, resolve
 from audioface.motion.learned import gate_to_speech, learned_mouth, load_model
@@ -33,6 +42,7 @@ def animate(
     audio: AudioInput,
     text: str | None = None,
     *,
+    language: str = AUTO_LANGUAGE,
     fps: float = 60.0,
     asr: str | Recognizer = DEFAULT_ASR,
     asr_model: str | None = None,
@@ -54,6 +64,9 @@ def animate(
     CTranslate2 Whisper folder), ``"openai"`` (an OpenAI-compatible endpoint at ``asr_url``,
     ``asr_model`` its model name; the key from ``AUDIOFACE_ASR_KEY``), ``"words"``
     (pocketsphinx), or phones are (``"phonetic"``).
+    ``language`` is the language spoken, a code such as ``"fr"``, ``"zh"`` or ``"pt-BR"`` (see
+    :data:`audioface.language.LANGUAGES`), or ``"auto"``: the transcript's script says, else
+    the recogniser hears it. It decides how words become phones (its route).
     ``aligner`` times the words: ``"auto"`` (the default) is ``"learned"`` (the phone model and a
     Viterbi pass, about twice as fast as a whole; pocketsphinx where it is unsure), ``"sphinx"``
     is pocketsphinx throughout.
@@ -70,6 +83,7 @@ def animate(
     fps = check_fps(fps)
     rec = choose(asr, asr_model, asr_url)
     aligner = check_aligner(aligner)
+    language = check_language(language)
     if text is not None and not text.strip():
         raise AudioFaceError("the transcript is empty", "text")
     spec = resolve(generator)
@@ -81,7 +95,7 @@ def animate(
     else:  # learned-audio hears no words: the language stage recognises phones in the audio
         heard = spec.phones_heard
         track = build_track(sound, activity, None if heard else text, asr="phonetic" if heard else rec,
-                            aligner=aligner, jobs=jobs, progress=progress)  # fmt: skip
+                            aligner=aligner, jobs=jobs, progress=progress, language=language)  # fmt: skip
     mouth = None
     if spec.model is not None:
         sentence = None
@@ -124,13 +138,15 @@ def animate_stream(
     generator: str | GeneratorSpec = LIVE,
     text: str | None = None,
     hear_phones: bool = True,
+    language: str = AUTO_LANGUAGE,
 ) -> StreamRun:
     """The live path on a file or an array: the audio fed in ``chunk_ms`` chunks to the causal
     model, frames taken as they become final, then the rest of the face around that mouth.
     ``hear_phones``: the language stage recognises phones as they are spoken and the mouth is
     held to them (off: the model's mouth alone). ``text``: the words being said, known ahead
     as a voice agent knows its TTS's; they are aligned as the audio arrives instead, and the
-    mouth follows their phones, with the same look-ahead.
+    mouth follows their phones, with the same look-ahead. ``language``: how ``text``'s words
+    become phones (as for :func:`animate`).
 
     ``generator``: any registry name runs the shipped stream model; a model path runs
     that model, hearing the audio alone. The curves equal what :class:`StreamAnimator`
@@ -141,7 +157,7 @@ def animate_stream(
         raise AudioFaceError(f"the chunk length must be positive, got {chunk_ms} ms", "chunk_ms")
     spec = live(generator)
     sound = load_audio(audio, sample_rate, max_duration=max_duration)
-    stream = StreamAnimator(spec, fps=fps, gate=True, text=text, hear_phones=hear_phones)
+    stream = StreamAnimator(spec, fps=fps, gate=True, text=text, hear_phones=hear_phones, language=language)
     chunk = max(1, int(round(chunk_ms / 1000 * sound.sample_rate)))
     started = time.perf_counter()
     mouth = stream.run(sound.samples, chunk)

@@ -25,7 +25,8 @@ from audioface.motion import FaceOptions
 from audioface.parallel import parallel_map
 
 REPORT = "batch-report.json"
-ROW_OPTIONS = ("format", "fps", "generator", "asr", "aligner", "emotion")  # what a manifest row may set
+# what a manifest row may set
+ROW_OPTIONS = ("format", "fps", "generator", "asr", "aligner", "emotion", "language")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class BatchOptions:
     asr: str = "auto"
     aligner: str = DEFAULT_ALIGNER
     emotion: str = "neutral"
+    language: str = "auto"
     face: FaceOptions = field(default_factory=FaceOptions)
     save_options: dict = field(default_factory=dict)  # extended_shapes, dat_fps, mesh, gltf_targets
 
@@ -187,6 +189,7 @@ def work_one(job: tuple[BatchItem, Path]) -> ItemReport:
             fps=opts.fps,
             asr=opts.asr,
             aligner=opts.aligner,
+            language=opts.language,
             generator=opts.generator,
             face=face,
             jobs=1,

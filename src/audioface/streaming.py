@@ -25,6 +25,7 @@ from audioface.audio.load import SAMPLE_RATE
 from audioface.audio.mel import HOP_SAMPLES, N_MELS, MelStream
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps, frame_count
+from audioface.language.pronounce import AUTO_LANGUAGE, check_language
 from audioface.motion.generators import LIVE, GeneratorSpec, streamed
 from audioface.motion.learned import MOUTH_CHANNELS, load_model
 from audioface.motion.learned.cues import live_cues, no_cues
@@ -45,7 +46,8 @@ class StreamAnimator:
     :meth:`add_text`, as a voice agent's words become known) makes it align those words
     instead (:class:`OnlineAligner`); a model that takes late phone cues (the shipped stream
     model) is then also told each frame's phone as the aligner settles it. With neither, the
-    frames are exactly the offline causal model's."""
+    frames are exactly the offline causal model's. ``language`` says how told words become
+    phones (a code, or ``auto``: their script says, else English)."""
 
     def __init__(
         self,
@@ -55,8 +57,10 @@ class StreamAnimator:
         gate: bool = False,
         text: str | None = None,
         hear_phones: bool = True,
+        language: str = AUTO_LANGUAGE,
     ):
         self.fps = check_fps(fps)
+        self.language = check_language(language)  # how told words become phones
         self.sample_rate = sample_rate  # of the audio pushed in
         self.spec = streamed(generator)
         self.model = load_model(self.spec.model)
@@ -104,7 +108,7 @@ class StreamAnimator:
         from audioface.language.online import OnlineAligner
 
         if not isinstance(self._aligner, OnlineAligner):  # none yet, or phones heard: words now
-            self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent))
+            self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent), language=self.language)
             self._aligner.push(self._recent)
         self._aligner.add_text(text)
 

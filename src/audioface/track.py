@@ -9,12 +9,15 @@ from audioface.phones import split_stress
 
 @dataclass(frozen=True)
 class Phone:
-    """One ARPAbet phone (no stress digit) or ``sil``, times in seconds."""
+    """One phone, times in seconds: ``phone`` is the ARPAbet class the phone models and the
+    mouth read (no stress digit) or ``sil``; ``ipa`` is the segment as the language says it (a
+    French ``y`` is ``UW`` to the models, ``y`` here), empty where nothing names it."""
 
     phone: str
     start: float
     end: float
     stress: int | None = None
+    ipa: str = ""
 
     @property
     def duration(self) -> float:
@@ -87,12 +90,17 @@ class PhoneTrack:
 
 @dataclass(frozen=True)
 class RefPhone:
-    """A reference phone read from a label file, to score against: the evaluator's ground truth."""
+    """A reference phone read from a label file, to score against: the evaluator's ground truth.
+
+    ``ipa`` is the label as an IPA reference wrote it (empty for an English ARPAbet one): the
+    metrics classify such a phone by its articulation, in any language, and ``phone`` is then
+    the nearest English phone, kept for the openness curve and the alignment figures."""
 
     phone: str  # ARPAbet without stress, or "sil"
     start: float
     end: float
     stress: int | None = None
+    ipa: str = ""
 
     @classmethod
     def from_label(cls, label: str, start: float, end: float) -> RefPhone:

@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
                 fps=args.fps,
                 asr=rec,
                 aligner=args.aligner,
+                language=args.language,
                 jobs=args.jobs,
                 max_duration=args.max_duration * 60.0,
                 progress=bar.update if bar else None,
@@ -119,7 +120,7 @@ def _stream(args: argparse.Namespace, face, spec, text: str | None):
     a transcript is the text a voice agent would send ahead of its audio."""
     from audioface.api import animate_stream
 
-    run = animate_stream(args.audio, fps=args.fps, chunk_ms=args.chunk_ms, text=text,
+    run = animate_stream(args.audio, fps=args.fps, chunk_ms=args.chunk_ms, text=text, language=args.language,
                          max_duration=args.max_duration * 60.0, face=face, generator=spec)  # fmt: skip
     if not args.quiet:
         print(f"audioface: streamed {run.animation.duration:.1f} s in {run.chunk}-sample chunks: look-ahead "

@@ -15,6 +15,7 @@ from audioface.cli.options import (
 )
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS
+from audioface.language import AUTO_LANGUAGE
 from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR
 from audioface.motion.generators import resolve
@@ -27,7 +28,7 @@ examples:
   audioface batch manifest.csv --out anim/ --force         # redo everything
 
 A manifest is a CSV (with a header row) or JSONL with the columns audio, and optionally text or
-text_file, name (the output's name) and any of format, fps, generator, asr, emotion per row; paths
+text_file, name (the output's name) and any of format, fps, generator, asr, emotion, language per row; paths
 are relative to the manifest. Outputs are OUT/NAME.EXT; files whose output is newer than the input
 are skipped. OUT/batch-report.json says what happened to each file; the exit code is 1 if any failed.
 """
@@ -53,6 +54,9 @@ def add_parser(sub) -> None:
     )
     bt.add_argument("--fps", type=float, default=60.0, help="frames per second (default 60)")
     bt.add_argument("--asr", choices=ASR_MODES, default=DEFAULT_ASR, help="recogniser for files without text")
+    bt.add_argument("--language", default=AUTO_LANGUAGE, metavar="CODE",
+                    help="the language spoken in every file (a manifest's language column may say per row): "
+                    "a code such as fr or zh, or auto (default)")  # fmt: skip
     bt.add_argument("--aligner", choices=ALIGNERS, default=DEFAULT_ALIGNER,
                     help="who times the words: auto (default) is learned, pocketsphinx where it is "
                     "unsure; sphinx is pocketsphinx throughout")  # fmt: skip
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     face = face_options(args)
     save_options = output_options(args)
     options = BatchOptions(format=args.format, fps=args.fps, generator=args.generator, asr=args.asr,
-                           aligner=args.aligner, emotion=args.emotion, face=face,
+                           aligner=args.aligner, emotion=args.emotion, language=args.language, face=face,
                            save_options=save_options)  # fmt: skip
     source = Path(args.inputs)
     if source.is_dir():

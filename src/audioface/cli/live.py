@@ -73,8 +73,9 @@ def run(args: argparse.Namespace) -> int:
     face = face_options(args)
     spec = resolve(args.generator)
     rec = recognizer(args, text, spec)
-    anim = animate(args.audio, text, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs, face=face,
-                   generator=spec, max_duration=args.max_duration * 60.0)  # fmt: skip
+    anim = animate(args.audio, text, language=args.language, fps=args.fps, asr=rec, aligner=args.aligner,
+                   jobs=args.jobs, face=face, generator=spec,
+                   max_duration=args.max_duration * 60.0)  # fmt: skip
     if not args.quiet:
         where = " and ".join(f"{k} {v}" for k, v in (("Live Link", args.livelink), ("VMC", args.vmc)) if v)
         print(f"audioface: playing {anim.n_frames} frames at {anim.fps:g} fps to {where}", file=sys.stderr)

@@ -10,6 +10,7 @@ from pathlib import Path
 from audioface.errors import AudioFaceError
 from audioface.formats.rigs import PRESETS as RIG_PRESETS
 from audioface.formats.rigs import TARGET_MODES
+from audioface.language import AUTO_LANGUAGE
 from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
 from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
@@ -20,6 +21,11 @@ def add_language_options(p) -> None:
     text = p.add_mutually_exclusive_group()
     text.add_argument("--text", help="what is said (improves lip sync a lot)")
     text.add_argument("--text-file", help="UTF-8 text file with what is said")
+    p.add_argument(
+        "--language", default=AUTO_LANGUAGE, metavar="CODE",
+        help="the language spoken: a code such as en, fr, es, de, zh, ja or pt-BR ('audioface languages' "
+        "lists them), or auto (default): the transcript's script says, else the recogniser hears it",
+    )  # fmt: skip
     p.add_argument(
         "--asr",
         choices=ASR_MODES,

@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
     def animations() -> list:
         def run(words: str | None):
-            return animate(sound, words, fps=args.fps, asr=rec, aligner=args.aligner, jobs=args.jobs,
-                           face=face, generator=spec)  # fmt: skip
+            return animate(sound, words, language=args.language, fps=args.fps, asr=rec, aligner=args.aligner,
+                           jobs=args.jobs, face=face, generator=spec)  # fmt: skip
 
         return [run(text)] + ([run(None)] if args.side_by_side == "notext" else [])
 

@@ -48,6 +48,7 @@ FLAGS = {
     "data": "--data", "text": "--text", "asr_model": "--asr-model", "asr_url": "--asr-url",
     "address": "--livelink/--vmc", "phone_table": "--phone-table", "jaw": "--jaw", "lips": "--lips",
     "smoothing": "--smoothing", "min_hold": "--min-hold", "coarticulation": "--coarticulation",
+    "language": "--language",
     "smile": "--gain", "cheeks": "--gain", "brows": "--gain", "eyes": "--gain", "head": "--gain",
 }  # fmt: skip
 

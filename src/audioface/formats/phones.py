@@ -23,7 +23,8 @@ def to_phones_json(track: PhoneTrack) -> str:
 
 
 def to_textgrid(track: PhoneTrack) -> str:
-    """Long-format TextGrid with a "words" and a "phones" tier; gaps become empty intervals."""
+    """Long-format TextGrid with a "words", a "phones" (ARPAbet) and an "ipa" tier; gaps become
+    empty intervals."""
     words = [(w.start, w.end, w.word) for w in track.words]
     phones = [
         (
@@ -33,7 +34,9 @@ def to_textgrid(track: PhoneTrack) -> str:
         )
         for p in track.phones()
     ]
-    tiers = [("words", _fill(words, track.duration)), ("phones", _fill(phones, track.duration))]
+    ipa = [(p.start, p.end, p.ipa) for p in track.phones() if p.phone != "sil"]
+    tiers = [("words", _fill(words, track.duration)), ("phones", _fill(phones, track.duration)),
+             ("ipa", _fill(ipa, track.duration))]  # fmt: skip
     out = [
         'File type = "ooTextFile"',
         'Object class = "TextGrid"',

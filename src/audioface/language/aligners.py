@@ -23,7 +23,7 @@ against pocketsphinx's 0.943 (0.904) at an earlier stop.
 from __future__ import annotations
 
 from audioface.errors import AudioFaceError
-from audioface.language import acoustic, learned_aligner, lexicon, sphinx
+from audioface.language import acoustic, learned_aligner, lookup, sphinx
 from audioface.phones import split_stress
 
 AUTO, LEARNED, SPHINX = "auto", "learned", "sphinx"
@@ -122,4 +122,4 @@ def weakest_stretch(raw: list[sphinx.RawWord], span: float = STRETCH_S) -> float
 
 def sphinx_prons(words: list[str]) -> dict[str, tuple[str, ...]]:
     """Stress-free pronunciations, as pocketsphinx's dictionary wants them."""
-    return {w: tuple(split_stress(p)[0] for p in lexicon.first_pronunciation(w)) for w in set(words)}
+    return {w: tuple(split_stress(p)[0] for p in lookup.first_pronunciation(w)) for w in set(words)}

@@ -13,7 +13,7 @@ import hashlib
 
 import numpy as np
 
-from audioface.language import acoustic, forced, lexicon
+from audioface.language import acoustic, forced, lookup
 from audioface.phones import VOWELS, split_stress
 
 MAX_VARIANTS = 3  # pronunciations tried per word, most common first
@@ -43,7 +43,7 @@ _chosen: tuple[bytes, tuple[str, ...], list] | None = None  # the words a span p
 def variants(word: str) -> list[tuple[str, ...]]:
     """Distinct stress-free pronunciations of ``word``, most common first."""
     out: list[tuple[str, ...]] = []
-    for pron in lexicon.pronunciations(word) or [lexicon.first_pronunciation(word)]:
+    for pron in lookup.pronunciations(word) or [lookup.first_pronunciation(word)]:
         plain = tuple(split_stress(p)[0] for p in pron)
         if plain and plain not in out:
             out.append(plain)

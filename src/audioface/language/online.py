@@ -23,9 +23,11 @@ import numpy as np
 
 from audioface.audio.mel import silence
 from audioface.errors import AudioFaceError
-from audioface.language import acoustic, forced
+from audioface.language import acoustic, forced, lookup, transcript
 from audioface.language.learned_aligner import variants
-from audioface.language.normalize import normalize
+from audioface.language.lookup import ENGLISH
+from audioface.language.pronounce import AUTO_LANGUAGE, check_language
+from audioface.language.pronounce.choose import transcript_language
 
 HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
 LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
@@ -42,11 +44,13 @@ class OnlineAligner:
     """Phones of the given words, placed frame by frame as log-mel frames arrive."""
 
     def __init__(self, model: acoustic.LivePhoneModel | None = None, start: int = 0, history: int = HISTORY,
-                 lag: int = LAG):  # fmt: skip
+                 lag: int = LAG, language: str = AUTO_LANGUAGE):  # fmt: skip
         """``start``: the stream's frame index of the first frame pushed (text that comes
         mid-stream starts an aligner on the recent audio, not on all of it); ``history``:
         how many settled frames can be read back; ``lag``: frames of path after a frame
-        before it is settled."""
+        before it is settled; ``language``: how the words become phones (``auto``: the first
+        text's script, else English)."""
+        self.language = check_language(language)
         self.model = model or acoustic.load_live()
         self._state = self.model.initial_state()
         self._skip = self.model.lookahead  # the first outputs belong to frames before the start
@@ -73,13 +77,16 @@ class OnlineAligner:
 
     def add_text(self, text: str) -> None:
         """More words, to be spoken after those already given."""
-        tokens = [t.word for t in normalize(text)]
+        if self.language == AUTO_LANGUAGE:
+            self.language = transcript_language(text) or ENGLISH
+        tokens = [t.word for t in transcript.tokens(text, self.language)]
         if not tokens:
             return
         if len(self.words) + len(tokens) > MAX_WORDS:
             raise AudioFaceError(f"a stream takes at most {MAX_WORDS} words of text")
         self.words += tokens
-        self._builder.add_words([variants(w) for w in tokens])
+        with lookup.speaking(self.language):
+            self._builder.add_words([variants(w) for w in tokens])
         self._cls, self._word, self._phone, self._preds = self._builder.arrays()
         size = len(self._cls)
         grown = np.full(size + 1, -np.inf)  # the graph only grows at its end: old states keep their index

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported where a decoder is made: `import audioface` stays 
     from pocketsphinx import Decoder
 
 from audioface.audio.load import SAMPLE_RATE
+from audioface.language import lookup
 
 FRAME = 0.01  # pocketsphinx frame period, seconds
 
@@ -50,7 +51,7 @@ def _align_decoder(words: list[str], prons: dict) -> Decoder:
     """A decoder that knows ``words`` (the model's pronunciations, else ``prons``) and no other."""
     entries = []
     for w in sorted(set(words)):
-        own = _entries(w)
+        own = _entries(w) if lookup.is_english() else []  # its dictionary is English
         if own:
             entries += own
         elif prons.get(w):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
-from audioface.language import aligners, lexicon, phone_loop, sphinx
+from audioface.language import aligners, lookup, phone_loop, sphinx
 from audioface.language.estimate import spread
 from audioface.language.pieces import Piece, assign_tokens, expected_duration
 from audioface.phones import VOWELS, split_stress
@@ -56,10 +56,12 @@ class PieceJob:
     aligner: str = aligners.SPHINX  # see audioface.language.aligners
     # For phonetic_job: Whisper's encoder's log posteriors of the piece (10 ms frames), or None
     whisper_heard: np.ndarray | None = None
+    language: str = lookup.ENGLISH  # the tokens' language: how they become phones (see lookup)
 
 
 def align_job(job: PieceJob) -> list[Word]:
-    return _align_or_split(job, job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
+    with lookup.speaking(job.language):
+        return _align_or_split(job, job.piece, job.pcm, list(job.tokens), depth=0, verify=True)
 
 
 def span_job(job: PieceJob) -> tuple[tuple[int, int], list[Word] | None]:
@@ -69,13 +71,14 @@ def span_job(job: PieceJob) -> tuple[tuple[int, int], list[Word] | None]:
     (:func:`audioface.language.learned_aligner.align` keeps it). Pocketsphinx aligns later,
     once the neighbours' cuts are settled."""
     words = [w for w, _ in job.tokens]
-    try:
-        a, b = aligners.choose_span(job.pcm, words, job.free_head, job.free_tail)
-    except RuntimeError:
-        a, b = job.free_head, len(words) - job.free_tail
-    timed = None
-    if job.aligner == aligners.LEARNED:
-        timed = _align_or_split(job, job.piece, job.pcm, list(job.tokens[a:b]), depth=0, verify=True)
+    with lookup.speaking(job.language):
+        try:
+            a, b = aligners.choose_span(job.pcm, words, job.free_head, job.free_tail)
+        except RuntimeError:
+            a, b = job.free_head, len(words) - job.free_tail
+        timed = None
+        if job.aligner == aligners.LEARNED:
+            timed = _align_or_split(job, job.piece, job.pcm, list(job.tokens[a:b]), depth=0, verify=True)
     return (job.first + a, job.first + b), timed
 
 
@@ -116,7 +119,7 @@ def _align_or_split(
     if not tokens:
         return []
     words = [w for w, _ in tokens]
-    prons = {w: lexicon.first_pronunciation(w) for w in set(words)}
+    prons = {w: lookup.first_pronunciation(w) for w in set(words)}
     aligned = _align(job.aligner, pcm, tokens, piece.start, origin="transcript" if verify else "recognized")
     if aligned is not None:
         raw, timed = aligned
@@ -233,7 +236,7 @@ def _finish(raw: sphinx.RawWord, offset: float, pause_after: bool, origin: str =
 
 def _stress_pattern(word: str, phones: list[str]) -> list[int | None]:
     """Stress digits for the aligned phones, from the dictionary variant that matches."""
-    variants = lexicon.pronunciations(word)
+    variants = lookup.pronunciations(word)
     for v in variants:
         if [split_stress(p)[0] for p in v] == phones:
             return [split_stress(p)[1] for p in v]

@@ -15,9 +15,12 @@ import numpy as np
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.errors import AudioFaceError
-from audioface.language import aligners, lexicon, whisper_phones
-from audioface.language.normalize import Token, normalize
+from audioface.language import aligners, lexicon, lookup, transcript, whisper_phones
+from audioface.language.lookup import ENGLISH
+from audioface.language.normalize import Token
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
+from audioface.language.pronounce import AUTO_LANGUAGE, check_language
+from audioface.language.pronounce.choose import transcript_language
 from audioface.language.recognizers import DEFAULT_ASR, Recognizer, choose, hears_text, recognize_segments
 from audioface.language.segments import Segment
 from audioface.language.timing import PieceJob, WordCue, align_job, phonetic_job, recognize_job, span_job
@@ -39,31 +42,47 @@ def build_track(
     aligner: str = aligners.DEFAULT_ALIGNER,
     jobs: int | None = None,
     progress: Progress | None = None,
+    language: str = AUTO_LANGUAGE,
 ) -> PhoneTrack:
-    """Timed words and phones for ``audio``.
+    """Timed words and phones for ``audio``, each phone with its IPA.
 
     With ``text``, the transcript is aligned; without it, the recogniser ``asr``
     (see :mod:`audioface.language.recognizers`) hears the words, which are then
     aligned the same way, or pocketsphinx recognises phones (``"phonetic"``).
+    ``language`` says how the words become phones (see :mod:`audioface.language.pronounce`);
+    ``auto`` takes the transcript's (:func:`transcript_language`) or the recogniser's.
     ``aligner`` times the words (see :mod:`audioface.language.aligners`).
     No speech -> empty track.
     """
     rec = choose(asr)
     aligner = aligners.resolve(aligners.check(aligner))
-    tokens = normalize(text) if text is not None else None
+    spoken = transcript_language(text, language) if text is not None else check_language(language)
+    spoken = ENGLISH if spoken in (None, AUTO_LANGUAGE) else spoken  # until a recogniser says otherwise
+    tokens = transcript.tokens(text, spoken) if text is not None else None
     if tokens == []:
         raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)", "text")
     if not activity.has_speech:
         return PhoneTrack([], audio.duration, "none")
-    times = None
     if tokens is None and hears_text(rec):
-        tokens, times = _heard_tokens(recognize_segments(audio, activity, rec), activity)
+        segments = recognize_segments(audio, activity, rec)
+        heard = next((s.language for s in segments if getattr(s, "language", None)), None)
+        spoken = check_language(heard) if heard and language == AUTO_LANGUAGE else spoken
+        tokens, times = _heard_tokens(segments, activity, spoken)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
-        track = _align_tokens(audio, activity, tokens, times, jobs, progress, check=False, aligner=aligner)
-        return _relabel(track, rec.mode)
+        with lookup.speaking(spoken):
+            track = _align_tokens(audio, activity, tokens, times, jobs, progress, False, aligner)
+            return _relabel(_with_ipa(track), rec.mode)
     if tokens:
-        return _align_tokens(audio, activity, tokens, None, jobs, progress, aligner=aligner)
+        with lookup.speaking(spoken):
+            return _with_ipa(_align_tokens(audio, activity, tokens, None, jobs, progress, aligner=aligner))
+    return _with_ipa(_heard_phones(audio, activity, rec, aligner, jobs, progress))
+
+
+def _heard_phones(
+    audio: Audio, activity: Activity, rec: Recognizer, aligner: str, jobs: int | None, progress
+) -> PhoneTrack:
+    """Without words to align: pocketsphinx's words (English), or the phones heard."""
     pieces = _pieces(audio, activity)
     if rec.mode == "words":
         lexicon.load()
@@ -107,14 +126,12 @@ def _align_tokens(
     pieces = _pieces(audio, activity)
     aligners.prepare(aligner, spans=len(pieces) > 1)
     if len(pieces) == 1:
-        words = align_job(
-            PieceJob(pieces[0], _slice(audio, pieces[0]), _as_tokens(tokens), check=check, aligner=aligner)
-        )
+        words = align_job(_job(audio, pieces[0], _as_tokens(tokens), check=check, aligner=aligner))
         return PhoneTrack(words, audio.duration, "transcript")
     if times is not None:
         starts = starts_from_times(pieces, times)
     else:
-        weights = [expected_duration(lexicon.first_pronunciation(t.word)) for t in tokens]
+        weights = [expected_duration(lookup.first_pronunciation(t.word)) for t in tokens]
         starts = assign_tokens(pieces, weights, [t.pause_after for t in tokens])
     # progress follows the pass that does the work: the learned aligner times words as it chooses
     learned = aligner == aligners.LEARNED
@@ -123,10 +140,7 @@ def _align_tokens(
     piece_tokens = [_as_tokens(tokens[a:b]) for a, b in ranges]
     # a piece the learned aligner timed while choosing its span keeps those words if its range held
     redo = [i for i, (span, words) in enumerate(chosen) if words is None or span != ranges[i]]
-    piece_jobs = [
-        PieceJob(pieces[i], _slice(audio, pieces[i]), piece_tokens[i], check=check, aligner=aligner)
-        for i in redo
-    ]
+    piece_jobs = [_job(audio, pieces[i], piece_tokens[i], check=check, aligner=aligner) for i in redo]
     results = [words for _, words in chosen]
     for i, words in zip(redo, _run(align_job, piece_jobs, jobs, None if learned else progress), strict=True):
         results[i] = words
@@ -134,14 +148,26 @@ def _align_tokens(
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
 
 
-def _heard_tokens(segments: list[Segment], activity: Activity) -> tuple[list[Token], list[float]]:
+def _with_ipa(track: PhoneTrack) -> PhoneTrack:
+    """Every phone with its IPA, as the language being spoken says it (see lookup.ipa_of)."""
+    out = []
+    for w in track.words:
+        labels = tuple(p.phone + ("" if p.stress is None else str(p.stress)) for p in w.phones)
+        ipa = lookup.ipa_of(w.word, labels)
+        out.append(replace(w, phones=tuple(replace(p, ipa=s) for p, s in zip(w.phones, ipa, strict=True))))
+    return PhoneTrack(out, track.duration, track.source)
+
+
+def _heard_tokens(
+    segments: list[Segment], activity: Activity, language: str = ENGLISH
+) -> tuple[list[Token], list[float]]:
     """The recognised text as normalised tokens, each with a rough time: its segment's voiced
     time shared out by the words' lengths. Segments can be a whole 30 s window, so the share
     follows the speech the detector found, not the clock: pauses get no words."""
     tokens: list[Token] = []
     times: list[float] = []
     for seg in segments:
-        seg_tokens = normalize(seg.text)
+        seg_tokens = transcript.tokens(seg.text, language)
         if not seg_tokens:
             continue
         lengths = np.array([len(t.word) + 1 for t in seg_tokens], float)
@@ -203,7 +229,8 @@ def _choose_spans(
         window = _as_tokens(tokens[lo:hi])
         if head + tail >= len(window):  # too few words to leave any required: no freedom
             head, tail = 0 if i == 0 else s - lo, 0 if i == len(pieces) - 1 else hi - e
-        piece_jobs.append(PieceJob(piece, _slice(audio, piece), window, head, tail, lo, check, aligner))
+        piece_jobs.append(_job(audio, piece, window, free_head=head, free_tail=tail, first=lo, check=check,
+                               aligner=aligner))  # fmt: skip
     return _run(span_job, piece_jobs, jobs, progress)
 
 
@@ -302,7 +329,7 @@ def _repair(
                 tuple(r for m in members for r in pieces[m].regions),
             )
             tokens = tuple(t for m in members for t in piece_tokens[m])
-            jobs_to_run.append(PieceJob(piece, _slice(audio, piece), tokens, check=check, aligner=aligner))
+            jobs_to_run.append(_job(audio, piece, tokens, check=check, aligner=aligner))
         for k, words in zip(redo, _run(align_job, jobs_to_run, jobs, None), strict=True):
             new_results[k] = words
         groups, results = new_groups, new_results
@@ -325,6 +352,11 @@ def _suspicious_edges(words: list[Word]) -> tuple[bool, bool]:
 def _frames(frames: np.ndarray | None, piece: Piece) -> np.ndarray | None:
     """The piece's stretch of a whole file's 10 ms frames."""
     return None if frames is None else frames[int(round(piece.start * 100)) : int(round(piece.end * 100))]
+
+
+def _job(audio: Audio, piece: Piece, tokens: tuple[WordCue, ...], **settings) -> PieceJob:
+    """A piece's work on ``tokens``, in the language being spoken (see :func:`lookup.speaking`)."""
+    return PieceJob(piece, _slice(audio, piece), tokens, language=lookup.current(), **settings)
 
 
 def _slice(audio: Audio, piece: Piece) -> bytes:

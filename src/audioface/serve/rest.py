@@ -23,7 +23,7 @@ from audioface.arkit import N_SHAPES
 from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, MEDIA_TYPES, encode, rigs
-from audioface.language import ALIGNERS, DEFAULT_ALIGNER, check_aligner
+from audioface.language import ALIGNERS, AUTO_LANGUAGE, DEFAULT_ALIGNER, check_aligner, check_language
 from audioface.motion import FaceOptions
 from audioface.motion.generators import DEFAULT, NAMES
 from audioface.motion.style import Style
@@ -39,6 +39,8 @@ ANIMATE_FORM = {
         "properties": {
             "audio": {"type": "string", "format": "binary", "description": "WAV, FLAC, OGG or MP3"},
             "text": {"type": "string", "description": "what is said (optional)"},
+            "language": {"type": "string", "default": "auto",
+                         "description": "the language spoken: a code such as fr, zh, pt-BR, or auto"},
             "format": {"type": "string", "enum": list(FORMATS), "default": "livelink"},
             "rig": {"type": "string", "enum": list(rigs.PRESETS),
                     "description": "rig-csv: the rig preset whose names the columns take (default arkit)"},
@@ -140,6 +142,7 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
         raise AudioFaceError(f"style fields ({', '.join(STYLE_FIELDS)}) must be numbers") from None
     face = FaceOptions(emotion=fields.get("emotion", "neutral"), style=style)
     aligner = check_aligner(fields.get("aligner") or DEFAULT_ALIGNER)
+    language = check_language(fields.get("language") or AUTO_LANGUAGE)
     rig, targets = fields.get("rig") or None, fields.get("targets", "auto")
     rigs.bind(rigs.preset(rig or "arkit"), None, targets)  # a bad rig or mode fails before the work
     suffix = Path(name).suffix.lower()
@@ -152,7 +155,8 @@ async def _animate_bytes(data: bytes, name: str, fields: dict, fps: float, gener
             def work() -> bytes:
                 try:
                     anim = animate(path, text, fps=fps, generator=generator, aligner=aligner, face=face,
-                                   jobs=1, max_duration=settings.max_duration_s)  # fmt: skip
+                                   language=language, jobs=1,
+                                   max_duration=settings.max_duration_s)  # fmt: skip
                 except AudioFaceError as exc:  # name the upload, not the server's temporary file
                     raise AudioFaceError(str(exc).replace(str(path), name), exc.setting) from None
                 return encode(anim, fmt, rig=rig, targets=targets)

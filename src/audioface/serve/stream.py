@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from audioface import arkit
 from audioface.errors import AudioFaceError
 from audioface.formats import rigs
+from audioface.language import AUTO_LANGUAGE, check_language
 from audioface.live.livelink import LiveLinkSender
 from audioface.motion.generators import LIVE, NAMES, live
 from audioface.serve.compute import RemoteStream
@@ -81,8 +82,9 @@ def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[dict, np
     if phones not in ("auto", "on", "off"):
         raise AudioFaceError(f"phones must be auto, on or off, got {phones!r}")
     hear = phones == "on" or (phones == "auto" and open_streams <= PHONES_UNTIL)
+    language = check_language(params.get("language", AUTO_LANGUAGE))
     options = {"generator": live(name), "fps": fps, "sample_rate": rate, "gate": gate == "on",
-               "hear_phones": hear}  # fmt: skip
+               "hear_phones": hear, "language": language}  # fmt: skip
     return options, ENCODINGS[encoding]
 
 
