@@ -86,7 +86,7 @@ def voices() -> tuple[Voice, ...]:
 
 def _clean(ipa: str, voice: str) -> str:
     """espeak-ng's output -> plain IPA: language-switch marks dropped ("(en)"), tone digits kept."""
-    ipa = re.sub(r"\([a-z-]+\)", "", ipa)
+    ipa = re.sub(r"\((?:[a-z-]|\u0361)+\)", "", ipa)
     if voice.lower() in TONAL:
         ipa = ipa.replace("ɜ", "3")
     return ipa.replace("\n", " ").strip()

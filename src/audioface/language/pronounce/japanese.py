@@ -101,14 +101,16 @@ def _moraic_n(next_onset: str) -> str:
     return "ɴ"
 
 
-def has_kanji(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+def is_kana(text: str) -> bool:
+    """Only kana (and ー): what the table reads without openjtalk."""
+    return all("\u3041" <= c <= "\u30ff" or c.isspace() for c in katakana(text))
 
 
 @lru_cache(maxsize=65536)
 def to_ipa(word: str) -> str:
-    """A word's IPA: kana read directly, anything with kanji through pyopenjtalk's reading."""
-    if has_kanji(word):
+    """A word's IPA: kana read directly, anything else (kanji, Latin letters) through
+    pyopenjtalk's reading."""
+    if not is_kana(word):
         try:
             import pyopenjtalk
         except ImportError as err:
@@ -118,4 +120,5 @@ def to_ipa(word: str) -> str:
                 setting="language",
             ) from err
         word = pyopenjtalk.g2p(word, kana=True)
+        word = "".join(c for c in word if is_kana(c))  # what openjtalk leaves unread (Latin letters)
     return kana_to_ipa(word)
