@@ -137,3 +137,34 @@ def fast_length(n: int) -> int:
             p35 *= 3
         p5 *= 5
     return best
+
+
+def peaks(x: np.ndarray, prominence: float) -> np.ndarray:
+    """Indices of the peaks of 1-D ``x`` that stand at least ``prominence`` above their
+    surroundings, as ``scipy.signal.find_peaks(x, prominence=...)[0]`` gives them: a flat top
+    counts once, at its middle; the edges are never peaks; a peak's prominence is its height over
+    the higher of the lowest points on each side before a higher sample (or the edge)."""
+    x = np.asarray(x, float)
+    out = []
+    i, n = 1, len(x)
+    while i < n - 1:
+        if x[i - 1] < x[i]:
+            ahead = i + 1
+            while ahead < n - 1 and x[ahead] == x[i]:
+                ahead += 1
+            if x[ahead] < x[i]:
+                mid = (i + ahead - 1) // 2
+                if _prominence(x, mid) >= prominence:
+                    out.append(mid)
+                i = ahead
+                continue
+        i += 1
+    return np.asarray(out, dtype=np.intp)
+
+
+def _prominence(x: np.ndarray, peak: int) -> float:
+    higher = np.flatnonzero(x[:peak] > x[peak])
+    left = x[(higher[-1] + 1 if len(higher) else 0) : peak + 1].min()
+    higher = np.flatnonzero(x[peak + 1 :] > x[peak])
+    right = x[peak : (peak + 1 + higher[0] if len(higher) else len(x))].min()
+    return float(x[peak] - max(left, right))

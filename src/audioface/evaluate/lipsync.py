@@ -3,7 +3,9 @@
 Readings of the spec where it leaves room, stated once here:
 - a window or middle half that holds no frame falls back to the frame nearest its centre;
 - in the openness reference, AH with stress 0 (and AX) is "reduced" (0.4); IH and UH are
-  always 0.4; AH with stress 1/2 or unknown stress is an open vowel (1.0).
+  always 0.4; AH with stress 1/2 or unknown stress is an open vowel (1.0);
+- a reference phone with IPA (any language) is classified by its articulation and opens as
+  the nearest English phone (``ipa_classes``); an ARPAbet one exactly as before.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
-from scipy.signal import find_peaks
 
 from audioface import arkit
+from audioface.evaluate.ipa_classes import english_equivalent, ipa_event
+from audioface.filters import gaussian_filter1d, peaks
 from audioface.phones import VOWELS
 from audioface.signals import lip_gap, rounding, tuck
 from audioface.track import RefPhone
@@ -78,6 +80,8 @@ def movement_ratio(results: list[LipSyncResult]) -> float:
 
 
 def openness(phone: RefPhone) -> float:
+    if phone.ipa:
+        phone = english_equivalent(phone)
     p = phone.phone
     if p == "sil":
         return 0.0
@@ -143,13 +147,15 @@ def score_lipsync(
     o = reference_openness(phones, n, fps)
     res.correlation = _pearson(g, o)
     res.lag_ms = _best_lag(g, o, fps) * 1000.0
-    res.peaks_pred = len(find_peaks(g, prominence=0.10 - TOL)[0])
-    res.peaks_ref = len(find_peaks(o, prominence=0.10 - TOL)[0])
+    res.peaks_pred = len(peaks(g, 0.10 - TOL))
+    res.peaks_ref = len(peaks(o, 0.10 - TOL))
     res.duration = n / fps
     return res
 
 
 def _event(ph: RefPhone) -> str | None:
+    if ph.ipa:
+        return ipa_event(ph)
     p = ph.phone
     if p in CLOSURES:
         return "closure"

@@ -43,12 +43,17 @@ def api_key() -> str | None:
     return next((os.environ[v] for v in KEY_VARIABLES if os.environ.get(v)), None)
 
 
-def transcribe(samples: np.ndarray, base: str, model: str | None = None, timeout: float = TIMEOUT
-               ) -> list[Segment]:  # fmt: skip
-    """Segments of 16 kHz mono ``samples`` as the endpoint transcribes them."""
+def transcribe(samples: np.ndarray, base: str, model: str | None = None, timeout: float = TIMEOUT,
+               language: str | None = None) -> list[Segment]:  # fmt: skip
+    """Segments of 16 kHz mono ``samples`` as the endpoint transcribes them.
+
+    ``language`` (ISO 639-1) goes up as the ``language`` form field; without it the endpoint
+    detects the language, and the language its reply names is kept on each segment."""
     url = endpoint(base)
-    fields = {"model": model or DEFAULT_MODEL, "response_format": "verbose_json", "language": "en",
+    fields = {"model": model or DEFAULT_MODEL, "response_format": "verbose_json",
               "timestamp_granularities[]": "segment"}  # fmt: skip
+    if language:
+        fields["language"] = language
     body, content_type = _multipart(fields, "audio.wav", _wav(samples))
     request = urllib.request.Request(url, data=body, method="POST")
     request.add_header("Content-Type", content_type)
@@ -73,19 +78,21 @@ def transcribe(samples: np.ndarray, base: str, model: str | None = None, timeout
         ) from None
     except (ConnectionError, OSError) as exc:
         raise AudioFaceError(f"cannot reach the transcription endpoint {url}: {exc}", "asr_url") from None
-    return parse_reply(raw, url, len(samples) / SAMPLE_RATE)
+    return parse_reply(raw, url, len(samples) / SAMPLE_RATE, language)
 
 
-def parse_reply(raw: bytes, url: str, duration: float) -> list[Segment]:
-    """Segments from a verbose_json (or plain json) reply; a one-line error when it is not one."""
+def parse_reply(raw: bytes, url: str, duration: float, language: str | None = None) -> list[Segment]:
+    """Segments from a verbose_json (or plain json) reply; a one-line error when it is not one.
+    Their language is the reply's (verbose_json names it), else the one asked for."""
     try:
         doc = json.loads(raw.decode("utf-8"))
         if not isinstance(doc, dict) or not isinstance(doc.get("text", ""), str):
             raise ValueError("no text")
+        language = language_code(doc.get("language")) or language
         segments = doc.get("segments")
         if not segments:
             text = doc.get("text", "").strip()
-            return [Segment(0.0, duration, text)] if text else []
+            return [Segment(0.0, duration, text, language=language)] if text else []
         return [
             Segment(
                 float(s["start"]),
@@ -94,12 +101,34 @@ def parse_reply(raw: bytes, url: str, duration: float) -> list[Segment]:
                 _number(s, "no_speech_prob"),
                 _number(s, "avg_logprob"),
                 _number(s, "compression_ratio"),
+                language,
             )  # fmt: skip
             for s in segments
         ]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise AudioFaceError(f"the transcription endpoint {url} sent a malformed reply ({exc})",
                              "asr_url") from None  # fmt: skip
+
+
+# OpenAI's verbose_json names the language in English ("french"); other servers give the code
+LANGUAGE_NAMES = {
+    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it", "portuguese": "pt",
+    "dutch": "nl", "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi", "polish": "pl",
+    "czech": "cs", "russian": "ru", "ukrainian": "uk", "greek": "el", "turkish": "tr", "arabic": "ar",
+    "hebrew": "he", "persian": "fa", "hindi": "hi", "tamil": "ta", "chinese": "zh", "mandarin": "zh",
+    "japanese": "ja", "korean": "ko", "vietnamese": "vi", "thai": "th", "indonesian": "id", "malay": "ms",
+    "catalan": "ca", "romanian": "ro", "hungarian": "hu",
+}  # fmt: skip
+
+
+def language_code(value) -> str | None:
+    """An ISO 639-1 code from a reply's ``language`` (a code or an English name), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip().lower()
+    if len(value) in (2, 3) and value.isalpha():
+        return value
+    return LANGUAGE_NAMES.get(value)
 
 
 def _number(seg: dict, key: str) -> float | None:

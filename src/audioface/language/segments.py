@@ -9,7 +9,7 @@ and against the audio stage's speech detector before its words reach the aligner
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,6 +34,9 @@ class Segment:
     no_speech_prob: float | None = None
     avg_logprob: float | None = None
     compression_ratio: float | None = None
+    # the language the recogniser decoded in (ISO 639-1), so that the words' pronunciations
+    # follow it; None where the recogniser does not say
+    language: str | None = None
 
 
 def keep_real(segments: list[Segment], activity: Activity) -> list[Segment]:
@@ -44,8 +47,7 @@ def keep_real(segments: list[Segment], activity: Activity) -> list[Segment]:
             continue
         text = cut_loops(seg.text)
         if text.strip():
-            kept.append(Segment(seg.start, seg.end, text, seg.no_speech_prob, seg.avg_logprob,
-                                seg.compression_ratio))  # fmt: skip
+            kept.append(replace(seg, text=text))
     return kept
 
 

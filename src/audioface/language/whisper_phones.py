@@ -54,7 +54,7 @@ def load(path: str | None = None) -> PhoneHead:
 def encode(samples: np.ndarray, model=None) -> np.ndarray:
     """(frames at 50 Hz, 384) encoder output of 16 kHz ``samples``, 30 s at a time: each
     window as Whisper's own decoding pads it, cut back to the audio's length."""
-    from faster_whisper.audio import pad_or_trim
+    from audioface.language.whisper_runner import pad_or_trim
 
     model = model or whisper.load()
     features = model.feature_extractor(np.asarray(samples, np.float32))[..., :-1]

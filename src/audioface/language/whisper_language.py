@@ -1,0 +1,105 @@
+"""Which bundled Whisper hears which language, and the language check when none is given.
+
+- ``"en"``: tiny.en, fast, and as good as base on English;
+- any other code (``"fr"``, ``"zh"``, ...): base, told the language (Mandarin with a prompt in
+  Simplified script);
+- ``None`` (detect): tiny.en first; where its words do not sound like English, base's language
+  detection on the first 30 s of speech, then base in that language.
+
+Why tiny.en first when the language is not known: most users speak English, and base costs
+them a load (1.1-1.5 s, 460 MB at its peak) and a 30 s encoder pass before a single word is
+heard. tiny.en's own confidence tells English from the rest well enough
+(:data:`ENGLISH_LOGPROB`), so an English file pays only the check, and a file in another
+language pays tiny.en's pass on top of base's. A named model folder (``--asr-model``) hears
+the language given; a multilingual one detects it itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from audioface.audio.load import SAMPLE_RATE
+from audioface.errors import AudioFaceError
+from audioface.language import whisper
+from audioface.language.segments import Segment
+
+ENGLISH = "en"
+# tiny.en's mean log-probability per token, weighted by each window's length, above which its
+# words are taken for English without asking base (measured in tests/test_whisper.py's data:
+# English clips sit above it, French, Chinese, Spanish and German ones below)
+ENGLISH_LOGPROB = -0.55
+DETECT_S = 30.0  # seconds of speech base's language detection hears
+
+
+def check_language(language: str | None) -> str | None:
+    """``language`` as a lower-case ISO 639 code (None or "auto": detect); a one-line error otherwise."""
+    if language is None or language.strip().lower() in ("", "auto"):
+        return None
+    code = language.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise AudioFaceError(
+            f"a language is an ISO 639-1 code such as en, fr or zh, got {language!r}", "language"
+        )
+    return code
+
+
+def transcribe(
+    samples: np.ndarray, folder: str | None = None, speech: list[whisper.Span] | None = None,
+    language: str | None = None,
+) -> list[Segment]:  # fmt: skip
+    """Segments of 16 kHz ``samples``, heard by the model that suits ``language`` (see above)."""
+    language = check_language(language)
+    if folder:
+        model = whisper.load(folder)
+        if not model.is_multilingual:
+            return whisper.decode(model, samples, speech, ENGLISH)
+        return whisper.decode(model, samples, speech, language or detect(model, samples, speech))
+    if language == ENGLISH:
+        return whisper.decode(whisper.load(), samples, speech, ENGLISH)
+    if language:
+        return whisper.decode(base(language), samples, speech, language)
+    english = whisper.decode(whisper.load(), samples, speech, ENGLISH)
+    if sounds_english(english):
+        return english
+    heard = detect(whisper.load_base(), samples, speech)
+    return english if heard == ENGLISH else whisper.decode(whisper.load_base(), samples, speech, heard)
+
+
+def base(language: str):
+    """Whisper base, after checking that it knows ``language``."""
+    model = whisper.load_base()
+    if f"<|{language}|>" not in model.vocab.ids:
+        raise AudioFaceError(f"Whisper does not know the language {language!r}", "language")
+    return model
+
+
+def sounds_english(segments: list[Segment]) -> bool:
+    """tiny.en was sure enough of its words (or heard none): they are taken for English."""
+    weights = [(s.end - s.start, s.avg_logprob) for s in segments if s.text and s.avg_logprob is not None]
+    total = sum(w for w, _ in weights)
+    if total <= 0:
+        return True
+    return sum(w * lp for w, lp in weights) / total >= ENGLISH_LOGPROB
+
+
+def speech_sample(
+    samples: np.ndarray, speech: list[whisper.Span] | None, limit: float = DETECT_S
+) -> np.ndarray:
+    """The first ``limit`` seconds of speech, the pauses between regions left out."""
+    if not speech:
+        return samples[: int(limit * SAMPLE_RATE)]
+    parts, total = [], 0
+    for a, b in speech:
+        piece = samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)][: int(limit * SAMPLE_RATE) - total]
+        parts.append(piece)
+        total += len(piece)
+        if total >= limit * SAMPLE_RATE:
+            break
+    return np.concatenate(parts) if parts else samples[: int(limit * SAMPLE_RATE)]
+
+
+def detect(model, samples: np.ndarray, speech: list[whisper.Span] | None = None) -> str:
+    """The language ``model`` (multilingual) hears in the first 30 s of speech."""
+    return model.detect_language(speech_sample(np.asarray(samples, np.float32), speech))[0]
