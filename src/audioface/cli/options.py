@@ -12,7 +12,7 @@ from audioface.formats.rigs import PRESETS as RIG_PRESETS
 from audioface.formats.rigs import TARGET_MODES
 from audioface.language import AUTO_LANGUAGE
 from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
-from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, HINT, choose
+from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, choose
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
 from audioface.motion.generators import NAMES as GENERATOR_NAMES
 
@@ -30,8 +30,8 @@ def add_language_options(p) -> None:
         "--asr",
         choices=ASR_MODES,
         default=DEFAULT_ASR,
-        help="without a transcript, who hears the words (then aligned for phone timings): auto (default: "
-        "whisper when the [whisper] extra is installed, else words), whisper (Whisper tiny.en on the CPU, "
+        help="without a transcript, who hears the words (then aligned for phone timings): auto (default) is "
+        "whisper (Whisper on the CPU, bundled: tiny.en for English, base for other languages, "
         "or --asr-model DIR), openai (an OpenAI-compatible endpoint: --asr-url, key in $AUDIOFACE_ASR_KEY), "
         "words (pocketsphinx); or phonetic: recognise phones directly, no words (the learned phone model)",
     )
@@ -63,11 +63,9 @@ def read_text(args: argparse.Namespace) -> str | None:
 
 
 def recognizer(args: argparse.Namespace, text: str | None, spec):
-    """The recogniser for this run, checked before the work; says once when a better one exists."""
-    rec = choose(args.asr, args.asr_model, args.asr_url)
-    if text is None and not spec.audio_only and args.asr == "auto" and rec.mode == "words" and not args.quiet:
-        print(f"audioface: {HINT}", file=sys.stderr)
-    return rec
+    """The recogniser for this run (Whisper by default, in ``--language`` where one is given),
+    checked before the work."""
+    return choose(args.asr, args.asr_model, args.asr_url, getattr(args, "language", None))
 
 
 def add_output_options(p) -> None:
