@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     # plain data and helpers every stage shares
     (
         "errors",
+        "extras",
         "arkit",
         "phones",
         "ipa",

@@ -70,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
         raise AudioFaceError(f"prediction folder not found: {pred}")
     if args.report and Path(args.report).suffix.lower() not in (".md", ".html", ".htm"):
         raise AudioFaceError("--report must end in .md or .html")
+    if args.report:
+        from audioface.extras import require
+
+        require("report", "--report")  # before the work, not after it
     for out in (args.report, None if args.json == "-" else args.json):
         if out and not Path(out).resolve().parent.is_dir():
             raise AudioFaceError(f"output folder does not exist: {Path(out).parent}")

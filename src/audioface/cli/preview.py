@@ -65,6 +65,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from audioface.extras import require
+
+    require("preview", "audioface preview")  # before the language stage's work, not after it
     from audioface.api import animate
     from audioface.audio import load_audio
     from audioface.formats import load_animation

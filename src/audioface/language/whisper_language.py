@@ -17,6 +17,7 @@ the language given; a multilingual one detects it itself.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -34,15 +35,23 @@ DETECT_S = 30.0  # seconds of speech base's language detection hears
 
 
 def check_language(language: str | None) -> str | None:
-    """``language`` as a lower-case ISO 639 code (None or "auto": detect); a one-line error otherwise."""
+    """``language`` as a language tag (an ISO 639 code, maybe with a region: "fr", "pt-BR"), None
+    for None, "" or "auto" (detect); a one-line error for anything else."""
     if language is None or language.strip().lower() in ("", "auto"):
         return None
-    code = language.strip().lower()
-    if not re.fullmatch(r"[a-z]{2,3}", code):
+    tag = language.strip()
+    if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", tag):
         raise AudioFaceError(
-            f"a language is an ISO 639-1 code such as en, fr or zh, got {language!r}", "language"
+            f"a language is a code such as en, fr, zh or pt-BR, got {language!r}", "language"
         )
-    return code
+    primary, _, rest = tag.replace("_", "-").partition("-")
+    return primary.lower() + (f"-{rest}" if rest else "")
+
+
+def whisper_code(tag: str) -> str:
+    """Whisper's code for a language tag: its primary subtag ("pt-BR" -> "pt"; Mandarin "cmn" -> "zh")."""
+    primary = tag.split("-")[0]
+    return {"cmn": "zh", "yue": "yue", "nb": "no"}.get(primary, primary)
 
 
 def transcribe(
@@ -50,21 +59,27 @@ def transcribe(
     language: str | None = None,
 ) -> list[Segment]:  # fmt: skip
     """Segments of 16 kHz ``samples``, heard by the model that suits ``language`` (see above)."""
-    language = check_language(language)
+    tag = check_language(language)
+    code = whisper_code(tag) if tag else None
     if folder:
         model = whisper.load(folder)
         if not model.is_multilingual:
             return whisper.decode(model, samples, speech, ENGLISH)
-        return whisper.decode(model, samples, speech, language or detect(model, samples, speech))
-    if language == ENGLISH:
-        return whisper.decode(whisper.load(), samples, speech, ENGLISH)
-    if language:
-        return whisper.decode(base(language), samples, speech, language)
+        return _tagged(whisper.decode(model, samples, speech, code or detect(model, samples, speech)), tag)
+    if code == ENGLISH:
+        return _tagged(whisper.decode(whisper.load(), samples, speech, ENGLISH), tag)
+    if code:
+        return _tagged(whisper.decode(base(code), samples, speech, code), tag)
     english = whisper.decode(whisper.load(), samples, speech, ENGLISH)
     if sounds_english(english):
         return english
     heard = detect(whisper.load_base(), samples, speech)
     return english if heard == ENGLISH else whisper.decode(whisper.load_base(), samples, speech, heard)
+
+
+def _tagged(segments: list[Segment], tag: str | None) -> list[Segment]:
+    """The segments marked with the language tag asked for ("pt-BR" where Whisper heard "pt")."""
+    return [replace(s, language=tag) for s in segments] if tag else segments
 
 
 def base(language: str):
