@@ -1,15 +1,16 @@
 """Offline grapheme-to-phoneme for words the CMU dictionary lacks.
 
-The ``g2p-en`` wheel ships a small trained GRU encoder-decoder
-(``checkpoint20.npz``), but importing ``g2p_en`` tries to download NLTK data,
-which must never happen here. So we locate the package without importing it,
-load only its weights, and run the network in NumPy (greedy decoding).
+A small trained GRU encoder-decoder from the ``g2p-en`` project (Kyubyong Park and Jongseok Kim,
+Apache-2.0: ``models/g2p-en-LICENSE.txt``), its ``checkpoint20.npz`` shipped inside AudioFace as
+``models/g2p-en-checkpoint20.npz``, run in NumPy (greedy decoding). Only the weights are used:
+depending on the ``g2p-en`` package brought NLTK and its friends (about 20 MB of the install), and
+importing it tries to download NLTK data, which must never happen here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,14 +34,14 @@ PHONEMES = (
 )
 _START, _END = PHONEMES.index("<s>"), PHONEMES.index("</s>")
 MAX_PHONES = 30
+CHECKPOINT = "g2p-en-checkpoint20.npz"
 
 
 @lru_cache(maxsize=1)
 def _weights() -> dict[str, np.ndarray]:
-    spec = importlib.util.find_spec("g2p_en")
-    if spec is None or spec.origin is None:
-        raise AudioFaceError("the g2p-en package is missing: reinstall audioface")
-    path = Path(spec.origin).parent / "checkpoint20.npz"
+    path = Path(str(resources.files("audioface.models") / CHECKPOINT))
+    if not path.is_file():
+        raise AudioFaceError(f"the g2p checkpoint is missing ({path}): reinstall audioface")
     with np.load(path) as z:
         weights = {k: z[k].astype(np.float32) for k in z.files}
     if weights["fc_w"].shape[0] != len(PHONEMES) or weights["enc_emb"].shape[0] != len(GRAPHEMES):
