@@ -12,7 +12,8 @@ def add_parser(sub) -> None:
         help="write the articulatory table as TOML, or check a table file",
         description="The articulatory table (phone -> mouth targets) that both generators use. "
         "--dump writes the shipped table to standard output as a starting point for "
-        "--phone-table FILE.toml; --check FILE validates a table file.",
+        '--phone-table FILE.toml (whose tables may also name single IPA segments, [y] or ["ɔ̃"]); '
+        "--check FILE validates a table file.",
     )
     what = pt.add_mutually_exclusive_group(required=True)
     what.add_argument("--dump", action="store_true", help="write the shipped table to standard output")
@@ -27,5 +28,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dump_table())
         return 0
     table = load_table(args.check)
-    print(f"{args.check}: a valid phone table ({len(table.rows)} phones)")
+    extra = f" and {len(table.segments)} IPA segments" if table.segments else ""
+    print(f"{args.check}: a valid phone table ({len(table.rows)} phones{extra})")
     return 0

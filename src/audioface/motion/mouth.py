@@ -8,6 +8,10 @@ key is pulled toward its neighbours: lips toward the *next* phone
 curves that never overshoot the table's range. Loudness then scales the jaw,
 and hard constraints make sure the lips really seal on P/B/M and tuck on F/V,
 however short the phone.
+
+A phone whose IPA says more than its ARPAbet class (a French y is UW to the models) takes its
+segment's own shape and guarantee (``articulation.py``: y rounds with i's jaw, ɓ seals, ʋ tucks
+lightly); an English phone's IPA says nothing more, so English reads the ARPAbet rows exactly.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 from audioface import arkit
 from audioface.filters import pchip
 from audioface.frames import frame_count
-from audioface.motion import targets
+from audioface.motion import articulation, targets
 from audioface.phones import VOWELS
 from audioface.track import Phone
 
@@ -53,19 +57,27 @@ def mouth_params(
 
 
 def _expand_diphthongs(phones: list[Phone]) -> list[Phone]:
+    """A diphthong becomes its two halves: an English one the two rows of ``DIPHTHONGS``, a
+    tied IPA one its two vowels (at the English diphthong's share of time, else half and half);
+    a pure vowel whose nearest phone is a diphthong (Spanish e as EY) stays one held shape."""
     out = []
     for ph in phones:
-        if ph.phone in targets.DIPHTHONGS:
+        if ph.phone in targets.DIPHTHONGS and articulation.is_english(ph.phone, ph.ipa):
             a, b, share = targets.DIPHTHONGS[ph.phone]
             mid = ph.start + share * ph.duration
             out += [Phone(a, ph.start, mid, ph.stress), Phone(b, mid, ph.end, ph.stress)]
+        elif parts := articulation.glide_parts(ph.ipa):
+            share = targets.DIPHTHONGS.get(ph.phone, ("", "", 0.5))[2]
+            mid = ph.start + share * ph.duration
+            a, b = (articulation.nearest_phone(articulation.segment(q)) for q in parts)
+            out += [Phone(a, ph.start, mid, ph.stress, parts[0]), Phone(b, mid, ph.end, ph.stress, parts[1])]
         else:
             out.append(ph)
     return out
 
 
 def _own_target(ph: Phone, table: targets.PhoneTable | None) -> np.ndarray:
-    row = targets.target(ph.phone, table)
+    row = articulation.phone_shape(ph.phone, ph.ipa, table)[0]
     if ph.phone in VOWELS and ph.stress == 0:
         for name in ("jaw", "lowerDown", "upperUp"):
             row[targets.P[name]] *= targets.UNSTRESSED_JAW
@@ -82,7 +94,7 @@ def _keys(
     for i, seg in enumerate(segs):
         prev = own[i - 1] if i > 0 else rest
         nxt = own[i + 1] if i + 1 < len(segs) else rest
-        lips_dom, jaw_dom = targets.dominance(seg.phone, table)
+        _, lips_dom, jaw_dom = articulation.phone_shape(seg.phone, seg.ipa, table)
         if coarticulation != 1.0:
             lips_dom = float(np.clip(1 - (1 - lips_dom) * coarticulation, 0.0, 1.0))
             jaw_dom = float(np.clip(1 - (1 - jaw_dom) * coarticulation, 0.0, 1.0))
@@ -138,14 +150,15 @@ def constraint_frames(seg: Phone, fps: float, n: int) -> np.ndarray:
 def _enforce(params: np.ndarray, segs: list[Phone], fps: float, table: targets.PhoneTable | None) -> None:
     """Guarantee closures and tucks on the frames nearest each such phone's middle."""
     for seg in segs:
-        if seg.phone in targets.BILABIALS:
+        kind = articulation.mouth_class(seg.phone, seg.ipa)
+        if kind == "closure":
             idx = constraint_frames(seg, fps, params.shape[0])
             params[idx, targets.P["seal"]] = 1.0
             params[idx, targets.P["lowerDown"]] = 0.0
             params[idx, targets.P["upperUp"]] = 0.0
-        elif seg.phone in targets.LABIODENTALS:
+        elif kind == "labiodental":
             idx = constraint_frames(seg, fps, params.shape[0])
-            tuck = targets.target(seg.phone, table)[targets.P["rollLower"]]
+            tuck = articulation.phone_shape(seg.phone, seg.ipa, table)[0][targets.P["rollLower"]]
             params[idx, targets.P["rollLower"]] = np.maximum(params[idx, targets.P["rollLower"]], tuck)
 
 
@@ -161,24 +174,26 @@ def enforce_weights(
 ) -> np.ndarray:
     """The rules' guarantees on ARKit weights from any generator: sealed lips (mouthClose
     meets jawOpen, lip raisers off) on P/B/M, a tucked lower lip on F/V, lips rounded at
-    least as far as the rules round them on OO/W/OW, and a mouth at rest in the middle of
+    least as far as the rules round them on OO/W/OW (each read through a phone's IPA where it
+    has one: ɓ and ʘ seal, ɱ tucks, y and ø round), and a mouth at rest in the middle of
     every pause of REST_MIN or more (a learned model hears breaths and room noise there).
     ``rounding`` scales the rounding floor (a mumbled style rounds less, and still rounds)."""
     out = weights.copy()
     col = {name: arkit.INDEX[name] for name in arkit.MOUTH_GROUP}
     for seg in phones:
-        if seg.phone in targets.BILABIALS:
+        kind = articulation.mouth_class(seg.phone, seg.ipa)
+        if kind == "closure":
             idx = constraint_frames(seg, fps, len(out))
             out[idx, col["mouthClose"]] = out[idx, col["jawOpen"]]
             for name in LIP_RAISERS:
                 out[idx, col[name]] = 0.0
-        elif seg.phone in targets.LABIODENTALS:
+        elif kind == "labiodental":
             idx = constraint_frames(seg, fps, len(out))
-            tuck = targets.target(seg.phone, table)[targets.P["rollLower"]]
+            tuck = articulation.phone_shape(seg.phone, seg.ipa, table)[0][targets.P["rollLower"]]
             out[idx, col["mouthRollLower"]] = np.maximum(out[idx, col["mouthRollLower"]], tuck)
-        elif seg.phone in targets.ROUNDED:
+        elif kind == "rounding":
             idx = constraint_frames(seg, fps, len(out))
-            rule = targets.to_arkit(targets.target(seg.phone, table)[None])[0]
+            rule = targets.to_arkit(articulation.phone_shape(seg.phone, seg.ipa, table)[0][None])[0]
             for name in ("mouthFunnel", "mouthPucker"):
                 out[idx, col[name]] = np.maximum(out[idx, col[name]], rounding * rule[col[name]])
         elif seg.phone == "sil" and seg.duration >= REST_MIN:

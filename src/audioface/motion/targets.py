@@ -13,7 +13,7 @@ shape from their neighbours: that is coarticulation ("t" in "two" is rounded).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -92,9 +92,14 @@ UNSTRESSED_JAW = 0.7  # reduced vowels open less
 class PhoneTable:
     """Rows of phone -> (targets by parameter name, lip dominance, jaw dominance): the shipped
     table, or a user's (``motion/phone_table.py`` reads and writes them as TOML). One object
-    goes to both generators: the rules' keys and guarantees, and the learned model's cues."""
+    goes to both generators: the rules' keys and guarantees, and the learned model's cues.
+
+    ``segments`` holds a user's overrides of single IPA segments (normalised symbol -> the keys
+    it sets, lip dominance or None, jaw dominance or None), laid over the shape
+    ``motion/articulation.py`` derives for that segment; the shipped table has none."""
 
     rows: dict[str, tuple[dict[str, float], float, float]]
+    segments: dict[str, tuple[dict[str, float], float | None, float | None]] = field(default_factory=dict)
 
     def target(self, phone: str) -> np.ndarray:
         row = np.zeros(len(PARAMS), dtype=np.float64)
