@@ -12,9 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audioface.audio.load import Audio
+from audioface.audio.load import HOP_SECONDS, Audio
 
-HOP_SECONDS = 0.01  # seconds per envelope frame, matching pocketsphinx's frame rate
+__all__ = ["HOP_SECONDS", "Activity", "detect_activity", "split_points", "voiced_run"]
+
+# A recording voiced from end to end (a run of vowels, a sung syllable, a clip cut inside
+# speech) swings too little for the loudness rule, so voicing decides there: speech is voiced
+# frames whose pitch moves, with their energy in the speech band. A mains or motor hum is
+# periodic too, but its pitch stands still; a fan's noise is not periodic at all.
+VOICED_SHARE = 0.5  # of the audible frames, at least this many voiced ...
+MIN_PITCH_SPREAD = 0.25  # ... with a pitch spread (semitones, middle 80%) of at least this
+MIN_BAND_SHARE = 0.3  # ... and this share of their energy in 300-3400 Hz (a vowel's formants)
 
 
 @dataclass(frozen=True)
@@ -61,11 +69,45 @@ def detect_activity(audio: Audio) -> Activity:
     # Fill short gaps inside words (stop closures) and drop isolated clicks.
     speech = minimum_filter1d(maximum_filter1d(speech, 7), 7)
     speech = maximum_filter1d(minimum_filter1d(speech, 5), 5)
-    if peak - floor < 15.0:  # no dynamics at all: silence or steady noise
-        speech[:] = False
+    if peak - floor < 15.0:  # no loudness dynamics: steady noise, silence, or a voiced run
+        run = voiced_run(audio, db)
+        speech = run if run is not None else np.zeros_like(speech)
+        threshold = min(threshold, floor)
 
     loud = np.clip((db - threshold) / max(peak - threshold, 1e-6), 0.0, 1.0)
     return Activity(db=db, loudness=loud.astype(np.float32), speech=speech)
+
+
+def voiced_run(audio: Audio, db: np.ndarray) -> np.ndarray | None:
+    """The speech mask of a recording that is voice without pauses, or None where it is not
+    voice (a hum, a fan, steady noise, silence). See VOICED_SHARE and the lines after it."""
+    from audioface.audio.pitch import pitch_track
+    from audioface.filters import maximum_filter1d, minimum_filter1d
+
+    f0 = pitch_track(audio)[: len(db)]
+    audible = db[: len(f0)] > -55.0
+    voiced = audible & np.isfinite(f0)
+    if audible.sum() < 10 or voiced.sum() < VOICED_SHARE * audible.sum():
+        return None
+    semitones = 12 * np.log2(f0[voiced])
+    spread = float(np.subtract(*np.percentile(semitones, [90, 10])))
+    if spread < MIN_PITCH_SPREAD or _band_share(audio, voiced) < MIN_BAND_SHARE:
+        return None
+    mask = np.zeros(len(db), bool)
+    mask[: len(voiced)] = voiced
+    return minimum_filter1d(maximum_filter1d(mask, 7), 7)
+
+
+def _band_share(audio: Audio, frames: np.ndarray) -> float:
+    """Share of the chosen 10 ms frames' energy that lies in 300-3400 Hz."""
+    hop = int(round(HOP_SECONDS * audio.sample_rate))
+    picked = [audio.samples[i * hop : (i + 2) * hop] for i in np.flatnonzero(frames)]
+    picked = [x for x in picked if len(x) == 2 * hop]
+    if not picked:
+        return 0.0
+    power = (np.abs(np.fft.rfft(np.stack(picked) * np.hanning(2 * hop), axis=1)) ** 2).sum(axis=0)
+    freqs = np.fft.rfftfreq(2 * hop, 1 / audio.sample_rate)
+    return float(power[(freqs >= 300) & (freqs <= 3400)].sum() / max(power.sum(), 1e-20))
 
 
 def split_points(activity: Activity, target: float, min_pause: float = 0.15) -> list[float]:

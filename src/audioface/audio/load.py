@@ -19,6 +19,7 @@ from audioface.errors import AudioFaceError
 from audioface.filters import high_pass
 
 SAMPLE_RATE = 16000
+HOP_SECONDS = 0.01  # the analysis frame every stage shares (pocketsphinx's frame rate too)
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")  # the files a folder of recordings is searched for
 MIN_DURATION = 0.1
 DEFAULT_MAX_DURATION = 3 * 3600.0  # beyond this the user must raise the limit on purpose

@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import soxr
 
-from audioface.audio.activity import HOP_SECONDS
-from audioface.audio.load import Audio
+from audioface.audio.load import HOP_SECONDS, Audio
 
 FMIN, FMAX = 60.0, 400.0
 WINDOW = 0.04
