@@ -5,13 +5,18 @@ articulatory targets from the phone table (so an unseen combination still
 knows that P seals the lips), its stress, how far through the phone the frame
 is, whether a word starts there, and a flag saying cues are present at all. An
 all-zero cue block with the flag down is how the same model runs audio only.
+
+The model was trained on English, so the identity stays the ARPAbet class for every language (a
+French y is UW's one-hot). Where a phone's IPA says more than its class (``articulation.py``),
+the targets are the segment's own when ``SEGMENT_TARGETS`` says so (y: UW's rounding with i's
+jaw); English IPA reads as the ARPAbet row, so English cues are what they were.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from audioface.motion import targets
+from audioface.motion import articulation, targets
 from audioface.phones import VOWELS
 from audioface.track import PhoneTrack
 
@@ -23,6 +28,8 @@ PHONES: tuple[str, ...] = (
 PHONE_INDEX = {p: i for i, p in enumerate(PHONES)}
 N_CUES = len(PHONES) + len(targets.PARAMS) + 4  # + stress, progress, word start, present
 _ARTIC = np.stack([targets.target(p) for p in PHONES]).astype(np.float32)
+# a non-English segment's cue targets are its own shape (measured: docs/phone-table.md)
+SEGMENT_TARGETS = True
 
 
 def phone_cues(
@@ -43,7 +50,7 @@ def phone_cues(
         k = PHONE_INDEX.get(ph.phone, PHONE_INDEX["AH"])
         out[lo:hi, : len(PHONES)] = 0.0
         out[lo:hi, k] = 1.0
-        out[lo:hi, len(PHONES) : base] = artic[k]
+        out[lo:hi, len(PHONES) : base] = _targets(ph.phone, ph.ipa, artic[k], table)
         if ph.phone in VOWELS:
             out[lo:hi, base] = {0: 0.0, 2: 0.5}.get(ph.stress, 1.0) if ph.stress is not None else 0.5
         out[lo:hi, base + 1] = (np.arange(lo, hi) / rate - ph.start) / max(ph.duration, 1e-3)
@@ -52,6 +59,14 @@ def phone_cues(
         if 0 <= i < n_frames:
             out[i, base + 2] = 1.0
     return out
+
+
+def _targets(phone: str, symbol: str, row: np.ndarray, table: targets.PhoneTable | None) -> np.ndarray:
+    """A phone's cue targets: its ARPAbet row, or (``SEGMENT_TARGETS``) its segment's own shape
+    where its IPA says more; a tied diphthong keeps its class's row, as English ones do."""
+    if not SEGMENT_TARGETS or articulation.is_english(phone, symbol) or articulation.glide_parts(symbol):
+        return row
+    return articulation.phone_shape(phone, symbol, table)[0].astype(np.float32)
 
 
 def frame_range(start: float, end: float, n_frames: int, rate: float = 100.0) -> tuple[int, int]:
@@ -76,13 +91,20 @@ def delayed(cues: np.ndarray, delay: int) -> np.ndarray:
     return out
 
 
-def live_cues(phones: list[str], present: np.ndarray | None = None) -> np.ndarray:
+def live_cues(
+    phones: list[str], present: np.ndarray | None = None, ipa: list[str] | None = None
+) -> np.ndarray:
     """(len(phones), N_CUES) cues of one phone name per frame, as a live aligner settles
-    them; frames where ``present`` is False get no cues (the words do not fit the audio)."""
+    them; frames where ``present`` is False get no cues (the words do not fit the audio);
+    ``ipa``: each frame's segment where the aligner knows it, read as :func:`phone_cues` reads it."""
     k = np.array([PHONE_INDEX.get(p, PHONE_INDEX["AH"]) for p in phones], np.int64)
     out = np.zeros((len(k), N_CUES), np.float32)
     out[np.arange(len(k)), k] = 1.0
     out[:, len(PHONES) : len(PHONES) + len(targets.PARAMS)] = _ARTIC[k]
+    cols = slice(len(PHONES), len(PHONES) + len(targets.PARAMS))
+    for i, symbol in enumerate(ipa or []):
+        if symbol:
+            out[i, cols] = _targets(phones[i], symbol, _ARTIC[k[i]], None)
     out[:, -1] = 1.0
     if present is not None:
         out[~np.asarray(present, bool)] = 0.0
