@@ -4,9 +4,14 @@ Items are found by file name stem anywhere under the corpus folder, so both a
 flat folder (``NAME.wav``, ``NAME.txt``, ``NAME.phones.json``, ``NAME.csv``) and
 a database laid out in sub-folders (``wavFiles/NAME.wav``,
 ``annotationFiles/NAME.lab``, ...) work. A folder with a ``manifest.tsv``
-(columns ``id``, ``audio``, ``text`` and optionally ``speaker``) is read from
-the manifest instead: that is how the real-speech sets give each utterance its
-speaker, so training can hold out whole speakers.
+(columns ``id``, ``audio``, ``text`` and optionally ``speaker`` and ``language``)
+is read from the manifest instead: that is how the real-speech sets give each
+utterance its speaker, so training can hold out whole speakers.
+
+An item's language (a code such as ``fr`` or ``zh``, what ``--language`` takes) is
+its ``NAME.lang`` file (one line) in a folder, its ``language`` column (or ``lang``,
+as ``shared/data/multilingual-speech`` spells it) in a manifest; without one the
+item's language is left to ``auto``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class Item:
     phones: Path | None = None
     capture: Path | None = None
     speaker: str | None = None  # who speaks, where the corpus says: held out as a whole
+    language: str | None = None  # what is spoken, where the corpus says (NAME.lang, a manifest column)
 
 
 MANIFEST = "manifest.tsv"
@@ -58,9 +64,10 @@ def find_items(folder: str | Path) -> list[Item]:
         stem = audio.name[: -len(audio.suffix)]
         text_file = companion(stem, ".txt")
         text = text_file.read_text(encoding="utf-8-sig").strip() if text_file else None
-        items.append(
-            Item(stem, audio, text or None, companion(stem, *PHONE_SUFFIXES), companion(stem, ".csv"))
-        )
+        lang_file = companion(stem, ".lang")
+        language = lang_file.read_text(encoding="utf-8-sig").strip() if lang_file else None
+        phones, capture = companion(stem, *PHONE_SUFFIXES), companion(stem, ".csv")
+        items.append(Item(stem, audio, text or None, phones, capture, language=language or None))
     if not items:
         raise AudioFaceError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) in corpus {folder}")
     return items
@@ -78,5 +85,7 @@ def read_manifest(path: Path) -> list[Item]:
         audio = path.parent / row["audio"]
         if not audio.is_file():
             raise AudioFaceError(f"{path}: audio file not found: {row['audio']}")
-        items.append(Item(row["id"], audio, row["text"].strip() or None, speaker=row.get("speaker") or None))
+        language = (row.get("language") or row.get("lang") or "").strip() or None
+        items.append(Item(row["id"], audio, row["text"].strip() or None, speaker=row.get("speaker") or None,
+                          language=language))  # fmt: skip
     return items

@@ -16,7 +16,7 @@ import numpy as np
 
 from audioface.evaluate.lipsync import EVENTS, lip_gap, reference_openness, rounding, tuck
 from audioface.evaluate.runner import ItemResult
-from audioface.evaluate.summary import summarize
+from audioface.evaluate.summary import summarize, summarize_by
 from audioface.extras import require
 from audioface.formats.atomic import write_atomic
 
@@ -29,8 +29,9 @@ def _fmt(v, digits: int = 2) -> str:
     return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
 
 
-def table(results: list[ItemResult]) -> str:
-    """Plain-text table, one row per item and mode, then one per mode."""
+def table(results: list[ItemResult], by: str | None = None) -> str:
+    """Plain-text table, one row per item and mode, then one per mode, then with ``by``
+    (``"language"``) one per group and mode."""
     head = ["item", "mode", "score", *SHORT.values(), "corr", "lag ms", "move", "align50"]
     rows = []
     for r in results:
@@ -40,12 +41,16 @@ def table(results: list[ItemResult]) -> str:
             [r.item, r.mode, _fmt(ls.score), *(_fmt(ls.recall(e)) for e in EVENTS), _fmt(ls.correlation),
              _fmt(ls.lag_ms, 0), _fmt(ls.movement_ratio), _fmt(align)]
         )  # fmt: skip
-    for mode, s in summarize(results).items():
-        align = s.get("alignment", {}).get("within_50ms")
-        rows.append(
-            [f"ALL ({s['items']})", mode, _fmt(s["score"]), *(_fmt(s["recalls"][e]) for e in EVENTS),
-             _fmt(s["correlation"]), _fmt(s["lag_ms"], 0), _fmt(s["movement_ratio"]), _fmt(align)]
-        )  # fmt: skip
+    groups = [("ALL", summarize(results))]
+    if by:
+        groups += [(f"{by} {value}", summary) for value, summary in summarize_by(results, by).items()]
+    for label, summary in groups:
+        for mode, s in summary.items():
+            align = s.get("alignment", {}).get("within_50ms")
+            rows.append(
+                [f"{label} ({s['items']})", mode, _fmt(s["score"]), *(_fmt(s["recalls"][e]) for e in EVENTS),
+                 _fmt(s["correlation"]), _fmt(s["lag_ms"], 0), _fmt(s["movement_ratio"]), _fmt(align)]
+            )  # fmt: skip
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(head, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -53,13 +58,19 @@ def table(results: list[ItemResult]) -> str:
     return "\n".join(lines)
 
 
-def to_json(results: list[ItemResult]) -> str:
-    doc = {
-        "summary": summarize(results),
+def to_json(results: list[ItemResult], by: str | None = None) -> str:
+    """Every figure: the summary per mode, with ``by`` the summaries per group
+    (``"by_language"``), and each item's."""
+    doc: dict = {"summary": summarize(results)}
+    if by:
+        doc[f"by_{by}"] = summarize_by(results, by)
+    doc |= {
         "items": [
             {
                 "item": r.item,
                 "mode": r.mode,
+                "language": r.language,
+                "read_as": r.read_as,
                 **r.lipsync.to_dict(),
                 "alignment": r.alignment.to_dict() if r.alignment else None,
                 "capture": r.capture.to_dict() if r.capture else None,
@@ -82,7 +93,8 @@ def _clean(obj):
     return obj
 
 
-def write_report(results: list[ItemResult], path: str | Path, title: str = "AudioFace evaluation") -> None:
+def write_report(results: list[ItemResult], path: str | Path, title: str = "AudioFace evaluation",
+                 by: str | None = None) -> None:  # fmt: skip
     """Markdown (.md) or HTML (.html) with one plot per item and mode beside it."""
     path = Path(path)
     figures = path.parent / f"{path.stem}_files"
@@ -93,7 +105,7 @@ def write_report(results: list[ItemResult], path: str | Path, title: str = "Audi
             name = f"{r.item}_{r.mode}.png"
             plot_item(r, figures / name)
             images[r.item, r.mode] = f"{figures.name}/{name}"
-    text = table(results)
+    text = table(results, by)
     if path.suffix.lower() in (".html", ".htm"):
         body = [f"<h1>{html.escape(title)}</h1>", f"<pre>{html.escape(text)}</pre>"]
         for (item, mode), src in images.items():
@@ -134,7 +146,7 @@ def plot_item(r: ItemResult, path: Path) -> None:
             ph.phone, "0.6"
         )
         lab.axvspan(ph.start, ph.end, color=colour, alpha=0.25)
-        lab.text((ph.start + ph.end) / 2, 0.5, ph.phone, ha="center", va="center", fontsize=6)
+        lab.text((ph.start + ph.end) / 2, 0.5, ph.ipa or ph.phone, ha="center", va="center", fontsize=6)
     lab.set_yticks([])
     lab.set_xlabel("seconds")
     fig.tight_layout()

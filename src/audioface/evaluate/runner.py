@@ -17,6 +17,7 @@ from audioface.evaluate.phone_accuracy import AlignmentAccuracy, alignment_accur
 from audioface.formats import read_weights
 from audioface.formats.livelink import read_capture
 from audioface.formats.phones import read_phones
+from audioface.language import AUTO_LANGUAGE
 from audioface.language.aligners import DEFAULT_ALIGNER
 from audioface.motion.generators import DEFAULT, GeneratorSpec
 from audioface.parallel import parallel_map
@@ -37,6 +38,8 @@ class ItemResult:
     weights: np.ndarray | None = field(default=None, repr=False)
     fps: float = 60.0
     reference: list[RefPhone] = field(default_factory=list, repr=False)
+    language: str | None = None  # the item's own, where the corpus says (what --by language groups)
+    read_as: str = AUTO_LANGUAGE  # the language the pipeline was told
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,19 @@ class Task:
     mesh: FaceMesh | None = None
     generator: str | GeneratorSpec = DEFAULT  # a registry name, a model path or a resolved spec
     aligner: str = DEFAULT_ALIGNER
+    language: str = AUTO_LANGUAGE  # told to every item; "auto": each item's own, else auto
+
+    @property
+    def read_as(self) -> str:
+        """The language the pipeline is told: the flag's, else the item's, else auto."""
+        if self.language != AUTO_LANGUAGE:
+            return self.language
+        return self.item.language or AUTO_LANGUAGE
 
 
 def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: str, fps: float,
          mesh: FaceMesh | None, generator: str | GeneratorSpec = DEFAULT,
-         aligner: str = DEFAULT_ALIGNER) -> list[Task]:  # fmt: skip
+         aligner: str = DEFAULT_ALIGNER, language: str = AUTO_LANGUAGE) -> list[Task]:  # fmt: skip
     tasks = []
     for item in items:
         if item.phones is None:
@@ -64,7 +75,7 @@ def plan(items: list[Item], modes: list[str], pred_dir: Path | None, phoneset: s
             for mode in modes:
                 if mode == "transcript" and item.text is None:
                     continue
-                tasks.append(Task(item, mode, None, phoneset, fps, mesh, generator, aligner))
+                tasks.append(Task(item, mode, None, phoneset, fps, mesh, generator, aligner, language))
         if item.capture is not None:
             tasks.append(Task(item, "capture", None, phoneset, fps, mesh))
     return tasks
@@ -88,6 +99,7 @@ def run_task(task: Task) -> ItemResult:
             task.item.audio,
             task.item.text if task.mode == "transcript" else None,
             fps=task.fps,
+            language=task.read_as,
             asr=MODE_ASR[task.mode],
             aligner=task.aligner,
             jobs=1,
@@ -102,7 +114,8 @@ def run_task(task: Task) -> ItemResult:
     if task.item.capture is not None and task.mode != "capture":
         capture = score_capture(weights, fps, read_capture(task.item.capture), task.mesh)
     result = score_lipsync(weights, fps, ref)
-    return ItemResult(task.item.name, task.mode, result, align, capture, seconds, duration, weights, fps, ref)
+    return ItemResult(task.item.name, task.mode, result, align, capture, seconds, duration, weights, fps, ref,
+                      task.item.language, task.read_as)  # fmt: skip
 
 
 def _prediction_file(folder: Path, name: str) -> Path:

@@ -44,6 +44,18 @@ def summarize(results: list[ItemResult]) -> dict[str, dict]:
     return out
 
 
+GROUPS = ("language",)
+
+
+def summarize_by(results: list[ItemResult], key: str) -> dict[str, dict[str, dict]]:
+    """The same figures per value of an item's ``key`` (``"language"``: the corpus's language
+    of each item, "-" where it names none), each a :func:`summarize` per mode."""
+    values = [getattr(r, key) or "-" for r in results]
+    return {
+        v: summarize([r for r, w in zip(results, values, strict=True) if w == v]) for v in sorted(set(values))
+    }
+
+
 def _pooled(rs: list[ItemResult], event: str) -> float | None:
     scored = sum(r.lipsync.scored.get(event, 0) for r in rs)
     return sum(r.lipsync.hits.get(event, 0) for r in rs) / scored if scored else None

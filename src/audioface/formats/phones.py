@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from audioface.errors import AudioFaceError
-from audioface.formats.phonesets import to_arpabet
+from audioface.formats.phonesets import IPA_SETS, to_reference
 from audioface.phones import VOWELS
 from audioface.track import PhoneTrack, RefPhone
 
@@ -85,22 +86,31 @@ PHONE_TIER_NAMES = ("phones", "phone", "phonetic", "phoneme", "phonemes", "segme
 
 
 def read_phones(path: str | Path, phoneset: str = "auto") -> list[RefPhone]:
-    """Timed reference phones in ARPAbet, from any supported file."""
+    """Timed reference phones in ARPAbet, from any supported file; an IPA or X-SAMPA label keeps
+    its IPA too (``RefPhone.ipa``). Asked for IPA or X-SAMPA, a TextGrid's tier named "ipa" is
+    read before its "phones" tier (our own TextGrids carry both)."""
     path = Path(path)
     name = path.name.lower()
     try:
         if name.endswith(".json"):
             raw = _phones_json(path)
         elif name.endswith(".textgrid"):
-            raw = _phones_textgrid(path)
+            raw = _phones_textgrid(
+                path, ("ipa", *PHONE_TIER_NAMES) if phoneset in IPA_SETS else PHONE_TIER_NAMES
+            )
         elif name.endswith(".lab"):
             raw = _phones_lab(path)
         else:
             raise AudioFaceError(f"unknown phone file type: {path}")
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise AudioFaceError(f"cannot read phones from {path}: {exc}") from None
-    labels = to_arpabet([r[0] for r in raw], phoneset, str(path))
-    return _merge([RefPhone.from_label(lab, a, b) for lab, (_, a, b) in zip(labels, raw, strict=True)])
+    labels = to_reference([r[0] for r in raw], phoneset, str(path))
+    return _merge(
+        [
+            replace(RefPhone.from_label(lab, a, b), ipa=ipa)
+            for (lab, ipa), (_, a, b) in zip(labels, raw, strict=True)
+        ]
+    )
 
 
 def _merge(phones: list[RefPhone]) -> list[RefPhone]:
@@ -109,10 +119,11 @@ def _merge(phones: list[RefPhone]) -> list[RefPhone]:
     for ph in sorted(phones, key=lambda p: p.start):
         if ph.end <= ph.start:
             continue
-        same = out and out[-1].phone == ph.phone and ph.phone not in VOWELS
+        same = out and (out[-1].phone, out[-1].ipa) == (ph.phone, ph.ipa) and ph.phone not in VOWELS
         if same and abs(out[-1].end - ph.start) < 1e-6:
             prev = out.pop()
-            ph = RefPhone(ph.phone, prev.start, ph.end, prev.stress if prev.stress is not None else ph.stress)
+            stress = prev.stress if prev.stress is not None else ph.stress
+            ph = RefPhone(ph.phone, prev.start, ph.end, stress, ph.ipa)
         out.append(ph)
     return out
 
@@ -144,12 +155,12 @@ def _phones_lab(path: Path) -> list[tuple[str, float, float]]:
     return out
 
 
-def _phones_textgrid(path: Path) -> list[tuple[str, float, float]]:
+def _phones_textgrid(path: Path, wanted_names: tuple[str, ...]) -> list[tuple[str, float, float]]:
     tiers = read_textgrid(path)
     if not tiers:
         raise ValueError("no interval tier")
     by_name = {name.lower(): ivs for name, ivs in tiers}
-    for wanted in PHONE_TIER_NAMES:
+    for wanted in wanted_names:
         if wanted in by_name:
             return by_name[wanted]
     return max((ivs for _, ivs in tiers), key=len)
