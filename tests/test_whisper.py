@@ -1,5 +1,5 @@
-"""Whisper in the language stage: local (faster-whisper, tiny.en bundled) and through a real
-OpenAI-compatible server started here on 127.0.0.1 (faster-whisper-server)."""
+"""Whisper in the language stage: local (CTranslate2; tiny.en and base in the core install) and
+through a real OpenAI-compatible server started here on 127.0.0.1 (faster-whisper-server)."""
 
 import json
 import os
@@ -27,7 +27,7 @@ from audioface.language.track_builder import starts_from_times
 
 EMU_ITEMS = sorted(p.stem for p in (EMU / "wavFiles").glob("*.wav")) if EMU.is_dir() else []
 
-pytestmark = pytest.mark.skipif(not whisper.available(), reason="the whisper extra is not installed")
+pytestmark = pytest.mark.skipif(not whisper.available(), reason="Whisper's models are not installed")
 
 
 def run_cli(*args, env=None) -> subprocess.CompletedProcess:
@@ -38,8 +38,8 @@ def run_cli(*args, env=None) -> subprocess.CompletedProcess:
 # ---------------------------------------------------------------- local Whisper
 
 
-def test_auto_means_whisper_when_the_extra_is_installed():
-    assert choose("auto").mode == "whisper"
+def test_auto_means_whisper_for_everyone():
+    assert choose("auto").mode == "whisper" and choose("words").mode == "words"
 
 
 @pytest.mark.parametrize("name", ["flite_awb_04", "festival_slt_07"])
@@ -384,24 +384,21 @@ def test_endpoint_failures_are_one_line(server, tmp_path):
     assert endpoint("http://h:1/v1/") == "http://h:1/v1/audio/transcriptions"
 
 
-# ---------------------------------------------------------------- without the extra, and evaluate
+# ---------------------------------------------------------------- pocketsphinx's words, and evaluate
 
 
-def test_without_the_extra_auto_falls_back_and_says_so_once(monkeypatch, capsys, tmp_path):
+def test_pocketsphinx_words_stay_and_missing_models_are_one_line(monkeypatch, capsys, tmp_path):
     from audioface.cli import main
 
-    monkeypatch.setattr(whisper, "available", lambda: False)
-    assert choose("auto").mode == "words"
-    code = main(["animate", str(EXAMPLES / "hello.wav"), "-o", str(tmp_path / "a.csv"), "-j", "1"])
+    code = main(
+        ["animate", str(EXAMPLES / "hello.wav"), "--asr", "words", "-o", str(tmp_path / "a.csv"), "-j", "1"]
+    )
+    assert code == 0 and "pip install" not in capsys.readouterr().err  # no hint any more: Whisper is core
+    monkeypatch.setattr(whisper, "available", lambda: False)  # a broken install
+    code = main(["animate", str(EXAMPLES / "hello.wav"), "-o", str(tmp_path / "c.csv")])
     err = capsys.readouterr().err
-    assert code == 0 and err.count("pip install 'audioface[whisper]'") == 1
-    code = main(["animate", str(EXAMPLES / "hello.wav"), "--text", "hello", "-o", str(tmp_path / "b.csv")])
-    assert (
-        code == 0 and "audioface[whisper]" not in capsys.readouterr().err
-    )  # a transcript needs no recogniser
-    code = main(["animate", str(EXAMPLES / "hello.wav"), "--asr", "whisper", "-o", str(tmp_path / "c.csv")])
-    err = capsys.readouterr().err
-    assert code == 2 and "needs the whisper extra" in err and not (tmp_path / "c.csv").exists()
+    assert code == 2 and "reinstall audioface" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "c.csv").exists()
 
 
 def test_evaluate_has_a_whisper_mode(tmp_path):
