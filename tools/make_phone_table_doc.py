@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write docs/phone-table.md from the articulatory table in audioface.motion.targets.
+"""Write docs/phone-table.md from the articulatory table in audioface.motion.targets, and the
+shapes audioface.motion.articulation derives for every segment of the IPA chart.
 
 The doc is generated so that it cannot drift from the code; a test checks it.
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audioface.motion import targets
+from audioface import ipa
+from audioface.motion import articulation, targets
 
 HEADER = """# The articulatory table
 
@@ -22,7 +24,8 @@ and `jaw_dominance`); keep the phones and keys you want to change, then animate 
 `audioface.motion.phone_table`). Both generators use it: the rules take their targets from it,
 and the learned generator's phone cues carry its targets, its curves moved by what the table
 changes in the rules' mouth. The guarantees (P/B/M seal, F/V tuck) hold under any table.
-`audioface phone-table --check FILE` names any bad phone or key.
+`audioface phone-table --check FILE` names any bad phone or key. A table may also name one IPA
+segment (`[y]`, `["ɔ̃"]`; see "Every segment of every language" below).
 
 Parameters map to ARKit as: `jaw` -> jawOpen; `seal` -> mouthClose = jawOpen x seal (lips sealed
 whatever the jaw does); `lowerDown`/`upperUp` -> mouthLowerDown*/mouthUpperUp* (scaled by 1 - seal);
@@ -41,6 +44,64 @@ seal and F/V to their tuck on the frames around the phone's middle, however shor
 """
 
 
+SEGMENTS = """
+## Every segment of every language
+
+A phone from another language keeps its IPA (a French y is `UW` to the models and `y` in the
+track), and the mouth reads its shape from its articulatory features
+(`src/audioface/motion/articulation.py`): the row of its nearest ARPAbet phone (place, then
+manner, then voicing: `audioface.ipa.to_arpabet`), moved only by the features that phone loses.
+An English phone's IPA adds nothing to its class, so English keeps the rows above exactly. The rules:
+
+{rules}
+
+Guarantees follow the segment too: every segment whose class is a closure (p b m, ɓ ʘ, k͡p ŋ͡m,
+any length or mark) seals, f v ɱ tuck, every rounded vowel and w ʍ ɥ rounds at least as its
+shape does, offline and live. The learned model hears the ARPAbet class as the phone's identity
+(it was trained on English) and the segment's own shape as its targets: on the multilingual
+development corpus (36 items, 12 languages, `--mode transcript`) that moved correlation from
+{cues_before} to {cues_after}, with the same lip-sync score, and English not at all.
+
+To change one segment, name it in the table file, quoted where it is not a plain letter:
+
+```toml
+[y]          # a rounder French or German y
+pucker = 0.8
+["ɔ̃"]
+jaw = 0.4
+```
+
+Its keys go over the derived shape and reach only where that segment is spoken (a bare symbol
+reaches its long and nasal variants too, unless they are named themselves); a diphthong is set
+by its two halves, as in the ARPAbet table. The chart's segments, and some with marks:
+
+| segment | features | from | guarantee | targets (lip, jaw dominance) |
+|---|---|---|---|---|
+"""
+MARKED = ("ɔ̃", "aː", "i̥", "kʷ", "tʲ", "pʼ", "k͡p", "ŋ͡m", "t͡ɕ", "β̞", "ð̞", "ɚ", "ɝ")
+CUES = ("0.7934", "0.7946")  # corpus/dev-multilingual, learned, cues.SEGMENT_TARGETS off / on
+
+
+def _features(seg: ipa.Segment) -> str:
+    if seg.is_vowel:
+        marks = [m for m in ("nasalised", "long", "devoiced", "rhotic") if m in seg.diacritics]
+        return " ".join([seg.height, seg.backness, "rounded" if seg.rounded else "unrounded", *marks])
+    marks = [m for m in ("labialised", "palatalised", "ejective") if m in seg.diacritics]
+    return " ".join([seg.place or "", seg.manner, "voiced" if seg.voiced else "voiceless", *marks])
+
+
+def render_segments() -> str:
+    rules = articulation.__doc__.split("The rules, each applied where its feature is present:")[1].strip()
+    out = SEGMENTS.format(rules=rules, cues_before=CUES[0], cues_after=CUES[1])
+    for symbol in (*ipa._VOWELS, *ipa._CONSONANTS, *MARKED):
+        seg = ipa.segments(symbol)[0]
+        values, lips, jaw = articulation.derive(seg)
+        shape = ", ".join(f"{n} {v:.2f}" for n, v in zip(targets.PARAMS, values, strict=True) if v > 0)
+        kind, near = articulation.segment_class(seg) or "", articulation.nearest_phone(seg)
+        out += f"| {symbol} | {_features(seg)} | {near} | {kind} | {shape} ({lips:.2f}, {jaw:.2f}) |\n"
+    return out
+
+
 def render() -> str:
     diph = ", ".join(
         f"{k} = {a} -> {b} ({share:.0%} / {1 - share:.0%})" for k, (a, b, share) in targets.DIPHTHONGS.items()
@@ -51,7 +112,7 @@ def render() -> str:
     for phone, shape, lips, jaw in targets.table_rows():
         values = ", ".join(f"{k} {v:.2f}" for k, v in shape.items())
         out += f"| {phone} | {lips:.1f} | {jaw:.1f} | {values} |\n"
-    return out
+    return out + render_segments()
 
 
 if __name__ == "__main__":
