@@ -6,10 +6,17 @@ no whole file, and the live model, which only hears, mouths along with a fan's h
 the last seconds in the speech band (200-4000 Hz, smoothed over 30 ms), and a frame is speech
 when it rises well above that floor; steady noise sits on its own floor and never opens the gate.
 Frames leave the live model 92.5 ms after their time, so the gate may already hear the onset
-that follows a frame, and opens in time for it.
+that follows a frame, and opens in time for it. A stream that starts inside a run of voice (a
+vowel run, a sung syllable) has no quiet to set a floor by: a frame is speech there too when it
+is voiced, its pitch moves (a hum's stands still) and its energy lies in the speech band.
 """
 
+
+
+
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
@@ -26,6 +33,13 @@ RAMP_S = 0.04  # opening and closing take this long
 
 
 _WINDOW = np.hanning(HOP)
+VOICE_WINDOW = 4 * HOP  # 40 ms: two periods of the lowest voice (60 Hz)
+LAGS = (SAMPLE_RATE // 400, SAMPLE_RATE // 60)  # periods of 400 Hz down to 60 Hz
+VOICING = 0.45  # normalised autocorrelation peak of a voiced frame (as audio/pitch.py)
+PITCH_FRAMES = 30  # voiced frames whose pitch spread is judged (the last 0.3 s of voice)
+MIN_PITCH_SPREAD = 0.25  # semitones, middle 80%: a held hum's pitch spreads less
+SPEECH_BAND = (3, 35)  # 10 ms FFT bins: 300-3400 Hz, where a vowel's formants are
+MIN_BAND_SHARE = 0.3
 
 
 class LiveActivity:
@@ -38,6 +52,8 @@ class LiveActivity:
         self._speech = np.zeros(0, bool)  # per 10 ms frame, from frame ``self._first``
         self._first = 0
         self._floor_window = int(FLOOR_SECONDS * 100)
+        self._tail = np.zeros(VOICE_WINDOW - HOP, np.float32)  # the samples before the next frame
+        self._pitches: deque[float] = deque(maxlen=PITCH_FRAMES)  # semitones of the last voiced frames
 
     def push(self, samples: np.ndarray) -> None:
         x = np.concatenate([self._pending, np.asarray(samples, np.float32)])
@@ -59,10 +75,32 @@ class LiveActivity:
         wide = self._floor_window
         padded = np.concatenate([np.full(max(0, wide - 1 + n - len(levels)), np.inf), levels])
         floor = np.lib.stride_tricks.sliding_window_view(padded, wide)[-n:].min(axis=1)
-        flags = (level > floor + MARGIN_DB) & (level > ABSOLUTE_DB)
+        band_share = spectrum[:, SPEECH_BAND[0] : SPEECH_BAND[1]].sum(axis=1) / (spectrum.sum(axis=1) + 1e-20)
+        voice = self._voice(x[: n * HOP]) & (band_share >= MIN_BAND_SHARE)
+        flags = ((level > floor + MARGIN_DB) | voice) & (level > ABSOLUTE_DB)
         self._db = db[-(SMOOTH - 1) :]
         self._levels = levels[-(wide - 1) :]
         self._speech = np.concatenate([self._speech, flags])
+
+    def _voice(self, x: np.ndarray) -> np.ndarray:
+        """Per new 10 ms frame: voiced (a true autocorrelation peak at a voice's period, over the
+        40 ms ending with the frame) while the recent voiced frames' pitch moves."""
+        audio = np.concatenate([self._tail, x]).astype(np.float64)
+        self._tail = audio[len(audio) - len(self._tail) :].astype(np.float32)
+        windows = np.lib.stride_tricks.sliding_window_view(audio, VOICE_WINDOW)[::HOP]
+        windows = windows - windows.mean(axis=1, keepdims=True)
+        acf = np.fft.irfft(np.abs(np.fft.rfft(windows, 2 * VOICE_WINDOW, axis=1)) ** 2, axis=1)
+        lo, hi = LAGS
+        lag = lo + np.argmax(acf[:, lo:hi], axis=1)
+        rows = np.arange(len(lag))
+        peak = acf[rows, lag] / (acf[:, 0] + 1e-12)
+        voiced = (peak > VOICING) & (lag > lo) & (lag < hi - 1)  # a peak, not the range's edge
+        moving = np.zeros(len(lag), bool)
+        for i in np.flatnonzero(voiced):
+            self._pitches.append(12 * np.log2(SAMPLE_RATE / lag[i]))
+            if len(self._pitches) >= 5:
+                moving[i] = np.subtract(*np.percentile(self._pitches, [90, 10])) >= MIN_PITCH_SPREAD
+        return voiced & moving
 
     @property
     def heard(self) -> float:
