@@ -176,3 +176,22 @@ def test_ipa_keys_in_a_table_file_round_trip_and_bad_ones_are_one_line():
         with pytest.raises(AudioFaceError) as err:
             apply_overrides(bad, targets.SHIPPED)
         assert "\n" not in str(err.value) and all(w in str(err.value) for w in words), str(err.value)
+
+
+def test_phone_table_check_names_an_unknown_ipa_symbol_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "ok.toml").write_text('[y]\npucker = 0.8\n["ɔ̃"]\njaw = 0.4\n', encoding="utf-8")
+    (tmp_path / "bad.toml").write_text('["ʬ"]\njaw = 0.4\n', encoding="utf-8")
+    ok, bad = (
+        subprocess.run(
+            [sys.executable, "-m", "audioface", "phone-table", "--check", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+        for name in ("ok.toml", "bad.toml")
+    )
+    assert ok.returncode == 0 and "2 IPA segments" in ok.stdout
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "unknown IPA symbol 'ʬ'" in bad.stderr
