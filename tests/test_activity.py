@@ -91,7 +91,10 @@ def test_a_run_of_vowels_without_a_pause_is_speech(name):
     assert act.speech.mean() > 0.8
 
 
-@pytest.mark.skipif(not REAL.is_dir() or not MULTI.is_dir(), reason="../shared/data is not beside the checkout")
+NO_DATA = "../shared/data is not beside the checkout"
+
+
+@pytest.mark.skipif(not REAL.is_dir() or not MULTI.is_dir(), reason=NO_DATA)
 def test_real_speech_cut_inside_its_voicing_is_speech():
     windows = voiced_windows()
     assert len(windows) >= 20
@@ -99,7 +102,7 @@ def test_real_speech_cut_inside_its_voicing_is_speech():
     assert np.mean(heard) >= 0.9  # before voicing counted: 6 of 34
 
 
-@pytest.mark.skipif(not MULTI.is_dir(), reason="../shared/data is not beside the checkout")
+@pytest.mark.skipif(not MULTI.is_dir(), reason=NO_DATA)
 def test_real_room_tone_and_steady_hums_rest():
     rng = np.random.default_rng(3)
     t = np.arange(16000 * 3) / 16000

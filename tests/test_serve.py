@@ -254,7 +254,8 @@ def test_streams_rest_on_noise_unless_the_gate_is_off(server):
     "query, send, code",
     [("", b"\x01\x02\x03", 1003), ("", "{not json", 1007), ("", '{"type": "dance"}', 1008),
      ("?encoding=mp3", None, 1008), ("?sample_rate=abc", None, 1008), ("?generator=/etc/passwd", None, 1008),
-     ("?encoding=f32le", np.array([np.nan, 0.0], "<f4").tobytes(), 1003), ("?phones=maybe", None, 1008)],
+     ("?encoding=f32le", np.array([np.nan, 0.0], "<f4").tobytes(), 1003), ("?phones=maybe", None, 1008),
+     ("?language=klingonese", None, 1008)],
 )  # fmt: skip
 def test_garbage_closes_that_stream_only(server, query, send, code):
     with connect(server, query) as ws:
@@ -421,6 +422,15 @@ def test_animate_takes_the_aligner(server):
     assert status == 200 and json.loads(body)["frames"]
     status, _, body = post_animate(server["base"], HELLO, text="Hello there.", aligner="hmm")
     assert status == 400 and "unknown aligner" in json.loads(body)["error"]
+
+
+def test_animate_takes_the_language(server):
+    """A form's language routes its words (IPA on every phone); an unknown one is a 400."""
+    status, _, body = post_animate(server["base"], HELLO, format="json", text="Bonjour.", language="fr")
+    phones = [p for w in json.loads(body)["words"] for p in w["phones"]]
+    assert status == 200 and [p["ipa"] for p in phones][-1] == "ʁ"  # bɔ̃ʒuʁ, not English "bonjour"
+    status, _, body = post_animate(server["base"], HELLO, text="Hello.", language="klingonese")
+    assert status == 400 and "unknown language" in json.loads(body)["error"]
 
 
 def test_a_streams_backlog_is_computed_in_one_call_and_bounds_the_reader():

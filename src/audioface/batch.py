@@ -20,6 +20,7 @@ from audioface.audio.load import AUDIO_EXTENSIONS
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, SUFFIXES, save
 from audioface.formats.atomic import write_atomic
+from audioface.language import check_language
 from audioface.language.aligners import DEFAULT_ALIGNER
 from audioface.motion import FaceOptions
 from audioface.parallel import parallel_map
@@ -110,6 +111,11 @@ def from_manifest(path: str | Path, options: BatchOptions) -> list[BatchItem]:
                 raise AudioFaceError(f"manifest {path}, row {k}: fps must be a number") from None
         if overrides.get("format", options.format) not in FORMATS:
             raise AudioFaceError(f"manifest {path}, row {k}: unknown format {overrides['format']!r}")
+        if "language" in overrides:
+            try:
+                overrides["language"] = check_language(overrides["language"])
+            except AudioFaceError as exc:
+                raise AudioFaceError(f"manifest {path}, row {k}: {exc}") from None
         text_file = path.parent / str(row["text_file"]) if row.get("text_file") else None
         items.append(BatchItem(audio, name, str(row["text"]) if row.get("text") else None, text_file,
                                replace(options, **overrides)))  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 
 from audioface import __version__
@@ -14,6 +15,7 @@ from audioface.cli import (
     blender_addon,
     check_rig,
     evaluate,
+    languages,
     live,
     phone_table,
     preview,
@@ -23,7 +25,8 @@ from audioface.cli import (
 from audioface.errors import AudioFaceError
 
 # In the order `audioface --help` lists them; each module has add_parser(sub) and run(args).
-COMMANDS = (animate, preview, evaluate, train, serve, live, batch, phone_table, check_rig, blender_addon)
+COMMANDS = (animate, preview, evaluate, train, serve, live, batch, languages, phone_table, check_rig,
+            blender_addon)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("audioface: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say, nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:
         print(
             f"audioface: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),

@@ -15,7 +15,7 @@ import numpy as np
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.errors import AudioFaceError
-from audioface.language import aligners, lexicon, lookup, transcript, whisper_phones
+from audioface.language import aligners, lexicon, lookup, transcript, whisper, whisper_phones
 from audioface.language.lookup import ENGLISH
 from audioface.language.normalize import Token
 from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
@@ -56,8 +56,11 @@ def build_track(
     """
     rec = choose(asr)
     aligner = aligners.resolve(aligners.check(aligner))
-    spoken = transcript_language(text, language) if text is not None else check_language(language)
-    spoken = ENGLISH if spoken in (None, AUTO_LANGUAGE) else spoken  # until a recogniser says otherwise
+    setting = check_language(language)
+    if setting != AUTO_LANGUAGE and rec.language is None:  # a given language always wins
+        rec = replace(rec, language=setting)
+    spoken = _transcript_language(audio, activity, text, setting) if text is not None else setting
+    spoken = ENGLISH if spoken == AUTO_LANGUAGE else spoken  # until a recogniser says otherwise
     tokens = transcript.tokens(text, spoken) if text is not None else None
     if tokens == []:
         raise AudioFaceError("the transcript has no words to align (only punctuation or symbols)", "text")
@@ -65,8 +68,8 @@ def build_track(
         return PhoneTrack([], audio.duration, "none")
     if tokens is None and hears_text(rec):
         segments = recognize_segments(audio, activity, rec)
-        heard = next((s.language for s in segments if getattr(s, "language", None)), None)
-        spoken = check_language(heard) if heard and language == AUTO_LANGUAGE else spoken
+        heard = next((s.language for s in segments if s.language), None)
+        spoken = _route_code(heard) if heard and setting == AUTO_LANGUAGE else spoken
         tokens, times = _heard_tokens(segments, activity, spoken)
         if not tokens:
             return PhoneTrack([], audio.duration, "none")
@@ -146,6 +149,26 @@ def _align_tokens(
         results[i] = words
     words = _repair(audio, pieces, piece_tokens, results, jobs, disagree, check, aligner, (tokens, ranges))
     return PhoneTrack([w for ws in words for w in ws], audio.duration, "transcript")
+
+
+def _transcript_language(audio: Audio, activity: Activity, text: str, setting: str) -> str:
+    """The language a transcript is read in: the setting, its script, English-looking text, else
+    the one Whisper hears in the audio (where nothing says, English)."""
+    spoken = transcript_language(text, setting)
+    if spoken is None and activity.has_speech and whisper.available():
+        from audioface.language import whisper_language
+
+        heard = whisper_language.detect(whisper.load_base(), audio.samples, activity.regions())
+        spoken = _route_code(heard)
+    return spoken or ENGLISH
+
+
+def _route_code(heard: str | None) -> str | None:
+    """The route for a language a recogniser named, None where no route has it."""
+    try:
+        return check_language(heard) if heard else None
+    except AudioFaceError:
+        return None
 
 
 def _with_ipa(track: PhoneTrack) -> PhoneTrack:

@@ -77,7 +77,7 @@ class _Languages(Mapping[str, Route]):
 @lru_cache(maxsize=1)
 def _all_routes() -> dict[str, Route]:
     routes = dict(_OWN)
-    for ident, r in _espeak_routes()[0].items():
+    for ident, r in sorted(_espeak_routes()[0].items(), key=lambda item: item[0].lower()):
         if _OWN_ALIASES.get(ident.lower().split("-")[0]) not in _OWN:
             routes[ident] = r
     return routes

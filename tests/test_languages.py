@@ -1,0 +1,76 @@
+"""--language: every command takes it, one place routes it, and each phone keeps its IPA."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES, SHARED
+from test_cli import run_cli
+
+from audioface import animate
+
+MULTI = SHARED / "multilingual-speech"
+NO_DATA = "../shared/data/multilingual-speech is not beside the checkout"
+
+
+def manifest_rows(language: str) -> list[dict]:
+    import csv
+
+    with open(MULTI / "manifest.tsv", encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh, delimiter="\t") if r["lang"] == language]
+
+
+def test_languages_lists_every_route():
+    res = run_cli("languages")
+    assert res.returncode == 0, res.stderr
+    rows = {line.split()[0]: line for line in res.stdout.splitlines()[1:]}
+    assert "cmudict+g2p" in rows["en"] and "pinyin" in rows["zh"] and "kana/openjtalk" in rows["ja"]
+    for code in ("fr", "es", "de", "pt-BR", "it", "ru", "ko", "ar", "hi", "sv", "pl", "tr"):
+        assert "espeak-ng" in rows[code], code
+    assert len(rows) >= 100
+    listed = json.loads(run_cli("languages", "--json").stdout)
+    assert {r["code"] for r in listed} == set(rows)
+
+
+def test_an_unknown_language_is_one_line_naming_the_flag(tmp_path):
+    res = run_cli("animate", EXAMPLES / "hello.wav", "--text", "Hello.", "--language", "klingonese",
+                  "-o", tmp_path / "x.csv")  # fmt: skip
+    assert res.returncode == 2 and not (tmp_path / "x.csv").exists()
+    assert res.stderr.strip().count("\n") == 0 and "klingonese" in res.stderr and "--language" in res.stderr
+
+
+@pytest.mark.skipif(not MULTI.is_dir(), reason=NO_DATA)
+def test_a_french_transcript_is_read_in_french_given_or_heard():
+    row = next(r for r in manifest_rows("fr") if r["text"] == "allume les lumières en bleu")
+    for language in ("fr", "auto"):  # auto: Latin script that is not English, so Whisper hears French
+        anim = animate(MULTI / row["audio"], row["text"], language=language, jobs=1)
+        words = {w.word: w for w in anim.track.words}
+        lumieres = words["lumières"].phones
+        assert [p.ipa for p in lumieres] == ["l", "y", "m", "j", "ɛ", "ʁ"], language
+        assert lumieres[1].phone == "UW"  # y: a rounded vowel to the models, rounded on the face
+        assert [p.ipa for p in words["bleu"].phones] == ["b", "l", "ø"]
+
+
+@pytest.mark.skipif(not MULTI.is_dir(), reason=NO_DATA)
+def test_a_chinese_transcript_is_found_by_its_script(tmp_path):
+    row = manifest_rows("zh")[0]
+    out = tmp_path / "zh.json"
+    res = run_cli("animate", MULTI / row["audio"], "--text", row["text"], "-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(out.read_text())
+    assert doc["source"] == "transcript" and all(w["origin"] != "estimated" for w in doc["words"])
+    phones = [p for w in doc["words"] for p in w["phones"]]
+    assert phones and all(p["ipa"] for p in phones)
+    assert {"ʂ", "ʈ͡ʂ", "ɕ", "t͡ɕ", "y", "ɤ", "ʐ"} & {p["ipa"] for p in phones}  # Mandarin's own sounds
+
+
+def test_a_manifest_names_each_rows_language(tmp_path):
+    wav = EXAMPLES / "hello.wav"
+    (tmp_path / "m.csv").write_text(f"audio,text,name,language,format\n{wav},Bonjour.,fr,fr,json\n"
+                                    f"{wav},Hello.,en,,json\n")  # fmt: skip
+    res = run_cli("batch", tmp_path / "m.csv", "--out", tmp_path / "out", "-q")
+    assert res.returncode == 0, res.stderr
+    french = json.loads((tmp_path / "out" / "fr.json").read_text())
+    assert [p["ipa"] for w in french["words"] for p in w["phones"]][-1] == "ʁ"
+    (tmp_path / "bad.csv").write_text(f"audio,text,language\n{wav},Hi.,klingonese\n")
+    res = run_cli("batch", tmp_path / "bad.csv", "--out", tmp_path / "out2")
+    assert res.returncode == 2 and "row 1" in res.stderr and "klingonese" in res.stderr
