@@ -62,7 +62,7 @@ def test_language_codes_and_tags():
         choose("auto", language="auto").language is None and choose("whisper", language="fr").language == "fr"
     )
     with pytest.raises(AudioFaceError, match="does not know"):
-        whisper_language.transcribe(np.zeros(16000, np.float32), language="xx")
+        whisper.transcribe(np.zeros(16000, np.float32), language="xx")
 
 
 def test_english_given_or_detected_is_heard_by_tiny_en_alone(monkeypatch):

@@ -15,6 +15,7 @@ import io
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +24,7 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
+from audioface.language import whisper_language
 from audioface.language.segments import Segment
 
 MODEL_FILES = ("model.bin", "config.json")
@@ -202,8 +204,15 @@ def decode(
 
     def hear(span: Span, window: np.ndarray) -> list[Segment]:
         return [
-            Segment(span[0] + h.start, span[0] + h.end, h.text.strip(), h.no_speech_prob, h.avg_logprob,
-                    h.compression_ratio, language)  # fmt: skip
+            Segment(
+                span[0] + h.start,
+                span[0] + h.end,
+                h.text.strip(),
+                h.no_speech_prob,
+                h.avg_logprob,
+                h.compression_ratio,
+                language,
+            )  # fmt: skip
             for h in model.transcribe(window, language, previous)
         ]
 
@@ -214,10 +223,37 @@ def transcribe(
     samples: np.ndarray, folder: str | None = None, speech: list[Span] | None = None,
     language: str | None = None,
 ) -> list[Segment]:  # fmt: skip
-    """Segments of 16 kHz mono ``samples``; each says the language it was decoded in.
+    """Segments of 16 kHz mono ``samples``, heard by the model that suits ``language`` (a tag such
+    as "fr" or "pt-BR"; None: detected), each saying the language it was decoded in; the rules are
+    :mod:`audioface.language.whisper_language`'s."""
+    tag = whisper_language.check_language(language)
+    code = whisper_language.whisper_code(tag) if tag else None
+    if folder:
+        model = load(folder)
+        if not model.is_multilingual:
+            return decode(model, samples, speech, whisper_language.ENGLISH)
+        return _tagged(
+            decode(model, samples, speech, code or whisper_language.detect(model, samples, speech)), tag
+        )
+    if code == whisper_language.ENGLISH:
+        return _tagged(decode(load(), samples, speech, whisper_language.ENGLISH), tag)
+    if code:
+        return _tagged(decode(base(code), samples, speech, code), tag)
+    english = decode(load(), samples, speech, whisper_language.ENGLISH)
+    if whisper_language.sounds_english(english):
+        return english
+    heard = whisper_language.detect(load_base(), samples, speech)
+    return english if heard == whisper_language.ENGLISH else decode(load_base(), samples, speech, heard)
 
-    ``language``: an ISO 639-1 code, or None to have it detected (see
-    :func:`audioface.language.whisper_language.transcribe`, which picks the model)."""
-    from audioface.language import whisper_language
 
-    return whisper_language.transcribe(samples, folder, speech, language)
+def _tagged(segments: list[Segment], tag: str | None) -> list[Segment]:
+    """The segments marked with the language tag asked for ("pt-BR" where Whisper heard "pt")."""
+    return [replace(s, language=tag) for s in segments] if tag else segments
+
+
+def base(language: str):
+    """Whisper base, after checking that it knows ``language``."""
+    model = load_base()
+    if f"<|{language}|>" not in model.vocab.ids:
+        raise AudioFaceError(f"Whisper does not know the language {language!r}", "language")
+    return model

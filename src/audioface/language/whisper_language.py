@@ -1,4 +1,5 @@
-"""Which bundled Whisper hears which language, and the language check when none is given.
+"""Which bundled Whisper hears which language (applied by :func:`audioface.language.whisper.transcribe`),
+and the language check when none is given.
 
 - ``"en"``: tiny.en, fast, and as good as base on English;
 - any other code (``"fr"``, ``"zh"``, ...): base, told the language (Mandarin with a prompt in
@@ -17,13 +18,11 @@ the language given; a multilingual one detects it itself.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
-from audioface.language import whisper
 from audioface.language.segments import Segment
 
 ENGLISH = "en"
@@ -54,42 +53,6 @@ def whisper_code(tag: str) -> str:
     return {"cmn": "zh", "yue": "yue", "nb": "no"}.get(primary, primary)
 
 
-def transcribe(
-    samples: np.ndarray, folder: str | None = None, speech: list[whisper.Span] | None = None,
-    language: str | None = None,
-) -> list[Segment]:  # fmt: skip
-    """Segments of 16 kHz ``samples``, heard by the model that suits ``language`` (see above)."""
-    tag = check_language(language)
-    code = whisper_code(tag) if tag else None
-    if folder:
-        model = whisper.load(folder)
-        if not model.is_multilingual:
-            return whisper.decode(model, samples, speech, ENGLISH)
-        return _tagged(whisper.decode(model, samples, speech, code or detect(model, samples, speech)), tag)
-    if code == ENGLISH:
-        return _tagged(whisper.decode(whisper.load(), samples, speech, ENGLISH), tag)
-    if code:
-        return _tagged(whisper.decode(base(code), samples, speech, code), tag)
-    english = whisper.decode(whisper.load(), samples, speech, ENGLISH)
-    if sounds_english(english):
-        return english
-    heard = detect(whisper.load_base(), samples, speech)
-    return english if heard == ENGLISH else whisper.decode(whisper.load_base(), samples, speech, heard)
-
-
-def _tagged(segments: list[Segment], tag: str | None) -> list[Segment]:
-    """The segments marked with the language tag asked for ("pt-BR" where Whisper heard "pt")."""
-    return [replace(s, language=tag) for s in segments] if tag else segments
-
-
-def base(language: str):
-    """Whisper base, after checking that it knows ``language``."""
-    model = whisper.load_base()
-    if f"<|{language}|>" not in model.vocab.ids:
-        raise AudioFaceError(f"Whisper does not know the language {language!r}", "language")
-    return model
-
-
 def sounds_english(segments: list[Segment]) -> bool:
     """tiny.en was sure enough of its words (or heard none): they are taken for English."""
     weights = [(s.end - s.start, s.avg_logprob) for s in segments if s.text and s.avg_logprob is not None]
@@ -100,7 +63,7 @@ def sounds_english(segments: list[Segment]) -> bool:
 
 
 def speech_sample(
-    samples: np.ndarray, speech: list[whisper.Span] | None, limit: float = DETECT_S
+    samples: np.ndarray, speech: list[tuple[float, float]] | None, limit: float = DETECT_S
 ) -> np.ndarray:
     """The first ``limit`` seconds of speech, the pauses between regions left out."""
     if not speech:
@@ -115,6 +78,6 @@ def speech_sample(
     return np.concatenate(parts) if parts else samples[: int(limit * SAMPLE_RATE)]
 
 
-def detect(model, samples: np.ndarray, speech: list[whisper.Span] | None = None) -> str:
+def detect(model, samples: np.ndarray, speech: list[tuple[float, float]] | None = None) -> str:
     """The language ``model`` (multilingual) hears in the first 30 s of speech."""
     return model.detect_language(speech_sample(np.asarray(samples, np.float32), speech))[0]
