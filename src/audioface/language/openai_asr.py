@@ -12,10 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
-import urllib.error
-import urllib.request
-import uuid
 import wave
 
 import numpy as np
@@ -49,6 +45,10 @@ def transcribe(samples: np.ndarray, base: str, model: str | None = None, timeout
 
     ``language`` (ISO 639-1) goes up as the ``language`` form field; without it the endpoint
     detects the language, and the language its reply names is kept on each segment."""
+    import socket
+    import urllib.error
+    import urllib.request  # here, not at the top: it brings http, email and ssl, 0.1 s of every start-up
+
     url = endpoint(base)
     fields = {"model": model or DEFAULT_MODEL, "response_format": "verbose_json",
               "timestamp_granularities[]": "segment"}  # fmt: skip
@@ -136,7 +136,8 @@ def _number(seg: dict, key: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _reason(exc: urllib.error.HTTPError) -> str:
+def _reason(exc) -> str:
+    """The error message an HTTP error reply carries (``exc``: a ``urllib.error.HTTPError``)."""
     try:
         doc = json.loads(exc.read().decode("utf-8", "replace"))
         err = doc.get("error") or doc.get("detail") or doc
@@ -160,6 +161,8 @@ def _wav(samples: np.ndarray) -> bytes:
 
 
 def _multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:
+    import uuid
+
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
