@@ -35,6 +35,10 @@ def test_event_ipa_becomes_classes_by_features():
 
     assert event_phones("ˈa") == ("AA",)
     assert event_phones("ts") == ("T", "S")
+    assert event_phones("ˈaɪ") == ("AY",)  # one event, one phoneme: the diphthong, not AA IH
+    assert event_phones("dʒ") == ("JH",)
+    assert event_phones("tɕh") == ("CH",)  # aspiration written as h
+    assert event_phones("onɡ") == ("OW", "N", "G")
     assert event_phones("") == ()  # a pause
     with pytest.raises(ValueError):
         event_phones("(en)")  # espeak-ng switched language: no trustworthy timeline

@@ -17,7 +17,7 @@ trained languages and the unseen languages, for the trainer's held-out figure)::
 
     python -m audioface.training.multilingual --work runs/multilingual
     python -m audioface.training.aligner --work runs/multilingual --split runs/multilingual/split.json \
-        --init src/audioface/models/aligner.onnx --epochs 6 --lr 1e-3 --out runs/aligner-ml
+        --init src/audioface/models/aligner.onnx --epochs 5 --lr 1e-3 --out runs/aligner-ml
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import json
 import random
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -48,6 +49,7 @@ _PHONEME_EVENT, _END_EVENTS = 7, (5, 6)
 _EVENTS_IPA = 0x01 | 0x02 | 0x8000  # phoneme events, as IPA; errors return instead of exiting
 _RATE, _PITCH = 1, 3  # espeak_PARAMETER
 _ASPIRATED = set("ptkcqbdgɡʈɖɕʂʐʑszʃʒ")
+TIE = "\u0361"
 REAL_ENGLISH = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real-english"
 HOLDOUT, SEED = 0.1, 0  # the real-speech split of the shipped recipes (bench_real_speech.py)
 _lib: ctypes.CDLL | None = None
@@ -127,10 +129,33 @@ def event_phones(label: str) -> tuple[str, ...] | None:
         return ()
     if len(label) > 1 and label.endswith("h") and label[-2] in _ASPIRATED:
         label = label[:-1] + "ʰ"
-    segs = ipa.segments(label, strict=False)
+    segs = ipa.segments(_tied(label), strict=False)
     if not segs:
         return None
     return tuple(p.rstrip("012") for seg in segs for p in ipa.to_arpabet_phones(seg))
+
+
+def _tied(label: str) -> str:
+    """One event is one espeak-ng phoneme: two vowels are its diphthong (``aɪ`` -> AY, not AA
+    IH) and a stop with a fricative its affricate (``dʒ`` -> JH), as the pronunciation route's
+    tied IPA reads them; anything else keeps its parts (Mandarin ``onɡ`` stays OW N G)."""
+    parts: list[str] = []
+    for ch in label:
+        if ch in "ˈˌ-":
+            continue
+        if parts and (unicodedata.combining(ch) or unicodedata.category(ch) == "Lm" or ch in "ːˑ"):
+            parts[-1] += ch
+        else:
+            parts.append(ch)
+    if len(parts) != 2:
+        return label
+    segs = [ipa.segments(p, strict=False) for p in parts]
+    if any(len(g) != 1 for g in segs):
+        return label
+    a, b = segs[0][0], segs[1][0]
+    if (a.is_vowel and b.is_vowel) or (a.manner == "stop" and b.manner == "fricative"):
+        return TIE.join(parts)
+    return label
 
 
 def events_timeline(marks: list[tuple[str, int]], total: int, rate: int) -> Timeline:
