@@ -15,6 +15,8 @@ from audioface.language.whisper_runner import mel_filters
 MULTI = SHARED / "multilingual-speech"
 FRENCH = MULTI / "fr" / "picovoice_leopard_testdata" / "picovoice_leopard_test_fr.flac"
 CHINESE = MULTI / "zh" / "cv_zh_flyai_demo" / "common_voice_zh-CN_18536155.flac"  # 从来都不是停止练习的借口
+CHINESE_2 = CHINESE.parent / "common_voice_zh-CN_18536460.flac"  # 比如生活的意义 上帝 真理等
+ACCENTED = SHARED / "real-english" / "speechocean762" / "so762_1042" / "010420143.flac"  # a non-native reader
 needs_clips = pytest.mark.skipif(
     not FRENCH.is_file(), reason="../shared/data/multilingual-speech is not here"
 )
@@ -97,7 +99,17 @@ def test_mandarin_is_written_in_simplified_characters():
     said = "从来都不是停止练习的借口"
     assert sum(ch in heard for ch in said) >= 0.7 * len(said), heard
     assert not set(heard) & set("從來練習藉"), heard  # the traditional forms of its characters
-    assert {s.language for s in whisper.transcribe(_samples(CHINESE))} == {"zh"}  # detected
+    detected = whisper.transcribe(_samples(CHINESE_2))
+    assert {s.language for s in detected} == {"zh"} and "生活" in "".join(s.text for s in detected)
+
+
+@pytest.mark.skipif(not ACCENTED.is_file(), reason="../shared/data/real-english is not here")
+def test_accented_english_stays_english(monkeypatch):
+    """Base hears this Mandarin speaker's English as Mandarin (P(en) 0.05): tiny.en's confidence
+    keeps it English, and base is never loaded."""
+    monkeypatch.setattr(whisper, "load_base", lambda: pytest.fail("base was loaded for English"))
+    heard = whisper.transcribe(_samples(ACCENTED))
+    assert {s.language for s in heard} == {"en"} and "january" in heard[0].text.lower()
 
 
 @needs_clips

@@ -197,9 +197,19 @@ class WhisperRunner:
 
     def detect_language(self, samples: np.ndarray) -> tuple[str, float]:
         """The most likely language of (at most the first 30 s of) ``samples``, and its probability."""
-        features = pad_or_trim(self.feature_extractor(samples[: 30 * SAMPLE_RATE])[:, :-1])
-        token, prob = self.model.detect_language(self.encode(features))[0][0]
-        return token[2:-2], float(prob)
+        probs = self.language_probabilities(samples)
+        best = max(probs, key=probs.get)
+        return best, probs[best]
+
+    def language_probabilities(self, samples: np.ndarray, min_frames: int | None = None) -> dict[str, float]:
+        """Each language's probability in (at most the first 30 s of) ``samples``. ``min_frames``:
+        the encoder hears only the audio's frames, padded to at least this many, instead of a whole
+        30 s window (six times less work on 5 s; the decoder would then invent text, but the
+        language token holds up: see :mod:`audioface.language.whisper_language`)."""
+        features = self.feature_extractor(samples[: 30 * SAMPLE_RATE])[:, :-1]
+        frames = CHUNK_FRAMES if min_frames is None else max(min_frames, -(-features.shape[-1] // 100) * 100)
+        found = self.model.detect_language(self.encode(pad_or_trim(features, min(frames, CHUNK_FRAMES))))[0]
+        return {token[2:-2]: float(p) for token, p in found}
 
     def transcribe(self, samples: np.ndarray, language: str | None, previous: list[int] | None = None
                    ) -> list[Heard]:  # fmt: skip
