@@ -74,3 +74,29 @@ def test_a_manifest_names_each_rows_language(tmp_path):
     (tmp_path / "bad.csv").write_text(f"audio,text,language\n{wav},Hi.,klingonese\n")
     res = run_cli("batch", tmp_path / "bad.csv", "--out", tmp_path / "out2")
     assert res.returncode == 2 and "row 1" in res.stderr and "klingonese" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("Durante nuestra conversación advertí que la multitud aumentaba.", "es"),
+     ("Um grupo de crianças está andando em um rio perto da margem do rio.", "pt"),
+     ("tyst under denna inspelning", "sv"), ("Die Werbung vermittelt einen falschen Eindruck.", "de"),
+     ("Sous le consulat il devient conservateur des eaux et forêts.", "fr"),
+     ("Il gatto dorme sul divano tutto il giorno.", "it"), ("你好，世界。", "zh"), ("こんにちは", "ja"),
+     ("그는 길 한 옆으로 걸어갔다.", "ko"), ("Привет, как дела?", "ru")],
+)  # fmt: skip
+def test_auto_reads_a_transcripts_language_from_its_script_or_its_words(text, language):
+    from audioface.language.pronounce.choose import transcript_language
+
+    assert transcript_language(text) == language
+
+
+def test_plain_english_is_settled_without_the_language_model():
+    """An English transcript is English by the dictionary alone: langid's model (half a second
+    to load) is never read, and a single word no model can place is left to the audio."""
+    from audioface.language.pronounce import choose
+
+    choose._identifier.cache_clear()
+    assert choose.transcript_language((EXAMPLES / "hello.txt").read_text()) == "en"
+    assert choose._identifier.cache_info().currsize == 0
+    assert choose.transcript_language("annuler") is None  # French or Latin? The audio will say
