@@ -63,7 +63,7 @@ def test_real_speech_bilabials_are_heard():
     assert len(bilabials) >= 5 and np.mean(found) >= 0.8, (bilabials, heard)
 
 
-@pytest.mark.skipif(not whisper_phones.available(), reason="the whisper extra is not installed")
+@pytest.mark.skipif(not whisper_phones.available(), reason="Whisper's tiny.en or the phone head is missing")
 def test_whisper_heard_beside_the_aligner_finds_the_bilabials_too():
     name = "flite_slt_01"
     sound = load_audio(DATA / f"{name}.wav")

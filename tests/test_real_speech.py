@@ -160,7 +160,7 @@ def _whisper_ready() -> bool:
     return whisper.available()
 
 
-needs_whisper = pytest.mark.skipif(not _whisper_ready(), reason="the whisper extra is not installed")
+needs_whisper = pytest.mark.skipif(not _whisper_ready(), reason="Whisper's models are not installed")
 
 
 @needs_real

