@@ -48,7 +48,7 @@ def add_parser(sub) -> None:
         "--mode",
         default="transcript,recognized,phonetic",
         help="pipeline modes to run, comma-separated: transcript, recognized (pocketsphinx words), whisper "
-        "(needs the [whisper] extra), phonetic (default: transcript,recognized,phonetic)",
+        "(Whisper's words), phonetic (default: transcript,recognized,phonetic)",
     )
     ev.add_argument("--pred", help="score existing predictions from this folder instead of running")
     ev.add_argument("--json", help="write all figures as JSON to this file ('-' for standard output)")
