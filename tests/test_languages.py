@@ -100,3 +100,17 @@ def test_plain_english_is_settled_without_the_language_model():
     assert choose.transcript_language((EXAMPLES / "hello.txt").read_text()) == "en"
     assert choose._identifier.cache_info().currsize == 0
     assert choose.transcript_language("annuler") is None  # French or Latin? The audio will say
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [("அதன்படி மறுநாள் காலை", "ta", ["அதன்படி", "மறுநாள்", "காலை"]),
+     ("नमस्ते दुनिया। कैसे हो?", "hi", ["नमस्ते", "दुनिया", "कैसे", "हो"]),
+     ("Bonjour, l'homme peut-être 'là'", "fr", ["bonjour", "l'homme", "peut-être", "là"])],
+)  # fmt: skip
+def test_words_keep_their_vowel_signs_and_inner_apostrophes(text, language, expected):
+    """A Tamil or Hindi word is letters and combining vowel signs: cut at the signs, a word fell
+    apart into syllables no route could read right (அதன்படி was அதன, பட)."""
+    from audioface.language.pronounce.text import words
+
+    assert words(text, language) == expected

@@ -14,7 +14,7 @@ import unicodedata
 
 from audioface.language.pronounce.routes import JAPANESE, MANDARIN, route
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_JOINERS = "'’-"  # inside a word (l'homme, peut-être) they join; at its edges they are punctuation
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _RUN = re.compile(r"[^\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20!-/:-@\[-`{-~]+")
 
@@ -71,7 +71,24 @@ def words(text: str, language: str) -> list[str]:
         import jieba
 
         jieba.setLogLevel(60)  # its "Building prefix dict" lines are not ours to print
-        return [w for w in jieba.lcut(text) if _WORD.fullmatch(w)]
+        return [w for w in jieba.lcut(text) if _split_words(w) == [w]]
     if kind == JAPANESE:
         return _RUN.findall(text)
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in _split_words(text)]
+
+
+def _split_words(text: str) -> list[str]:
+    """Runs of letters, their combining marks and digits (Unicode categories L, M, N), joined by
+    an apostrophe or a hyphen between two of them. The marks matter: a Tamil, Hindi or Thai word
+    is letters and vowel signs, which a regular expression's ``\\w`` leaves out."""
+    words, current = [], []
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LMN" or (ch in _JOINERS and current):
+            current.append(ch)
+            continue
+        if current:
+            words.append("".join(current).rstrip(_JOINERS))
+        current = []
+    if current:
+        words.append("".join(current).rstrip(_JOINERS))
+    return [w for w in words if w]
