@@ -64,8 +64,13 @@ def read_text(args: argparse.Namespace) -> str | None:
 
 def recognizer(args: argparse.Namespace, text: str | None, spec):
     """The recogniser for this run (Whisper by default, in ``--language`` where one is given),
-    checked before the work."""
-    return choose(args.asr, args.asr_model, args.asr_url, getattr(args, "language", None))
+    checked before the work; Whisper's model starts loading now where it will hear the words."""
+    rec = choose(args.asr, args.asr_model, args.asr_url, getattr(args, "language", None))
+    if text is None and rec.mode == "whisper" and not getattr(spec, "audio_only", False):
+        from audioface.language import whisper
+
+        whisper.preload(rec.model, rec.language)
+    return rec
 
 
 def add_output_options(p) -> None:

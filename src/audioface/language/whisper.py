@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -42,6 +43,7 @@ BASE = "whisper-base"  # the name the in-memory base model goes by
 # " 以下是普通话的句子。" ("the following are sentences in Mandarin"), as the multilingual tokenizer
 # encodes it (tokens kept here, so that no tokenizer library is needed; tests/test_whisper.py checks)
 PROMPTS = {"zh": [220, 3588, 4438, 1541, 29993, 19550, 21596, 1546, 34592, 7626, 1543]}
+_LOADING = threading.RLock()  # one load at a time: a preload and the caller share the model
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 ARENAS = 2
 REINSTALL = "reinstall audioface (pip install audioface): its Whisper models are part of the core install"
@@ -106,12 +108,30 @@ def load(folder: str | os.PathLike | None = None):
 
     ``load()`` and ``load(None)`` are one model: the phone head calls the one, transcription the
     other, and a process that does both (the server) would otherwise hold tiny.en twice."""
-    return _load(str(folder) if folder else None)
+    with _LOADING:
+        return _load(str(folder) if folder else None)
 
 
 def load_base():
     """The bundled multilingual Whisper base, loaded once, from memory (nothing is written)."""
-    return _load(BASE)
+    with _LOADING:
+        return _load(BASE)
+
+
+def preload(folder: str | None = None, language: str | None = None) -> None:
+    """Start loading the model that will hear ``language`` in a thread, so that the load (a
+    quarter to half a second of one core; CTranslate2 lets go of the interpreter meanwhile)
+    overlaps the audio's reading and the speech detection; a later :func:`load` waits for it.
+    Errors are left for that later call to raise."""
+
+    def run() -> None:
+        try:
+            code = whisper_language.whisper_code(language) if language else None
+            load_base() if code and code != whisper_language.ENGLISH and not folder else load(folder)
+        except Exception:
+            pass
+
+    threading.Thread(target=run, name="whisper-preload", daemon=True).start()
 
 
 def _glibc():
