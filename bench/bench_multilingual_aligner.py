@@ -191,12 +191,15 @@ def main() -> None:
     parser.add_argument("--candidate", type=Path, default=ROOT / "src/audioface/models/aligner.onnx")
     parser.add_argument("--base-commit", default=BASE_COMMIT)
     parser.add_argument("--parts", default="1,2,3,4")
+    parser.add_argument("--skip-base", action="store_true", help="only the candidate's figures")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     with tempfile.TemporaryDirectory() as tmp:
         models = {"english-only": base_model(args.base_commit, Path(tmp)), "multilingual": args.candidate}
         if str(args.candidate) == "none":  # the English-only model's figures alone
             del models["multilingual"]
+        if args.skip_base:  # the candidate's figures alone (the base's measured before)
+            del models["english-only"]
         if "1" in parts:
             synthetic(models)
         if "2" in parts:
