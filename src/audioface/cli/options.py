@@ -62,11 +62,13 @@ def read_text(args: argparse.Namespace) -> str | None:
         raise AudioFaceError(f"transcript file is not UTF-8 text: {path}") from None
 
 
-def recognizer(args: argparse.Namespace, text: str | None, spec):
+def recognizer(args: argparse.Namespace, text: str | None, spec, preload: bool = True):
     """The recogniser for this run (Whisper by default, in ``--language`` where one is given),
-    checked before the work; Whisper's model starts loading now where it will hear the words."""
+    checked before the work; Whisper's model starts loading now where it will hear the words
+    (``preload``: not in a command that forks its language stage: a child forked in the middle
+    of a load inherits CTranslate2's locks held by a thread it does not have)."""
     rec = choose(args.asr, args.asr_model, args.asr_url, getattr(args, "language", None))
-    if text is None and rec.mode == "whisper" and not getattr(spec, "audio_only", False):
+    if preload and text is None and rec.mode == "whisper" and not getattr(spec, "audio_only", False):
         from audioface.language import whisper
 
         whisper.preload(rec.model, rec.language)

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.mesh and not Path(args.mesh).is_file():
         raise AudioFaceError(f"avatar not found: {args.mesh}")
     spec = resolve(args.generator)
-    rec = recognizer(args, text, spec)
+    rec = recognizer(args, text, spec, preload=False)  # the language stage runs in a forked process
     sound = load_audio(args.audio, max_duration=args.max_duration * 60.0)
 
     def animations() -> list:

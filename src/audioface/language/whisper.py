@@ -44,6 +44,16 @@ BASE = "whisper-base"  # the name the in-memory base model goes by
 # encodes it (tokens kept here, so that no tokenizer library is needed; tests/test_whisper.py checks)
 PROMPTS = {"zh": [220, 3588, 4438, 1541, 29993, 19550, 21596, 1546, 34592, 7626, 1543]}
 _LOADING = threading.RLock()  # one load at a time: a preload and the caller share the model
+
+
+def _new_lock_in_child() -> None:
+    """A forked child (the preview's language stage, a pool's worker) has none of its parent's
+    threads: a lock a preload thread held at the fork would never be let go there."""
+    global _LOADING
+    _LOADING = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 ARENAS = 2
 REINSTALL = "reinstall audioface (pip install audioface): its Whisper models are part of the core install"
