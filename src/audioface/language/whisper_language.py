@@ -27,7 +27,8 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
-from audioface.language.segments import Segment
+from audioface.language.pronounce.routes import has_route
+from audioface.language.segments import LOOP_RATIO, Segment, cut_loops
 
 ENGLISH = "en"
 # tiny.en's mean log-probability per token, weighted by each segment's length, from which its
@@ -59,12 +60,23 @@ def whisper_code(tag: str) -> str:
 
 
 def sounds_english(segments: list[Segment]) -> bool:
-    """tiny.en was sure enough of its words (or heard none): they are taken for English."""
+    """tiny.en was sure enough of its words (or heard none), and none of them loop: they are
+    taken for English. A loop is what an English-only model writes over speech it cannot
+    follow ("thank you thank you ...", "I am a young woman, and I am a young woman ..." over
+    Japanese and Mandarin), often with a confident log-probability."""
+    if any(loops(s) for s in segments if s.text):
+        return False
     weights = [(s.end - s.start, s.avg_logprob) for s in segments if s.text and s.avg_logprob is not None]
     total = sum(w for w, _ in weights)
     if total <= 0:
         return True
     return sum(w * lp for w, lp in weights) / total >= ENGLISH_LOGPROB
+
+
+def loops(segment: Segment) -> bool:
+    """Whisper's own loop test (its text compresses too well), or a phrase said over and over."""
+    ratio = segment.compression_ratio
+    return (ratio is not None and ratio > LOOP_RATIO) or cut_loops(segment.text) != segment.text
 
 
 def speech_sample(
@@ -89,4 +101,9 @@ def detect(model, samples: np.ndarray, speech: list[tuple[float, float]] | None 
     probs = model.language_probabilities(
         speech_sample(np.asarray(samples, np.float32), speech), MIN_DETECT_FRAMES
     )
-    return ENGLISH if probs.get(ENGLISH, 0.0) >= ENGLISH_P else max(probs, key=probs.get)
+    if probs.get(ENGLISH, 0.0) >= ENGLISH_P:
+        return ENGLISH
+    # a language no route speaks would have its words read as English: the likeliest one that has
+    # a route (Whisper takes Spanish for Galician now and then, which espeak-ng does not speak)
+    spoken = [code for code in probs if has_route(code)]
+    return max(spoken or probs, key=probs.get)

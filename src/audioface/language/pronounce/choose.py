@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from audioface.errors import AudioFaceError
-from audioface.language.pronounce.routes import AUTO_LANGUAGE, check_language
+from audioface.language.pronounce.routes import AUTO_LANGUAGE, check_language, has_route
 from audioface.language.pronounce.script import detect_script
 
 ENGLISH = "en"
@@ -72,13 +71,5 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages([code for code in identifier.nb_classes if _routed(code)])
+    identifier.set_languages([code for code in identifier.nb_classes if has_route(code)])
     return identifier
-
-
-def _routed(code: str) -> bool:
-    try:
-        check_language(code)
-    except AudioFaceError:
-        return False
-    return True

@@ -112,6 +112,15 @@ def route(code: str) -> Route:
     )
 
 
+def has_route(code: str) -> bool:
+    """Whether a language code has a route (a recogniser's or a text model's guess may not)."""
+    try:
+        route(code)
+    except AudioFaceError:
+        return False
+    return True
+
+
 def check_language(code: str) -> str:
     """A user's language setting -> its canonical code (``"auto"`` stays ``"auto"``), checked
     now so a wrong code fails before any audio is read."""
