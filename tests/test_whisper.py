@@ -289,10 +289,12 @@ def test_invented_segments_are_dropped_and_loops_cut():
         Segment(0.4, 2.6, "the cat sat", 0.01, -0.3),
         Segment(3.0, 4.5, "Thank you.", 0.2, -0.4),  # over silence
         Segment(0.5, 2.5, "hello", 0.9, -1.4),  # Whisper's own no-speech rule
-        Segment(0.5, 2.5, "um", 0.1, -2.5),
-    ]  # a guess
+        Segment(0.5, 2.5, "um", 0.1, -2.5),  # a guess
+        Segment(0.5, 2.5, "det är en av det här är en av det här är en", 0.73, -0.12, 23.5),  # chanted
+        Segment(0.5, 2.5, "go home go home go home go home go home", 0.1, -0.3, 3.1),  # a loop, cut
+    ]
     kept = keep_real(segs, _activity(speech))
-    assert [s.text for s in kept] == ["the cat sat"]
+    assert [s.text for s in kept] == ["the cat sat", "go home go home"]
     assert cut_loops("go " * 40 + "home") == "go go home"
     assert cut_loops("thank you " * 12) == "thank you thank you"
     assert cut_loops("no, no, I said no") == "no, no, I said no"

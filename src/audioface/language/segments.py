@@ -53,9 +53,13 @@ def keep_real(segments: list[Segment], activity: Activity) -> list[Segment]:
 
 def invented(seg: Segment, activity: Activity) -> bool:
     """True when the segment is text the model made up rather than heard."""
-    silent = (seg.no_speech_prob or 0.0) > NO_SPEECH_PROB and (seg.avg_logprob or 0.0) < SILENT_LOGPROB
+    no_speech = (seg.no_speech_prob or 0.0) > NO_SPEECH_PROB
+    silent = no_speech and (seg.avg_logprob or 0.0) < SILENT_LOGPROB
+    # a loop the model itself doubts is speech: told a language, it chants a phrase over a silent
+    # take, sure of every word ("det är en av det här är en av ...", compression 23.5)
+    chanted = no_speech and (seg.compression_ratio or 0.0) > LOOP_RATIO
     guessed = seg.avg_logprob is not None and seg.avg_logprob < LOW_LOGPROB
-    return silent or guessed or speech_share(seg, activity) < MIN_SPEECH_SHARE
+    return silent or chanted or guessed or speech_share(seg, activity) < MIN_SPEECH_SHARE
 
 
 def speech_share(seg: Segment, activity: Activity) -> float:
