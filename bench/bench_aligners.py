@@ -206,7 +206,7 @@ def real_passages(n: int) -> None:
 def _set_vowel_share(share: float) -> None:
     """The learned aligner's vowel share, its cached scores of the last piece dropped with it
     (the cache is keyed on the audio alone)."""
-    from audioface.language import learned_aligner
+    from audioface.language.align import learned_aligner
 
     learned_aligner.VOWEL_SHARE, learned_aligner._last, learned_aligner._chosen = share, None, None
 
@@ -214,8 +214,8 @@ def _set_vowel_share(share: float) -> None:
 def _weakest(items, share: float) -> tuple[list[float], list[float]]:
     """Each utterance's weakest stretch with its own words and with two of them swapped."""
     from audioface.audio import load_audio
-    from audioface.language import aligners
-    from audioface.language.normalize import normalize
+    from audioface.language.align import aligners
+    from audioface.language.pronounce.normalize import normalize
 
     _set_vowel_share(share)
     rng = random.Random(1)
@@ -236,7 +236,7 @@ def _weakest(items, share: float) -> tuple[list[float], list[float]]:
 def confidence(n: int) -> None:
     from bench_real_speech import held_out
 
-    from audioface.language import aligners, learned_aligner
+    from audioface.language.align import aligners, learned_aligner
 
     items = held_out()
     random.Random(0).shuffle(items)

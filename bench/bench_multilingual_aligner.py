@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.language import acoustic, aligners, forced, learned_aligner
+from audioface.language.align import acoustic, aligners, forced, learned_aligner
 from audioface.training.multilingual import scores_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +163,7 @@ def _confidence(model, item) -> tuple[float, float] | None:
     from audioface.audio.load import load_audio
     from audioface.audio.mel import log_mel
     from audioface.language.pronounce import pronounce
-    from audioface.language.transcript import tokens
+    from audioface.language.pronounce.transcript import tokens
 
     words, prons = [], []
     for tok in tokens(item.text, item.language):

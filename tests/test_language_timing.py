@@ -4,8 +4,8 @@ from conftest import DATA, FIXTURES, reference_phones, transcript
 from audioface.audio import Audio, detect_activity, load_audio
 from audioface.evaluate import RefPhone, alignment_accuracy
 from audioface.language import build_track
-from audioface.language.estimate import spread
-from audioface.language.pieces import Piece, assign_tokens
+from audioface.language.align.estimate import spread
+from audioface.language.align.pieces import Piece, assign_tokens
 
 
 def _accuracy(track, name_or_ref):
@@ -134,7 +134,7 @@ def test_spread_keeps_phones_inside_the_voiced_regions():
 
 
 def test_a_piece_takes_only_the_words_it_holds_from_a_wider_window():
-    from audioface.language import sphinx
+    from audioface.language.align import sphinx
 
     pcm = load_audio(DATA / "flite_slt_01.wav").pcm16()
     spoken = "peter bought a muffin from the bakery move over the boat will leave at five".split()
@@ -146,7 +146,7 @@ def test_a_piece_takes_only_the_words_it_holds_from_a_wider_window():
 
 def _two_fixtures():
     """Two fixtures back to back, one piece each: the cut between them is known exactly."""
-    from audioface.language.normalize import normalize
+    from audioface.language.pronounce.normalize import normalize
 
     a, b = (load_audio(DATA / f"{n}.wav") for n in FIXTURES[:2])
     audio = Audio(np.concatenate([a.samples, b.samples]))
@@ -172,7 +172,7 @@ def test_neighbours_that_claim_the_same_words_or_none_are_settled_where_the_word
 
 
 def test_long_audio_needs_no_span_grammar_where_the_learned_aligner_finds_a_path(monkeypatch):
-    from audioface.language import sphinx
+    from audioface.language.align import sphinx
 
     def grammar(*_args):
         raise AssertionError("the span grammar ran")
@@ -185,7 +185,7 @@ def test_long_audio_needs_no_span_grammar_where_the_learned_aligner_finds_a_path
 
 
 def test_the_learned_aligner_is_sure_of_the_words_said_and_not_of_others():
-    from audioface.language import aligners
+    from audioface.language.align import aligners
 
     pcm = load_audio(DATA / "flite_slt_01.wav").pcm16()
     said = "peter bought a muffin from the bakery move over the boat will leave at five".split()

@@ -120,8 +120,8 @@ def test_words_keep_their_vowel_signs_and_inner_apostrophes(text, language, expe
 def test_a_looping_english_guess_is_not_taken_for_english():
     """tiny.en loops over speech it cannot follow, often sure of itself; a loop sends the audio
     to base's language detection instead of being read as English."""
-    from audioface.language.segments import Segment
-    from audioface.language.whisper_language import sounds_english
+    from audioface.language.recognize.segments import Segment
+    from audioface.language.recognize.whisper_language import sounds_english
 
     assert sounds_english([Segment(0.0, 4.0, "Peter bought a muffin from the bakery.", avg_logprob=-0.3)])
     looped = "thank you thank you thank you thank you thank you"
@@ -132,7 +132,7 @@ def test_a_looping_english_guess_is_not_taken_for_english():
 def test_detection_names_a_language_a_route_speaks():
     """Whisper's likeliest language may have no route (Galician for Spanish): the likeliest
     one that has a route is taken, not English by default."""
-    from audioface.language.whisper_language import detect
+    from audioface.language.recognize.whisper_language import detect
 
     class Heard:  # the detection's reading of a clip, as WhisperRunner gives it
         def language_probabilities(self, samples, min_frames=None):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from audioface.audio.mel import log_mel
-from audioface.language import acoustic
+from audioface.language.align import acoustic
 from audioface.motion.learned.cues import PHONES
 
 espeakng_loader = pytest.importorskip("espeakng_loader")

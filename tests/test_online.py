@@ -13,8 +13,8 @@ from audioface.audio.mel import log_mel
 from audioface.errors import AudioFaceError
 from audioface.evaluate import RefPhone, alignment_accuracy, score_lipsync
 from audioface.frames import frame_count
-from audioface.language import acoustic, online
-from audioface.language.online import OnlineAligner
+from audioface.language.align import acoustic, online
+from audioface.language.align.online import OnlineAligner
 from audioface.streaming import StreamAnimator
 
 ITEMS = ["flite_slt_01", "espeak_en-us_11", "flite_awb_03"]

@@ -6,8 +6,8 @@ from conftest import DATA, reference_phones
 
 from audioface.api import animate
 from audioface.audio import load_audio
-from audioface.language import phone_loop, whisper_phones
-from audioface.language.forced import MIN_FRAMES
+from audioface.language.align.forced import MIN_FRAMES
+from audioface.language.recognize import phone_loop, whisper_phones
 
 PHONES = ("sil", "AA", "M", "P")
 

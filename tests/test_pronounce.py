@@ -5,13 +5,13 @@ and phonetics (espeak-ng's own conventions noted where they differ from a textbo
 import pytest
 
 from audioface.errors import AudioFaceError
-from audioface.language import lexicon
 from audioface.language.pronounce import (
     AUTO_LANGUAGE,
     LANGUAGES,
     check_language,
     detect_script,
     japanese,
+    lexicon,
     mandarin,
     pronounce,
     route,

@@ -155,7 +155,7 @@ def test_real_speech_scores_follow_the_transcript(tmp_path):
 
 
 def _whisper_ready() -> bool:
-    from audioface.language import whisper
+    from audioface.language.recognize import whisper
 
     return whisper.available()
 
@@ -166,7 +166,7 @@ needs_whisper = pytest.mark.skipif(not _whisper_ready(), reason="Whisper's model
 @needs_real
 @needs_whisper
 def test_the_whisper_phone_head_trains_on_real_speech_and_exports(tmp_path):
-    from audioface.language import whisper_phones
+    from audioface.language.recognize import whisper_phones
     from audioface.training import whisper_phones as recipe
 
     folder = real_subset(tmp_path, speakers=10, per_speaker=2)
@@ -190,7 +190,8 @@ def test_whisper_hears_the_phones_of_unheard_speakers_better_than_the_aligner():
     """The shipped head against the aligner's own phone model, frame by frame, on speakers
     neither heard, labelled by their aligned transcripts (measured on all 125: 0.73 against 0.63)."""
     from audioface.audio import load_audio
-    from audioface.language import acoustic, whisper_phones
+    from audioface.language.align import acoustic
+    from audioface.language.recognize import whisper_phones
     from audioface.motion.learned.cues import PHONE_INDEX
 
     held = split(find_items(REAL), 0.1, 0)[1][::25]  # five utterances, five speakers

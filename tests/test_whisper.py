@@ -19,10 +19,11 @@ from audioface.audio import Activity, Audio, detect_activity, load_audio
 from audioface.errors import AudioFaceError
 from audioface.evaluate import score_lipsync
 from audioface.formats.phones import read_phones
-from audioface.language import build_track, choose, whisper
-from audioface.language.openai_asr import endpoint, parse_reply
-from audioface.language.pieces import Piece
-from audioface.language.segments import Segment, cut_loops, keep_real
+from audioface.language import build_track, choose
+from audioface.language.align.pieces import Piece
+from audioface.language.recognize import whisper
+from audioface.language.recognize.openai_asr import endpoint, parse_reply
+from audioface.language.recognize.segments import Segment, cut_loops, keep_real
 from audioface.language.track_builder import starts_from_times
 
 EMU_ITEMS = sorted(p.stem for p in (EMU / "wavFiles").glob("*.wav")) if EMU.is_dir() else []
@@ -72,7 +73,7 @@ def test_auto_times_heard_words_and_a_transcript_with_the_learned_aligner():
 
 FORK_AFTER_WHISPER = """
 import soundfile as sf
-from audioface.language import whisper
+from audioface.language.recognize import whisper
 from audioface.parallel import parallel_map
 x, _ = sf.read({wav!r}, dtype="float32")
 def words(_):
@@ -100,7 +101,7 @@ import numpy as np
 import soundfile as sf
 from audioface import animate
 from audioface.audio import Audio
-from audioface.language import whisper
+from audioface.language.recognize import whisper
 x, _ = sf.read({wav!r}, dtype="float32")
 whisper.transcribe(x)
 long = Audio(np.concatenate([x, np.zeros(8000, np.float32), x, np.zeros(8000, np.float32), x]))

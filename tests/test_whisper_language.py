@@ -8,9 +8,9 @@ from conftest import EXAMPLES, SHARED
 
 from audioface.audio import detect_activity, load_audio
 from audioface.errors import AudioFaceError
-from audioface.language import openai_asr, whisper, whisper_language
-from audioface.language.recognizers import Recognizer, choose, recognize_segments
-from audioface.language.whisper_runner import mel_filters
+from audioface.language.recognize import openai_asr, whisper, whisper_language
+from audioface.language.recognize.recognizers import Recognizer, choose, recognize_segments
+from audioface.language.recognize.whisper_runner import mel_filters
 
 MULTI = SHARED / "multilingual-speech"
 FRENCH = MULTI / "fr" / "picovoice_leopard_testdata" / "picovoice_leopard_test_fr.flac"

@@ -21,7 +21,7 @@ from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS, SUFFIXES, save
 from audioface.formats.atomic import write_atomic
 from audioface.language import check_language
-from audioface.language.aligners import DEFAULT_ALIGNER
+from audioface.language.align.aligners import DEFAULT_ALIGNER
 from audioface.motion import FaceOptions
 from audioface.parallel import parallel_map
 
@@ -213,7 +213,8 @@ def work_one(job: tuple[BatchItem, Path]) -> ItemReport:
 
 def preload(items: list[BatchItem]) -> None:
     """Load what every file needs once, before the workers fork, so they share it."""
-    from audioface.language import aligners, lexicon
+    from audioface.language.align import aligners
+    from audioface.language.pronounce import lexicon
     from audioface.motion.generators import resolve
     from audioface.motion.learned import load_model
 

@@ -80,7 +80,7 @@ class StreamAnimator:
         self._mel_frames = 0
         self._fed = 0  # mel frames the model has stepped over
         if hear_phones:
-            from audioface.language.phone_loop import LivePhoneLoop
+            from audioface.language.recognize.phone_loop import LivePhoneLoop
 
             self._aligner = LivePhoneLoop()
         if text:
@@ -105,7 +105,7 @@ class StreamAnimator:
         their phones. Text should come before its audio; words already heard are not seen."""
         if self._finished:
             raise AudioFaceError("the stream is finished; start a new StreamAnimator")
-        from audioface.language.online import OnlineAligner
+        from audioface.language.align.online import OnlineAligner
 
         if not isinstance(self._aligner, OnlineAligner):  # none yet, or phones heard: words now
             self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent), language=self.language)
@@ -213,7 +213,7 @@ class StreamAnimator:
         its cues ``cue_delay`` frames late) is told the phone the told words' aligner settled
         that long before each frame; without told words, or where they do not fit the audio,
         it hears the audio alone."""
-        from audioface.language.online import OnlineAligner
+        from audioface.language.align.online import OnlineAligner
 
         if not isinstance(self._aligner, OnlineAligner) or not self.model.info.cue_delay:
             return no_cues(n)  # an offline model's cues would be of frames not yet settled

@@ -16,8 +16,8 @@ from audioface.cli.options import (
 from audioface.errors import AudioFaceError
 from audioface.formats import FORMATS
 from audioface.language import AUTO_LANGUAGE
-from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
-from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR
+from audioface.language.align.aligners import ALIGNERS, DEFAULT_ALIGNER
+from audioface.language.recognize.recognizers import ASR_MODES, DEFAULT_ASR
 from audioface.motion.generators import resolve
 from audioface.progress import progress_bar
 

@@ -10,7 +10,7 @@ from audioface.cli.options import add_generator_option
 from audioface.errors import AudioFaceError
 from audioface.formats.phonesets import PHONESETS
 from audioface.language import AUTO_LANGUAGE, check_language
-from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
+from audioface.language.align.aligners import ALIGNERS, DEFAULT_ALIGNER
 from audioface.motion.generators import resolve
 from audioface.progress import progress_bar
 

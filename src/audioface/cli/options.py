@@ -11,8 +11,8 @@ from audioface.errors import AudioFaceError
 from audioface.formats.rigs import PRESETS as RIG_PRESETS
 from audioface.formats.rigs import TARGET_MODES
 from audioface.language import AUTO_LANGUAGE
-from audioface.language.aligners import ALIGNERS, DEFAULT_ALIGNER
-from audioface.language.recognizers import ASR_MODES, DEFAULT_ASR, choose
+from audioface.language.align.aligners import ALIGNERS, DEFAULT_ALIGNER
+from audioface.language.recognize.recognizers import ASR_MODES, DEFAULT_ASR, choose
 from audioface.motion.generators import DEFAULT as DEFAULT_GENERATOR
 from audioface.motion.generators import NAMES as GENERATOR_NAMES
 
@@ -69,7 +69,7 @@ def recognizer(args: argparse.Namespace, text: str | None, spec, preload: bool =
     of a load inherits CTranslate2's locks held by a thread it does not have)."""
     rec = choose(args.asr, args.asr_model, args.asr_url, getattr(args, "language", None))
     if preload and text is None and rec.mode == "whisper" and not getattr(spec, "audio_only", False):
-        from audioface.language import whisper
+        from audioface.language.recognize import whisper
 
         whisper.preload(rec.model, rec.language)
     return rec

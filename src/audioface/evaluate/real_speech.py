@@ -18,7 +18,7 @@ from audioface.audio import Audio, detect_activity, load_audio
 from audioface.evaluate.corpus import Item
 from audioface.evaluate.lipsync import score_lipsync
 from audioface.evaluate.runner import ItemResult
-from audioface.language.aligners import DEFAULT_ALIGNER
+from audioface.language.align.aligners import DEFAULT_ALIGNER
 from audioface.motion.generators import GeneratorSpec
 from audioface.parallel import parallel_map
 from audioface.track import RefPhone

@@ -18,7 +18,7 @@ from audioface.formats import read_weights
 from audioface.formats.livelink import read_capture
 from audioface.formats.phones import read_phones
 from audioface.language import AUTO_LANGUAGE
-from audioface.language.aligners import DEFAULT_ALIGNER
+from audioface.language.align.aligners import DEFAULT_ALIGNER
 from audioface.motion.generators import DEFAULT, GeneratorSpec
 from audioface.parallel import parallel_map
 

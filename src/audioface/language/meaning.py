@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from audioface.errors import AudioFaceError
-from audioface.language.normalize import normalize
+from audioface.language.pronounce.normalize import normalize
 from audioface.track import PhoneTrack
 
 SENTENCE_DIM = 384  # all-MiniLM-L6-v2's embedding size: the learned models' sentence input

@@ -15,15 +15,29 @@ import numpy as np
 from audioface.audio.activity import Activity, split_points
 from audioface.audio.load import SAMPLE_RATE, Audio
 from audioface.errors import AudioFaceError
-from audioface.language import aligners, lexicon, lookup, transcript, whisper, whisper_phones
-from audioface.language.lookup import ENGLISH
-from audioface.language.normalize import Token
-from audioface.language.pieces import Piece, assign_tokens, expected_duration, make_pieces
-from audioface.language.pronounce import AUTO_LANGUAGE, check_language
+from audioface.language.align import aligners
+from audioface.language.align.pieces import Piece, assign_tokens, expected_duration, make_pieces
+from audioface.language.align.timing import (
+    PieceJob,
+    WordCue,
+    align_job,
+    phonetic_job,
+    recognize_job,
+    span_job,
+)
+from audioface.language.pronounce import AUTO_LANGUAGE, check_language, lexicon, lookup, transcript
 from audioface.language.pronounce.choose import transcript_language
-from audioface.language.recognizers import DEFAULT_ASR, Recognizer, choose, hears_text, recognize_segments
-from audioface.language.segments import Segment
-from audioface.language.timing import PieceJob, WordCue, align_job, phonetic_job, recognize_job, span_job
+from audioface.language.pronounce.lookup import ENGLISH
+from audioface.language.pronounce.normalize import Token
+from audioface.language.recognize import whisper, whisper_phones
+from audioface.language.recognize.recognizers import (
+    DEFAULT_ASR,
+    Recognizer,
+    choose,
+    hears_text,
+    recognize_segments,
+)
+from audioface.language.recognize.segments import Segment
 from audioface.parallel import parallel_map
 from audioface.track import PhoneTrack, Word
 
@@ -47,11 +61,11 @@ def build_track(
     """Timed words and phones for ``audio``, each phone with its IPA.
 
     With ``text``, the transcript is aligned; without it, the recogniser ``asr``
-    (see :mod:`audioface.language.recognizers`) hears the words, which are then
+    (see :mod:`audioface.language.recognize.recognizers`) hears the words, which are then
     aligned the same way, or pocketsphinx recognises phones (``"phonetic"``).
     ``language`` says how the words become phones (see :mod:`audioface.language.pronounce`);
     ``auto`` takes the transcript's (:func:`transcript_language`) or the recogniser's.
-    ``aligner`` times the words (see :mod:`audioface.language.aligners`).
+    ``aligner`` times the words (see :mod:`audioface.language.align.aligners`).
     No speech -> empty track.
     """
     rec = choose(asr)
@@ -156,7 +170,7 @@ def _transcript_language(audio: Audio, activity: Activity, text: str, setting: s
     the one Whisper hears in the audio (where nothing says, English)."""
     spoken = transcript_language(text, setting)
     if spoken is None and activity.has_speech and whisper.available():
-        from audioface.language import whisper_language
+        from audioface.language.recognize import whisper_language
 
         heard = whisper_language.detect(whisper.load_base(), audio.samples, activity.regions())
         spoken = _route_code(heard)

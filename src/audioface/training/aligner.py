@@ -10,7 +10,7 @@ real-speech figures in BENCHMARKS are on voices neither model heard.
 The network sees both sides of each frame (an aligner works offline), about
 0.6 s each way, and is small enough to run over a minute of audio in a few
 tens of milliseconds. The posteriors go to a Viterbi forced alignment
-(:mod:`audioface.language.forced`); the class priors saved beside the model
+(:mod:`audioface.language.align.forced`); the class priors saved beside the model
 turn them into scaled likelihoods there.
 """
 

@@ -1,7 +1,7 @@
 """Cues as a live stream is told them: the words aligned as the audio arrives, not in hindsight.
 
 A live model (``cue_delay`` > 0) is told each frame's phone as the live aligner
-(:class:`audioface.language.online.OnlineAligner`) settles it, from 60 ms of
+(:class:`audioface.language.align.online.OnlineAligner`) settles it, from 60 ms of
 look-ahead and with that aligner's mistakes. Trained on the offline alignment's
 phones instead, it learns to trust its cues more than live ones deserve. So
 each example's cues are remade from its own log-mel (augmented copies
@@ -19,7 +19,7 @@ import numpy as np
 
 from audioface.audio.mel import N_MELS
 from audioface.errors import AudioFaceError
-from audioface.language.online import LAG, OnlineAligner
+from audioface.language.align.online import LAG, OnlineAligner
 from audioface.motion.learned.cues import live_cues
 from audioface.parallel import parallel_map
 from audioface.training.data import Example

@@ -256,8 +256,8 @@ def label_real_english(work: Path, count: int, seed: int = 0) -> list[str]:
     """Up to ``count`` training-speaker utterances aligned by the shipped aligner; an utterance
     with any stretch it is unsure of (pocketsphinx's cue in the pipeline) is left out."""
     from audioface.audio.load import load_audio
-    from audioface.language import aligners, learned_aligner
-    from audioface.language.transcript import tokens
+    from audioface.language.align import aligners, learned_aligner
+    from audioface.language.pronounce.transcript import tokens
 
     items = real_english_items()
     random.Random(seed).shuffle(items)
@@ -300,8 +300,8 @@ class _Ref(NamedTuple):
 
 def scores_of(model, mel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(log posteriors with the vowels pooled, scaled log likelihoods) of a phone model
-    (:class:`audioface.language.acoustic.PhoneModel`), as the learned aligner computes them."""
-    from audioface.language import acoustic, learned_aligner
+    (:class:`audioface.language.align.acoustic.PhoneModel`), as the learned aligner computes them."""
+    from audioface.language.align import acoustic, learned_aligner
     from audioface.phones import VOWELS
 
     log_post = model.log_posteriors(mel)
@@ -315,7 +315,7 @@ def align_known(model, mel: np.ndarray, timeline: Timeline) -> tuple[list[float]
     accuracy of the model's argmax). The known phones go in as the transcript would, the runs
     between pauses as words, so this measures the phone model's ears and not a pronunciation
     route: the multilingual aligner's figure per language."""
-    from audioface.language import forced, learned_aligner
+    from audioface.language.align import forced, learned_aligner
     from audioface.training.aligner import frame_labels
 
     runs: list[list[str]] = [[]]

@@ -34,7 +34,7 @@ VOICES: tuple[tuple[str, str], ...] = (
 
 def content_words(seed: int) -> list[str]:
     """Everyday-looking dictionary words: short, plain letters, one pronunciation."""
-    from audioface.language.lexicon import dictionary
+    from audioface.language.pronounce.lexicon import dictionary
 
     words = [w for w, prons in dictionary().items() if w.isalpha() and 3 <= len(w) <= 8 and len(prons) == 1]
     random.Random(seed).shuffle(words)

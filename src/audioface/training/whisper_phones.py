@@ -1,4 +1,5 @@
-"""Training the head that hears phones in Whisper's encoder (:mod:`audioface.language.whisper_phones`).
+"""Training the head that hears phones in Whisper's encoder
+(:mod:`audioface.language.recognize.whisper_phones`).
 
 Whisper's tiny.en encoder stays frozen; a small head learns which phone each of its 20 ms frames
 holds, from real read speech labelled by the language stage (each transcript force-aligned by
@@ -97,7 +98,7 @@ def prepare(items: list[Item], cache: Path, jobs: int | None = None) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from audioface.audio import load_audio
-    from audioface.language import whisper, whisper_phones
+    from audioface.language.recognize import whisper, whisper_phones
 
     cache.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, help="label worker processes (default: one per core)")
     args = parser.parse_args(argv)
     from audioface.errors import AudioFaceError
-    from audioface.language import whisper
+    from audioface.language.recognize import whisper
 
     try:
         if not whisper.available():

@@ -48,7 +48,7 @@ def transcript_language(text: str, setting: str = AUTO_LANGUAGE) -> str | None:
 def reads_as_english(text: str) -> bool:
     """Plain ASCII letters, every word in the CMU dictionary, and an English function word
     among them (or too few words to expect one)."""
-    from audioface.language import lexicon
+    from audioface.language.pronounce import lexicon
 
     if re.search(r"[^\x00-\x7f]", text):
         return False

@@ -1,9 +1,9 @@
 """English words: the CMU dictionary and the neural G2P, exactly as the stage has always read
-them (``language/lexicon.py``), each phone with its IPA beside it."""
+them (``language/pronounce/lexicon.py``), each phone with its IPA beside it."""
 
 from __future__ import annotations
 
-from audioface.language import lexicon
+from audioface.language.pronounce import lexicon
 from audioface.language.pronounce.phones import Pronunciation, from_arpabet
 
 

@@ -3,7 +3,7 @@
 Every step that needs a word's phones (the aligners, pocketsphinx's dictionary, the span
 pass, the duration estimates) asks here, and the language is set once around a piece's work
 (:func:`speaking`), so a word travels as plain text to the workers and back. English reads the
-CMU dictionary and the neural G2P (:mod:`audioface.language.lexicon`) exactly as before; every
+CMU dictionary and the neural G2P (:mod:`audioface.language.pronounce.lexicon`) exactly as before; every
 other language reads its route's pronunciations (:mod:`audioface.language.pronounce`), each
 IPA segment mapped by its features to the ARPAbet phone the phone models know.
 """
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from audioface.ipa import arpabet_ipa
-from audioface.language import lexicon
+from audioface.language.pronounce import lexicon
 from audioface.phones import split_stress
 
 ENGLISH = "en"

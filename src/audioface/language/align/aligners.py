@@ -1,7 +1,7 @@
 """Which forced aligner times the words: the one place that decides.
 
 ``auto`` (the default) is ``learned``: the phone model's posteriors with a Viterbi pass
-(:mod:`audioface.language.learned_aligner`), one network pass and a short loop per piece,
+(:mod:`audioface.language.align.learned_aligner`), one network pass and a short loop per piece,
 several times faster than pocketsphinx. Where it doubts a stretch of words (their mean log
 posterior is low: the transcript may not be what was said, or the voice is unlike any it
 learned from), the piece goes to pocketsphinx, whose acoustic scores then drive the check that
@@ -23,7 +23,8 @@ against pocketsphinx's 0.943 (0.904) at an earlier stop.
 from __future__ import annotations
 
 from audioface.errors import AudioFaceError
-from audioface.language import acoustic, learned_aligner, lookup, sphinx
+from audioface.language.align import acoustic, learned_aligner, sphinx
+from audioface.language.pronounce import lookup
 from audioface.phones import split_stress
 
 AUTO, LEARNED, SPHINX = "auto", "learned", "sphinx"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audioface.language.pieces import expected_duration
+from audioface.language.align.pieces import expected_duration
 from audioface.phones import split_stress
 from audioface.track import Phone, Word
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.language import g2p
+from audioface.language.pronounce import g2p
 
 
 @lru_cache(maxsize=1)

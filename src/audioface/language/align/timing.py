@@ -4,7 +4,7 @@ Every function here takes one :class:`PieceJob` (picklable, so it can go to a
 worker process) and returns finished :class:`Word` objects in absolute time.
 
 The chain for a transcript is:
-1. force-align the whole piece (:mod:`audioface.language.aligners`: the learned aligner,
+1. force-align the whole piece (:mod:`audioface.language.align.aligners`: the learned aligner,
    or pocketsphinx where it doubts a word or was asked for);
 2. compare every word's pocketsphinx score with the piece's typical word: a run of
    words that scores far below it may not match the audio; unless the learned aligner
@@ -22,9 +22,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
-from audioface.language import aligners, lookup, phone_loop, sphinx
-from audioface.language.estimate import spread
-from audioface.language.pieces import Piece, assign_tokens, expected_duration
+from audioface.language.align import aligners, sphinx
+from audioface.language.align.estimate import spread
+from audioface.language.align.pieces import Piece, assign_tokens, expected_duration
+from audioface.language.pronounce import lookup
+from audioface.language.recognize import phone_loop
 from audioface.phones import VOWELS, split_stress
 from audioface.track import Phone, Word
 
@@ -53,7 +55,7 @@ class PieceJob:
     # do not match the audio. Worth its cost (about half the alignment time) for a user's
     # transcript, which may not be what was said; not for words a recogniser just heard.
     check: bool = True
-    aligner: str = aligners.SPHINX  # see audioface.language.aligners
+    aligner: str = aligners.SPHINX  # see audioface.language.align.aligners
     # For phonetic_job: Whisper's encoder's log posteriors of the piece (10 ms frames), or None
     whisper_heard: np.ndarray | None = None
     language: str = lookup.ENGLISH  # the tokens' language: how they become phones (see lookup)
@@ -68,7 +70,7 @@ def span_job(job: PieceJob) -> tuple[tuple[int, int], list[Word] | None]:
     """Let the audio decide which stretch of the tokens the piece holds: the transcript
     indices [start, end); where no stretch fits, the estimated tokens (without the free ones).
     The learned aligner also times the stretch's words: its span pass already found their path
-    (:func:`audioface.language.learned_aligner.align` keeps it). Pocketsphinx aligns later,
+    (:func:`audioface.language.align.learned_aligner.align` keeps it). Pocketsphinx aligns later,
     once the neighbours' cuts are settled."""
     words = [w for w, _ in job.tokens]
     with lookup.speaking(job.language):
@@ -181,7 +183,7 @@ def _heard_as_written(piece: Piece, pcm: bytes, words: list[Word]) -> bool:
     """A second opinion on a stretch pocketsphinx scored low: the learned aligner's, which is
     sure of its words on most real speech where pocketsphinx's scores dip (a voice unlike its
     models'), and doubts words that are not in the audio (the threshold's figures:
-    :mod:`audioface.language.aligners`). Asking costs a few milliseconds; hearing its phones
+    :mod:`audioface.language.align.aligners`). Asking costs a few milliseconds; hearing its phones
     instead, a few tens."""
     chunk = _slice(pcm, piece, words[0].start, words[-1].end)
     return aligners.sure_of(chunk, [w.word for w in words])
@@ -190,7 +192,7 @@ def _heard_as_written(piece: Piece, pcm: bytes, words: list[Word]) -> bool:
 def _hear_stretch(piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
     """The phones heard over the stretch, as pseudo-words: what the mouth must say there.
 
-    The learned phone loop hears them (:mod:`audioface.language.phone_loop`), with
+    The learned phone loop hears them (:mod:`audioface.language.recognize.phone_loop`), with
     ``HEARING_CONTEXT`` of the audio each side, since its models listen about 0.6 s each way.
     Recognising words there instead (pocketsphinx's language model, then aligning them) took
     0.4 s or more a stretch, most of it making the decoder; the mouth needs the phones."""

@@ -2,7 +2,7 @@
 
 The audio goes up as a 16 kHz WAV with ``response_format=verbose_json``, which
 brings segment times and, where the server gives them, the confidence figures
-that :mod:`audioface.language.segments` uses against invented text. The key comes
+that :mod:`audioface.language.recognize.segments` uses against invented text. The key comes
 from the environment (:data:`KEY_VARIABLES`), never from the command line, and is
 never printed. Only the standard library is used.
 """
@@ -18,7 +18,7 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
-from audioface.language.segments import Segment
+from audioface.language.recognize.segments import Segment
 
 KEY_VARIABLES = ("AUDIOFACE_ASR_KEY", "OPENAI_API_KEY")
 DEFAULT_MODEL = "whisper-1"

@@ -205,7 +205,7 @@ class WhisperRunner:
         """Each language's probability in (at most the first 30 s of) ``samples``. ``min_frames``:
         the encoder hears only the audio's frames, padded to at least this many, instead of a whole
         30 s window (six times less work on 5 s; the decoder would then invent text, but the
-        language token holds up: see :mod:`audioface.language.whisper_language`)."""
+        language token holds up: see :mod:`audioface.language.recognize.whisper_language`)."""
         features = self.feature_extractor(samples[: 30 * SAMPLE_RATE])[:, :-1]
         frames = CHUNK_FRAMES if min_frames is None else max(min_frames, -(-features.shape[-1] // 100) * 100)
         found = self.model.detect_language(self.encode(pad_or_trim(features, min(frames, CHUNK_FRAMES))))[0]

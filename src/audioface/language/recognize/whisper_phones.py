@@ -4,7 +4,7 @@ The learned aligner's phone models learnt from about 100 minutes of real speech;
 encoder heard 680,000 hours. A small head (two convolutions, trained by
 :mod:`audioface.training.whisper_phones` on the same real speech and the same held-out split)
 turns the bundled tiny.en encoder's frames (384 numbers every 20 ms) into phone posteriors, and
-the free phone loop (:mod:`audioface.language.phone_loop`) hears them beside the aligner's own.
+the free phone loop (:mod:`audioface.language.recognize.phone_loop`) hears them beside the aligner's own.
 On held-out real speakers that took learned-audio from 0.933 (closures 0.870) to 0.959 (0.952)
 with fewer false seals (docs/learned-model.md, "Phones heard without words").
 
@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from audioface.language import acoustic, whisper
+from audioface.language.align import acoustic
+from audioface.language.recognize import whisper
 
 WINDOW_FRAMES = 3000  # log-mel frames (10 ms) the encoder takes at once: 30 s
 MODEL = "whisper-phones.onnx"
@@ -54,7 +55,7 @@ def load(path: str | None = None) -> PhoneHead:
 def encode(samples: np.ndarray, model=None) -> np.ndarray:
     """(frames at 50 Hz, 384) encoder output of 16 kHz ``samples``, 30 s at a time: each
     window as Whisper's own decoding pads it, cut back to the audio's length."""
-    from audioface.language.whisper_runner import pad_or_trim
+    from audioface.language.recognize.whisper_runner import pad_or_trim
 
     model = model or whisper.load()
     features = model.feature_extractor(np.asarray(samples, np.float32))[..., :-1]

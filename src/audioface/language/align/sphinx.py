@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported where a decoder is made: `import audioface` stays 
     from pocketsphinx import Decoder
 
 from audioface.audio.load import SAMPLE_RATE
-from audioface.language import lookup
+from audioface.language.pronounce import lookup
 
 FRAME = 0.01  # pocketsphinx frame period, seconds
 

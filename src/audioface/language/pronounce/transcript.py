@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from audioface.language.lookup import ENGLISH
-from audioface.language.normalize import Token, normalize
+from audioface.language.pronounce.lookup import ENGLISH
+from audioface.language.pronounce.normalize import Token, normalize
 
 # sentence and clause marks in the scripts we serve (Latin, CJK full-width, Arabic, Devanagari ...)
 _CLAUSE_END = re.compile(r"[.,;:!?\"()\[\]«»“”„…—–。，、；：！？「」『』（）؟،۔।॥]+")

@@ -1,10 +1,10 @@
 """The learned phone aligner: phone posteriors from the acoustic model, then a Viterbi pass.
 
 It takes the same words and gives the same raw word timings as
-:func:`audioface.language.sphinx.align`, so the timing chain does not care
+:func:`audioface.language.align.sphinx.align`, so the timing chain does not care
 which one ran; it also says how sure it is (each word's mean log posterior),
 and a word it is unsure of sends the piece to pocketsphinx instead
-(:mod:`audioface.language.aligners`).
+(:mod:`audioface.language.align.aligners`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import hashlib
 
 import numpy as np
 
-from audioface.language import acoustic, forced, lookup
+from audioface.language.align import acoustic, forced
+from audioface.language.pronounce import lookup
 from audioface.phones import VOWELS, split_stress
 
 MAX_VARIANTS = 3  # pronunciations tried per word, most common first

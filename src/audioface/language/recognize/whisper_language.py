@@ -1,5 +1,5 @@
-"""Which bundled Whisper hears which language (applied by :func:`audioface.language.whisper.transcribe`),
-and the language check when none is given.
+"""Which bundled Whisper hears which language (applied by
+:func:`audioface.language.recognize.whisper.transcribe`), and the language check when none is given.
 
 - ``"en"``: tiny.en, fast, and as good as base on English;
 - any other code (``"fr"``, ``"zh"``, ...): base, told the language (Mandarin with a prompt in
@@ -28,7 +28,7 @@ import numpy as np
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
 from audioface.language.pronounce.routes import has_route
-from audioface.language.segments import LOOP_RATIO, Segment, cut_loops
+from audioface.language.recognize.segments import LOOP_RATIO, Segment, cut_loops
 
 ENGLISH = "en"
 # tiny.en's mean log-probability per token, weighted by each segment's length, from which its

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from audioface.audio.activity import Activity
 from audioface.audio.load import Audio
 from audioface.errors import AudioFaceError
-from audioface.language import openai_asr, whisper, whisper_language
-from audioface.language.segments import Segment, keep_real
+from audioface.language.recognize import openai_asr, whisper, whisper_language
+from audioface.language.recognize.segments import Segment, keep_real
 
 ASR_MODES = ("auto", "whisper", "openai", "words", "phonetic")
 DEFAULT_ASR = "auto"

@@ -3,9 +3,9 @@
 A voice agent knows what its TTS is about to say, but not when each sound
 will come. This aligner takes that text (all at once, or word by word as the
 agent produces it) and places its phones on the audio as the audio arrives:
-the live phone model (:func:`audioface.language.acoustic.load_live`, causal,
+the live phone model (:func:`audioface.language.align.acoustic.load_live`, causal,
 60 ms of look-ahead) gives posteriors frame by frame, and the Viterbi
-recursion of :mod:`audioface.language.forced` runs forward one frame at a time
+recursion of :mod:`audioface.language.align.forced` runs forward one frame at a time
 over the words' graph. The best path ending at the newest frame says which
 phone every recent frame belongs to; frames near the newest are a guess the
 next frames may revise, older ones settle.
@@ -23,11 +23,11 @@ import numpy as np
 
 from audioface.audio.mel import silence
 from audioface.errors import AudioFaceError
-from audioface.language import acoustic, forced, lookup, transcript
-from audioface.language.learned_aligner import variants
-from audioface.language.lookup import ENGLISH
-from audioface.language.pronounce import AUTO_LANGUAGE, check_language
+from audioface.language.align import acoustic, forced
+from audioface.language.align.learned_aligner import variants
+from audioface.language.pronounce import AUTO_LANGUAGE, check_language, lookup, transcript
 from audioface.language.pronounce.choose import transcript_language
+from audioface.language.pronounce.lookup import ENGLISH
 
 HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
 LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
