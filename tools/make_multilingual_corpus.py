@@ -38,7 +38,7 @@ import soxr
 
 from audioface.formats.phonesets import label_segment
 from audioface.ipa import TIES, segments
-from audioface.training.synth import RATE, _EspeakEvent, verify
+from audioface.training.synth import RATE, _EspeakEvent, join_silences, verify
 
 # language code (what --language takes) -> (espeak-ng voice, six sentences: two per item)
 LANGUAGES: dict[str, tuple[str, list[str]]] = {
@@ -191,15 +191,7 @@ def make_item(espeak: Espeak, voice: str, sentences: list[str]) -> tuple[np.ndar
         phones.append(("sil", t, t + len(silence) / RATE))
         t += len(silence) / RATE
         chunks += [audio, silence]
-    merged: list[list] = []
-    for label, a, b in phones:
-        if b - a <= 1e-6:
-            continue
-        if merged and label == "sil" == merged[-1][0]:
-            merged[-1][2] = b
-        else:
-            merged.append([label, a, b])
-    return np.concatenate(chunks), merged
+    return np.concatenate(chunks), join_silences(phones)
 
 
 def write_item(folder: Path, name: str, audio: np.ndarray, phones: list[list], text: str, code: str) -> None:

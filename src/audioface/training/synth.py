@@ -212,6 +212,12 @@ def make_item(engine: str, voice: str, sentences: list[str], pauses: list[float]
             timeline.append(("sil", t, t + len(silence) / RATE))
             t += len(silence) / RATE
             chunks += [audio, silence]
+    return np.concatenate(chunks), join_silences(timeline)
+
+
+def join_silences(timeline: list) -> list[list]:
+    """The timeline without empty phones, touching silences joined (a sentence's end and the pause
+    after it are one silence to a reference)."""
     merged: list[list] = []
     for label, a, b in timeline:
         if b - a <= 1e-6:
@@ -220,7 +226,7 @@ def make_item(engine: str, voice: str, sentences: list[str], pauses: list[float]
             merged[-1][2] = b
         else:
             merged.append([label, a, b])
-    return np.concatenate(chunks), merged
+    return merged
 
 
 def write_item(folder: Path, name: str, audio: np.ndarray, timeline: list, text: str) -> None:
