@@ -28,6 +28,9 @@ class DataConfig:
     use_text: bool = True  # align transcripts into phone cues where items have them
     work: str = ""  # folder for the synthetic corpus and prepared examples; "": the run folder.
     # Runs with the same data and augmentation settings can share one and prepare it once.
+    # folders of examples prepared elsewhere (.npz, training.data.Example), all trained on, none
+    # held out: a fine-tune's extra material (training/multilingual_mouth.py makes one)
+    prepared: list[str] = field(default_factory=list)
 
 
 @dataclass

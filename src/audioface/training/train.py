@@ -73,7 +73,7 @@ def gather_items(cfg: RunConfig, run_dir: Path, log: Log) -> list[Item]:
             raise AudioFaceError(f"{folder}: no item has a capture CSV, a phone file or a transcript "
                                  "to learn from")  # fmt: skip
         items += found
-    if not items:
+    if not items and not cfg.data.prepared:  # prepared examples alone are enough to train on
         raise AudioFaceError("no training data: set synthetic_per_voice or name corpora to train on",
                              "corpora")  # fmt: skip
     return items
@@ -256,6 +256,11 @@ def load_examples(cfg: RunConfig, run_dir: Path, log: Log) -> tuple[list[Example
     paths = data_mod.prepare(train_items, cache, cfg.data.augment_copies, cfg.seed, cfg.augment,
                              cfg.data.use_text, cfg.train.threads, _bar("examples"))  # fmt: skip
     examples = [Example.load(p) for p in paths]
+    for folder in cfg.data.prepared:  # examples prepared elsewhere: trained on, never held out
+        found = sorted(p for p in Path(folder).glob("*.npz") if not p.name.endswith(".tmp.npz"))
+        if not found:
+            raise AudioFaceError(f"no prepared examples (.npz) in {folder}", "prepared")
+        examples += [Example.load(p) for p in found]
     val_paths = data_mod.prepare(held_out, cache, 0, cfg.seed, cfg.augment, cfg.data.use_text,
                                  cfg.train.threads) if held_out else []  # fmt: skip
     validation = [Example.load(p) for p in val_paths]
