@@ -139,3 +139,20 @@ def test_detection_names_a_language_a_route_speaks():
             return {"gl": 0.55, "es": 0.35, "pt": 0.06, "en": 0.04}
 
     assert detect(Heard(), np.zeros(16000, np.float32)) == "es"
+
+
+def test_words_told_to_a_stream_are_read_in_its_language():
+    """The live aligner's graph takes the told words' phones from their language's route: French
+    lumières is L UW M Y EH R (English's guess: L UW M IY ER Z), bleu ends rounded mid (OW)."""
+    import itertools
+
+    from audioface.language.align.online import OnlineAligner
+
+    def graph(language: str) -> list[str]:
+        aligner = OnlineAligner(language=language)
+        aligner.add_text("lumières bleu")
+        return [k for k, _ in itertools.groupby(aligner.model.phones[c] for c in aligner._cls)]
+
+    assert graph("fr") == ["sil", "L", "UW", "M", "Y", "EH", "R", "sil", "B", "L", "OW", "sil"]
+    assert graph("auto") == graph("fr")  # langid reads the words as French
+    assert graph("en")[4:7] == ["IY", "ER", "Z"]
