@@ -59,13 +59,13 @@ def animate(
 
     ``audio`` is a path (WAV, FLAC, OGG, MP3), an :class:`Audio`, or an array with
     ``sample_rate``. With ``text`` the transcript is aligned to the audio;
-    without it, the words are recognised by ``asr``: ``"auto"`` (Whisper when the
-    whisper extra is installed, else pocketsphinx), ``"whisper"`` (``asr_model``: another
+    without it, the words are recognised by ``asr``: ``"auto"`` and ``"whisper"`` (Whisper,
+    in the core install: tiny.en for English, base for the rest; ``asr_model``: another
     CTranslate2 Whisper folder), ``"openai"`` (an OpenAI-compatible endpoint at ``asr_url``,
     ``asr_model`` its model name; the key from ``AUDIOFACE_ASR_KEY``), ``"words"``
     (pocketsphinx), or phones are (``"phonetic"``).
     ``language`` is the language spoken, a code such as ``"fr"``, ``"zh"`` or ``"pt-BR"`` (see
-    :data:`audioface.language.LANGUAGES`), or ``"auto"``: the transcript's script says, else
+    :data:`audioface.language.LANGUAGES`), or ``"auto"``: the transcript's script or words say, else
     the recogniser hears it. It decides how words become phones (its route).
     ``aligner`` times the words: ``"auto"`` (the default) is ``"learned"`` (the phone model and a
     Viterbi pass, about twice as fast as a whole; pocketsphinx where it is unsure), ``"sphinx"``
