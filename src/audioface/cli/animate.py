@@ -26,6 +26,7 @@ examples:
   audioface animate speech.wav --text "Peter bought a muffin." -o speech.csv
   audioface animate speech.mp3 --text-file speech.txt -o speech.json --phones-out speech.TextGrid
   audioface animate speech.wav -o speech.tsv                 # no transcript: words are recognised
+  audioface animate parole.wav --text-file parole.txt --language fr -o parole.csv   # 'audioface languages'
   audioface animate speech.wav --asr phonetic --format ovr -o visemes.csv
   audioface animate speech.wav --format rhubarb-json -o cues.json
   audioface animate speech.wav --text-file speech.txt --emotion happy --no-head -o happy.csv
