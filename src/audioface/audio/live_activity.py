@@ -21,6 +21,7 @@ from collections import deque
 import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
+from audioface.audio.pitch import periodicity
 
 HOP = SAMPLE_RATE // 100  # 10 ms frames
 FLOOR_SECONDS = 3.0  # the floor is the quietest frame of this long a past
@@ -87,13 +88,9 @@ class LiveActivity:
         40 ms ending with the frame) while the recent voiced frames' pitch moves."""
         audio = np.concatenate([self._tail, x]).astype(np.float64)
         self._tail = audio[len(audio) - len(self._tail) :].astype(np.float32)
-        windows = np.lib.stride_tricks.sliding_window_view(audio, VOICE_WINDOW)[::HOP]
-        windows = windows - windows.mean(axis=1, keepdims=True)
-        acf = np.fft.irfft(np.abs(np.fft.rfft(windows, 2 * VOICE_WINDOW, axis=1)) ** 2, axis=1)
         lo, hi = LAGS
-        lag = lo + np.argmax(acf[:, lo:hi], axis=1)
-        rows = np.arange(len(lag))
-        peak = acf[rows, lag] / (acf[:, 0] + 1e-12)
+        windows = np.lib.stride_tricks.sliding_window_view(audio, VOICE_WINDOW)[::HOP]
+        lag, peak, _ = periodicity(windows, lo, hi)
         voiced = (peak > VOICING) & (lag > lo) & (lag < hi - 1)  # a peak, not the range's edge
         moving = np.zeros(len(lag), bool)
         for i in np.flatnonzero(voiced):

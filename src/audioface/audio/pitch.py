@@ -23,6 +23,21 @@ RATE = 8000  # F0 lives below 400 Hz: half the pipeline's rate is plenty, and 4x
 BLOCK = 2000  # frames per FFT batch: bounds memory on long audio
 
 
+def periodicity(
+    frames: np.ndarray, lo: int, hi: int, window: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame (a row of samples): the lag in [lo, hi) of its strongest period, the normalised
+    autocorrelation there (1 for a pure period, near 0 for noise), and its energy (the
+    autocorrelation at lag 0). Shared by the pitch track and the live gate's voicing."""
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    if window is not None:
+        frames = frames * window
+    acf = np.fft.irfft(np.abs(np.fft.rfft(frames, n=2 * frames.shape[1], axis=1)) ** 2, axis=1)
+    energy = acf[:, 0] + 1e-12
+    lag = lo + np.argmax(acf[:, lo:hi], axis=1)
+    return lag, acf[np.arange(len(lag)), lag] / energy, energy
+
+
 def pitch_track(audio: Audio) -> np.ndarray:
     """F0 in Hz per 10 ms frame (NaN where unvoiced), aligned with detect_activity's frames."""
     rate = RATE
@@ -35,13 +50,7 @@ def pitch_track(audio: Audio) -> np.ndarray:
     f0 = np.empty(n_frames)
     for first in range(0, n_frames, BLOCK):
         starts = np.arange(first, min(first + BLOCK, n_frames)) * hop
-        frames = padded[starts[:, None] + np.arange(win)[None, :]]
-        frames = frames - frames.mean(axis=1, keepdims=True)
-        spec = np.fft.rfft(frames * window, n=2 * win, axis=1)
-        acf = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, :win]
-        energy = acf[:, 0] + 1e-12
-        lag = lo + np.argmax(acf[:, lo:hi], axis=1)
-        peak = acf[np.arange(len(starts)), lag] / energy
+        lag, peak, energy = periodicity(padded[starts[:, None] + np.arange(win)[None, :]], lo, hi, window)
         block = rate / lag.astype(np.float64)
         loud = 10 * np.log10(energy / win + 1e-12) > -50
         block[(peak < VOICING) | ~loud] = np.nan

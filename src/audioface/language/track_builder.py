@@ -29,6 +29,7 @@ from audioface.language.pronounce import AUTO_LANGUAGE, check_language, lexicon,
 from audioface.language.pronounce.choose import transcript_language
 from audioface.language.pronounce.lookup import ENGLISH
 from audioface.language.pronounce.normalize import Token
+from audioface.language.pronounce.routes import has_route
 from audioface.language.recognize import whisper, whisper_phones
 from audioface.language.recognize.recognizers import (
     DEFAULT_ASR,
@@ -179,10 +180,7 @@ def _transcript_language(audio: Audio, activity: Activity, text: str, setting: s
 
 def _route_code(heard: str | None) -> str | None:
     """The route for a language a recogniser named, None where no route has it."""
-    try:
-        return check_language(heard) if heard else None
-    except AudioFaceError:
-        return None
+    return check_language(heard) if heard and has_route(heard) else None
 
 
 def _with_ipa(track: PhoneTrack) -> PhoneTrack:
