@@ -28,6 +28,7 @@ SIZE = (300, 360)  # one frame, pixels
 
 def pick_frames(key, start: int) -> list[tuple[int, str]]:
     """Frames that show the mouth at work: at rest, open widest, rounded, lips pressed."""
+
     def curve(name: str) -> list[tuple[float, float]]:
         action = key.animation_data.action
         fcurves = action.fcurves if not getattr(action, "layers", None) else \

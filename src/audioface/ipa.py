@@ -412,7 +412,9 @@ def metric_class(seg: Segment) -> str | None:
         return "rounding" if seg.height in _ROUNDING_HEIGHTS else "open"
     where = (seg.height, seg.backness)
     if seg.height == "open" or where in (
-        ("near-open", "front"), ("near-open", "back"), ("open-mid", "front")
+        ("near-open", "front"),
+        ("near-open", "back"),
+        ("open-mid", "front"),
     ):
         return "open"  # a ä ɑ æ ɛ
     if where in (("near-open", "central"), ("open-mid", "back")):

@@ -11,9 +11,6 @@ vowel run, a sung syllable) has no quiet to set a floor by: a frame is speech th
 is voiced, its pitch moves (a hum's stands still) and its energy lies in the speech band.
 """
 
-
-
-
 from __future__ import annotations
 
 from collections import deque

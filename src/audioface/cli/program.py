@@ -25,8 +25,19 @@ from audioface.cli import (
 from audioface.errors import AudioFaceError
 
 # In the order `audioface --help` lists them; each module has add_parser(sub) and run(args).
-COMMANDS = (animate, preview, evaluate, train, serve, live, batch, languages, phone_table, check_rig,
-            blender_addon)
+COMMANDS = (
+    animate,
+    preview,
+    evaluate,
+    train,
+    serve,
+    live,
+    batch,
+    languages,
+    phone_table,
+    check_rig,
+    blender_addon,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

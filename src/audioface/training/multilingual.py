@@ -23,7 +23,6 @@ trained languages and the unseen languages, for the trainer's held-out figure)::
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import random
 import sys
@@ -34,25 +33,22 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import soxr
 
 from audioface import ipa
 from audioface.audio.load import SAMPLE_RATE
 from audioface.audio.mel import log_mel
+from audioface.training import espeak_ipa
 from audioface.training.multilingual_text import TRAIN, UNSEEN
-from audioface.training.synth import Timeline, _EspeakEvent, verify
+from audioface.training.synth import Timeline, verify
 
 # espeak-ng's voice variants: the trained languages learn from some, the rest are held out
 TRAIN_VARIANTS = ("m1", "m2", "m3", "m5", "f1", "f2", "f4", "klatt")
 HELD_VARIANTS = ("f3", "m7")
-_PHONEME_EVENT, _END_EVENTS = 7, (5, 6)
-_EVENTS_IPA = 0x01 | 0x02 | 0x8000  # phoneme events, as IPA; errors return instead of exiting
-_RATE, _PITCH = 1, 3  # espeak_PARAMETER
 _ASPIRATED = set("ptkcqbdgɡʈɖɕʂʐʑszʃʒ")
 TIE = "\u0361"
-REAL_ENGLISH = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real-english"
+# as the recipes name it: run from the repository root, beside ../shared (--real-english elsewhere)
+REAL_ENGLISH = Path("../shared/data/real-english")
 HOLDOUT, SEED = 0.1, 0  # the real-speech split of the shipped recipes (bench_real_speech.py)
-_lib: ctypes.CDLL | None = None
 
 
 @dataclass(frozen=True)
@@ -68,55 +64,11 @@ class Spec:
     role: str
 
 
-def _library() -> ctypes.CDLL:
-    global _lib
-    if _lib is None:
-        import espeakng_loader
-
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.rate = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), _EVENTS_IPA)
-        if lib.rate <= 0:
-            raise RuntimeError("espeak-ng could not start")
-        _lib = lib
-    return _lib
-
-
 def synthesise(voice: str, text: str, rate: int = 175, pitch: int = 50) -> tuple[np.ndarray, Timeline]:
     """16 kHz audio and its timeline of ARPAbet classes from espeak-ng's own IPA phoneme
     events; raises ValueError where espeak-ng switched language or an event has no segment."""
-    lib = _library()
-    chunks: list[np.ndarray] = []
-    marks: list[tuple[str, int]] = []
-
-    def callback(wav, n, events):
-        if n > 0:
-            chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).astype(np.float32) / 32768.0)
-        i = 0
-        while events[i].type != 0:
-            e = events[i]
-            if e.type == _PHONEME_EVENT:
-                marks.append((bytes(e.id.string).split(b"\0")[0].decode("utf-8", "ignore"), e.sample))
-            elif e.type in _END_EVENTS:
-                marks.append(("_end", e.sample))
-            i += 1
-        return 0
-
-    cb = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                          ctypes.POINTER(_EspeakEvent))(callback)  # fmt: skip
-    lib.espeak_SetSynthCallback(cb)
-    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-        raise ValueError(f"espeak-ng has no voice {voice}")
-    lib.espeak_SetParameter(_RATE, rate, 0)
-    lib.espeak_SetParameter(_PITCH, pitch, 0)
-    data = text.encode()
-    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)
-    lib.espeak_Synchronize()
-    if not chunks:
-        raise ValueError(f"espeak-ng said nothing for {text!r}")
-    audio = np.concatenate(chunks)
-    timeline = events_timeline(marks, len(audio), lib.rate)
-    return soxr.resample(audio, lib.rate, SAMPLE_RATE).astype(np.float32), timeline
+    spoken = espeak_ipa.speak(voice, text, rate, pitch)
+    return spoken.audio, events_timeline(spoken.marks, spoken.samples, spoken.rate)
 
 
 def event_phones(label: str) -> tuple[str, ...] | None:
@@ -244,22 +196,22 @@ def make_synthetic(work: Path, specs: list[Spec]) -> dict[str, list[str]]:
     return made
 
 
-def real_english_items(held_out: bool = False) -> list:
+def real_english_items(held_out: bool = False, corpus: Path = REAL_ENGLISH) -> list:
     """``real-english``'s training speakers (or its held-out ones), split as the shipped recipes."""
     from audioface.evaluate.corpus import find_items
     from audioface.training.split import split
 
-    return split(find_items(REAL_ENGLISH), HOLDOUT, SEED)[1 if held_out else 0]
+    return split(find_items(corpus), HOLDOUT, SEED)[1 if held_out else 0]
 
 
-def label_real_english(work: Path, count: int, seed: int = 0) -> list[str]:
+def label_real_english(work: Path, count: int, seed: int = 0, corpus: Path = REAL_ENGLISH) -> list[str]:
     """Up to ``count`` training-speaker utterances aligned by the shipped aligner; an utterance
     with any stretch it is unsure of (pocketsphinx's cue in the pipeline) is left out."""
     from audioface.audio.load import load_audio
     from audioface.language.align import aligners, learned_aligner
     from audioface.language.pronounce.transcript import tokens
 
-    items = real_english_items()
+    items = real_english_items(corpus=corpus)
     random.Random(seed).shuffle(items)
     names: list[str] = []
     for item in items[: int(count * 1.3)]:
@@ -345,11 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held", type=int, default=6, help="held-out-variant utterances per language")
     parser.add_argument("--unseen", type=int, default=12, help="utterances per unseen language")
     parser.add_argument("--real", type=int, default=400, help="real English utterances to label")
+    parser.add_argument("--real-english", type=Path, default=REAL_ENGLISH, help="the real-english corpus")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     made = make_synthetic(args.work, plan(args.per_language, args.held, args.unseen))
     _log(f"synthetic: { {k: len(v) for k, v in made.items()} } in {time.perf_counter() - t0:.0f} s")
-    real = label_real_english(args.work, args.real) if args.real else []
+    real = label_real_english(args.work, args.real, corpus=args.real_english) if args.real else []
     _log(f"real English: {len(real)} in {time.perf_counter() - t0:.0f} s")
     split = {"train": made.get("train", []) + real, "held_out": made.get("held", []),
              "unseen": made.get("unseen", [])}  # fmt: skip

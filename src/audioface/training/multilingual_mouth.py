@@ -7,7 +7,7 @@ in one folder that a recipe names in ``[data] prepared``:
 - **espeak-ng in many languages** (the sentences of :mod:`audioface.training.multilingual_text`,
   their words shuffled into new lines as the multilingual aligner's data does), two lines an
   item joined by pauses of known length, each line checked, phones labelled in IPA from
-  espeak-ng's own phoneme events (``tools/make_multilingual_corpus.py`` makes them, the same
+  espeak-ng's own phoneme events (:mod:`audioface.training.espeak_ipa` makes them, the same
   code that made ``corpus/dev-multilingual``). Targets are the rules' mouth on those exact IPA
   timings (``motion/articulation.py`` reads each segment's IPA: a French ``y`` is rounded with
   ``i``'s jaw), as stage 1 did for English; cues are the same exact phones, as a transcript in
@@ -28,7 +28,6 @@ speech can be scored like any corpus::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import sys
@@ -45,26 +44,14 @@ from audioface.motion.learned import MOUTH_CHANNELS
 from audioface.motion.learned.cues import phone_cues
 from audioface.parallel import parallel_map
 from audioface.track import Phone, PhoneTrack, Word
+from audioface.training import espeak_ipa
 from audioface.training.augment import AugmentConfig, augment
 from audioface.training.data import Example, rule_targets, stretch_frames
 
-ROOT = Path(__file__).resolve().parents[3]
 # espeak-ng's variants the fine-tune hears; corpus/dev-multilingual speaks with the default
 # voice, +f3 and +m3, and the multilingual aligner holds out +f3 and +m7: all left out here
 VARIANTS = ("m1", "m2", "m5", "f1", "f2", "f4", "klatt")
 AUGMENT = AugmentConfig(band_prob=0.15, codec_prob=0.15)  # the shipped recipes' augmentation
-
-
-def _tool():
-    """``tools/make_multilingual_corpus.py`` (a script, not a package module): its espeak-ng
-    wrapper and IPA clean-ups are the ones the development corpus was made with."""
-    spec = importlib.util.spec_from_file_location("make_multilingual_corpus", ROOT / "tools" /
-                                                  "make_multilingual_corpus.py")  # fmt: skip
-    if spec is None or spec.loader is None:
-        raise RuntimeError("tools/make_multilingual_corpus.py not found: run from a repository checkout")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def synthesise(folder: Path, per_language: int, seed: int = 0) -> list[str]:
@@ -73,8 +60,6 @@ def synthesise(folder: Path, per_language: int, seed: int = 0) -> list[str]:
     from audioface.training.multilingual import texts
     from audioface.training.multilingual_text import TRAIN
 
-    tool = _tool()
-    espeak = tool.Espeak()
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     made = []
@@ -83,14 +68,14 @@ def synthesise(folder: Path, per_language: int, seed: int = 0) -> list[str]:
         for i in range(per_language):
             name = f"ml-{voice}-{i:03d}"
             variant = rng.choice(VARIANTS)
-            espeak.lib.espeak_SetParameter(1, rng.randint(140, 210), 0)  # rate, words a minute
-            espeak.lib.espeak_SetParameter(3, rng.randint(30, 70), 0)  # pitch
+            rate, pitch = rng.randint(140, 210), rng.randint(30, 70)  # words a minute, pitch
             try:
-                audio, phones = tool.make_item(espeak, f"{voice}+{variant}", lines[2 * i : 2 * i + 2])
+                pair = lines[2 * i : 2 * i + 2]
+                audio, phones = espeak_ipa.make_item(f"{voice}+{variant}", pair, rate, pitch)
             except (RuntimeError, ValueError) as exc:  # a line that fails its check, an odd symbol
                 print(f"skip {name}: {exc}", file=sys.stderr)
                 continue
-            tool.write_item(folder, name, audio, phones, " ".join(lines[2 * i : 2 * i + 2]),
+            espeak_ipa.write_item(folder, name, audio, phones, " ".join(lines[2 * i : 2 * i + 2]),
                             voice.split("-")[0])  # fmt: skip
             try:  # a bare mark after a pause (Russian ʲ) names no phone: such an item is dropped
                 read_phones(folder / f"{name}.phones.json")
@@ -148,13 +133,15 @@ def prepare_item(job: tuple[Path, str, int, int]) -> list[str]:
     return [p.name for p in paths]
 
 
-def real_english(out: Path, count: int, copies: int, seed: int = 0, jobs: int = 2) -> list[str]:
+def real_english(out: Path, count: int, copies: int, seed: int = 0, jobs: int = 2,
+                 corpus: Path | None = None) -> list[str]:  # fmt: skip
     """``count`` utterances of the recipes' training speakers, labelled by the language stage
     and prepared as stage 2 prepares them; example file names."""
     from audioface.training import data
-    from audioface.training.multilingual import real_english_items
+    from audioface.training.multilingual import REAL_ENGLISH, real_english_items
 
-    items = real_english_items()  # the recipes' split: held-out speakers never come here
+    # the recipes' split: held-out speakers never come here
+    items = real_english_items(corpus=corpus or REAL_ENGLISH)
     random.Random(seed).shuffle(items)
     paths = data.prepare(items[:count], out, copies, seed, AUGMENT, True, jobs)
     return [p.name for p in paths]
@@ -169,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("runs/ml-mouth"))
     parser.add_argument("--per-language", type=int, default=12, help="synthetic items per language")
     parser.add_argument("--real", type=int, default=500, help="real English utterances")
+    parser.add_argument("--real-english", type=Path, default=Path("../shared/data/real-english"),
+                        help="the real-english corpus (default: beside the repository)")  # fmt: skip
     parser.add_argument("--copies", type=int, default=1, help="augmented copies per item")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
@@ -178,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(args.work / "data", name, args.copies, 0) for name in made]
     synthetic = [p for got in parallel_map(prepare_item, jobs, args.jobs) for p in got]
     print(f"{len(synthetic)} synthetic examples in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    real = real_english(args.work / "examples", args.real, args.copies, jobs=args.jobs) if args.real else []
+    real = []
+    if args.real:
+        out = args.work / "examples"
+        real = real_english(out, args.real, args.copies, jobs=args.jobs, corpus=args.real_english)
     print(f"{len(real)} real English examples in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     summary = {"synthetic": synthetic, "real": real, "seconds": round(time.perf_counter() - t0)}
     (args.work / "examples.json").write_text(json.dumps(summary))
