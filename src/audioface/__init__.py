@@ -3,17 +3,61 @@
 >>> import audioface
 >>> anim = audioface.animate("hello.wav", text="Hello there")
 >>> audioface.save(anim, "hello.csv")          # Live Link Face CSV
+
+The names below are loaded on first use (PEP 562), so that ``import audioface`` and the
+``audioface`` command's parser cost little: the command can start loading Whisper while the
+pipeline's modules import (a 5 s line's whole run is about a second).
 """
 
-from audioface.animation import Animation
-from audioface.api import StreamRun, animate, animate_stream
-from audioface.arkit import NAMES as ARKIT_NAMES
-from audioface.errors import AudioFaceError
-from audioface.formats import load_animation, save, save_phones
-from audioface.streaming import StreamAnimator
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+_EXPORTS = {
+    "ARKIT_NAMES": ("audioface.arkit", "NAMES"),
+    "Animation": ("audioface.animation", "Animation"),
+    "AudioFaceError": ("audioface.errors", "AudioFaceError"),
+    "StreamAnimator": ("audioface.streaming", "StreamAnimator"),
+    "StreamRun": ("audioface.api", "StreamRun"),
+    "animate": ("audioface.api", "animate"),
+    "animate_stream": ("audioface.api", "animate_stream"),
+    "load_animation": ("audioface.formats", "load_animation"),
+    "save": ("audioface.formats", "save"),
+    "save_phones": ("audioface.formats", "save_phones"),
+}
 __all__ = [
-    "ARKIT_NAMES", "Animation", "AudioFaceError", "StreamAnimator", "StreamRun", "animate", "animate_stream",
-    "load_animation", "save", "save_phones", "__version__",
-]  # fmt: skip
+    "ARKIT_NAMES",
+    "Animation",
+    "AudioFaceError",
+    "StreamAnimator",
+    "StreamRun",
+    "animate",
+    "animate_stream",
+    "load_animation",
+    "save",
+    "save_phones",
+    "__version__",
+]
+
+if TYPE_CHECKING:
+    from audioface.animation import Animation
+    from audioface.api import StreamRun, animate, animate_stream
+    from audioface.arkit import NAMES as ARKIT_NAMES
+    from audioface.errors import AudioFaceError
+    from audioface.formats import load_animation, save, save_phones
+    from audioface.streaming import StreamAnimator
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'audioface' has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,12 +1,58 @@
-"""Language stage: transcript (given, or heard by a recogniser) -> phonemes -> phones aligned in time."""
+"""Language stage: transcript (given, or heard by a recogniser) -> phonemes -> phones aligned in time.
 
-from audioface.language.align.aligners import ALIGNERS, DEFAULT_ALIGNER
-from audioface.language.align.aligners import check as check_aligner
-from audioface.language.pronounce import AUTO_LANGUAGE, LANGUAGES, check_language
-from audioface.language.recognize.recognizers import ASR_MODES, DEFAULT_ASR, Recognizer, check_asr, choose
-from audioface.language.track_builder import build_track
+The names below are loaded on first use (PEP 562): a module that needs one submodule (the
+recogniser, say) does not import the whole stage with it."""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "ALIGNERS": ("audioface.language.align.aligners", "ALIGNERS"),
+    "DEFAULT_ALIGNER": ("audioface.language.align.aligners", "DEFAULT_ALIGNER"),
+    "check_aligner": ("audioface.language.align.aligners", "check"),
+    "AUTO_LANGUAGE": ("audioface.language.pronounce", "AUTO_LANGUAGE"),
+    "LANGUAGES": ("audioface.language.pronounce", "LANGUAGES"),
+    "check_language": ("audioface.language.pronounce", "check_language"),
+    "ASR_MODES": ("audioface.language.recognize.recognizers", "ASR_MODES"),
+    "DEFAULT_ASR": ("audioface.language.recognize.recognizers", "DEFAULT_ASR"),
+    "Recognizer": ("audioface.language.recognize.recognizers", "Recognizer"),
+    "check_asr": ("audioface.language.recognize.recognizers", "check_asr"),
+    "choose": ("audioface.language.recognize.recognizers", "choose"),
+    "build_track": ("audioface.language.track_builder", "build_track"),
+}
 __all__ = [
-    "ALIGNERS", "ASR_MODES", "AUTO_LANGUAGE", "DEFAULT_ALIGNER", "DEFAULT_ASR", "LANGUAGES", "Recognizer",
-    "build_track", "check_aligner", "check_asr", "check_language", "choose",
-]  # fmt: skip
+    "ALIGNERS",
+    "DEFAULT_ALIGNER",
+    "check_aligner",
+    "AUTO_LANGUAGE",
+    "LANGUAGES",
+    "check_language",
+    "ASR_MODES",
+    "DEFAULT_ASR",
+    "Recognizer",
+    "check_asr",
+    "choose",
+    "build_track",
+]
+
+if TYPE_CHECKING:
+    from audioface.language.align.aligners import ALIGNERS, DEFAULT_ALIGNER
+    from audioface.language.align.aligners import check as check_aligner
+    from audioface.language.pronounce import AUTO_LANGUAGE, LANGUAGES, check_language
+    from audioface.language.recognize.recognizers import ASR_MODES, DEFAULT_ASR, Recognizer, check_asr, choose
+    from audioface.language.track_builder import build_track
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'audioface.language' has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

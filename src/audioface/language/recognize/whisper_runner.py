@@ -73,6 +73,14 @@ def log_mel(samples: np.ndarray, filters: np.ndarray) -> np.ndarray:
     return ((log_spec + 4.0) / 4.0).astype(np.float32)
 
 
+def encoder_frames(frames: int, min_frames: int | None) -> int:
+    """How many frames the encoder hears for ``frames`` of audio: a whole 30 s window (None), or
+    the audio's own, rounded up to a second, padded to at least ``min_frames``, at most 30 s."""
+    if min_frames is None:
+        return CHUNK_FRAMES
+    return min(max(min_frames, -(-frames // 100) * 100), CHUNK_FRAMES)
+
+
 def pad_or_trim(features: np.ndarray, frames: int = CHUNK_FRAMES) -> np.ndarray:
     """``features`` cut or zero-padded to ``frames`` frames (the encoder's 30 s)."""
     if features.shape[-1] >= frames:
@@ -207,27 +215,32 @@ class WhisperRunner:
         30 s window (six times less work on 5 s; the decoder would then invent text, but the
         language token holds up: see :mod:`audioface.language.recognize.whisper_language`)."""
         features = self.feature_extractor(samples[: 30 * SAMPLE_RATE])[:, :-1]
-        frames = CHUNK_FRAMES if min_frames is None else max(min_frames, -(-features.shape[-1] // 100) * 100)
-        found = self.model.detect_language(self.encode(pad_or_trim(features, min(frames, CHUNK_FRAMES))))[0]
+        found = self.model.detect_language(
+            self.encode(pad_or_trim(features, encoder_frames(features.shape[-1], min_frames)))
+        )[0]
         return {token[2:-2]: float(p) for token, p in found}
 
-    def transcribe(self, samples: np.ndarray, language: str | None, previous: list[int] | None = None
-                   ) -> list[Heard]:  # fmt: skip
-        """Segments of ``samples``, 30 s at a time, each window decoded greedily on its own."""
+    def transcribe(self, samples: np.ndarray, language: str | None, previous: list[int] | None = None,
+                   min_frames: int | None = None) -> list[Heard]:  # fmt: skip
+        """Segments of ``samples``, 30 s at a time, each window decoded greedily on its own.
+        ``min_frames``: as :meth:`language_probabilities` takes it (None: faster-whisper's whole
+        30 s window; a shorter one leaves the decoder less to hear, see ``whisper.ENGLISH_FRAMES``)."""
         features = self.feature_extractor(samples)[:, :-1]
         out: list[Heard] = []
         for first in range(0, max(features.shape[-1], 1), CHUNK_FRAMES):
             part = features[:, first : first + CHUNK_FRAMES]
             offset = first * HOP / SAMPLE_RATE
-            for h in self._window(part, language, previous):
+            for h in self._window(part, language, previous, min_frames):
                 out.append(Heard(h.start + offset, h.end + offset, h.text, h.no_speech_prob, h.avg_logprob,
                                  h.compression_ratio))  # fmt: skip
         return out
 
-    def _window(self, features: np.ndarray, language: str | None, previous: list[int] | None) -> list[Heard]:
+    def _window(self, features: np.ndarray, language: str | None, previous: list[int] | None,
+                min_frames: int | None = None) -> list[Heard]:  # fmt: skip
         prompt = self.prompt(language, previous)
+        encoded = self.encode(pad_or_trim(features, encoder_frames(features.shape[-1], min_frames)))
         result = self.model.generate(
-            self.encode(pad_or_trim(features)), [prompt], beam_size=1, patience=1, length_penalty=1,
+            encoded, [prompt], beam_size=1, patience=1, length_penalty=1,
             repetition_penalty=1, no_repeat_ngram_size=0, max_length=MAX_LENGTH, return_scores=True,
             return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self.suppressed(),
             max_initial_timestamp_index=int(round(MAX_INITIAL_TIMESTAMP / TIME_PRECISION)),

@@ -1,0 +1,59 @@
+"""Whisper's model starts loading before the pipeline's modules import.
+
+A line without a transcript spends about a third of its whole run importing and a fifth
+loading tiny.en; CTranslate2 loads without holding the interpreter, so the two can overlap, but
+only if the load starts before the imports, that is before the full parser (whose option
+groups import the stages) can read the command line. So this reads the few options that say
+whether ``animate`` will ask Whisper, with a parser of its own, and starts the load in a
+thread. It only guesses: :func:`audioface.cli.options.recognizer` still decides, and a wrong
+guess costs a load that is not used (never a wrong result). It guesses only for ``animate``:
+other commands fork workers (a child forked during a load inherits CTranslate2's locks held
+by a thread it does not have) or hear no words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+_WHISPER_ASR = (None, "auto", "whisper")
+_WORD_GENERATORS = (None, "learned", "rules")  # the others hear phones or the audio alone
+
+
+def _guess() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("command", nargs="?")
+    for flag in ("--text", "--text-file", "--asr", "--asr-model", "--language", "--generator"):
+        parser.add_argument(flag)
+    for flag in ("--stream", "-h", "--help"):
+        parser.add_argument(flag, action="store_true")
+    return parser
+
+
+def hears_words(argv: list[str]) -> argparse.Namespace | None:
+    """The options that matter where ``argv`` looks like an ``animate`` that will ask Whisper."""
+    try:
+        seen, _ = _guess().parse_known_args(argv)
+    except SystemExit:  # a malformed command line: the real parser says what is wrong
+        return None
+    if (seen.command != "animate" or seen.help or seen.h or seen.stream or seen.text is not None
+            or seen.text_file is not None or seen.asr not in _WHISPER_ASR
+            or seen.generator not in _WORD_GENERATORS):  # fmt: skip
+        return None
+    return seen
+
+
+def whisper_load_ahead(argv: list[str]) -> bool:
+    """Start loading the Whisper model that ``animate`` with ``argv`` will hear its words with;
+    True where a load was started."""
+    seen = hears_words(argv)
+    if seen is None:
+        return False
+
+    def load() -> None:
+        from audioface.language.recognize import whisper
+
+        whisper.load_for(seen.asr_model, seen.language)
+
+    threading.Thread(target=load, name="whisper-load-ahead", daemon=True).start()
+    return True
