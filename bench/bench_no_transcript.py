@@ -15,8 +15,14 @@ Rhubarb is not installed by the project: pass its executable with ``--rhubarb``.
 1.14 from source: ``git clone https://github.com/DanielSWolf/rhubarb-lip-sync`` at tag
 ``v1.14.0``, ``apt-get install cmake g++ libboost-dev``, then ``cmake -B build -S . &&
 cmake --build build --target rhubarb -j2`` (its tests fetch googletest at configure time;
-offline, point ``FETCHCONTENT_SOURCE_DIR_GOOGLETEST`` at a stub). Or take the release
-binary for Linux from the project's releases page.
+offline, point ``FETCHCONTENT_SOURCE_DIR_GOOGLETEST`` at a stub, and on CMake older than 3.30
+wrap its ``cmake_policy(SET CMP0167 OLD)`` in ``if(POLICY CMP0167)``). Rhubarb reads its models
+from ``res/sphinx`` beside the binary: ``cmudict-en-us.dict``, ``en-us.lm.bin``,
+``en-us-phone.lm.bin`` and ``acoustic-model/``; where a snapshot lacks the large ones, the
+``pocketsphinx`` wheel has ``en-us.lm.bin`` (the same file) and a PTM acoustic model
+(``model/en-us/en-us``, faster than Rhubarb's own continuous one: the ratios are then, if
+anything, against a faster Rhubarb). Or take the release binary for Linux from the project's
+releases page.
 
     python3 bench/bench_no_transcript.py [--rhubarb PATH] [--repeats 3] [--cores 0,1]
 """
