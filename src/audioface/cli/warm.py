@@ -55,5 +55,7 @@ def whisper_load_ahead(argv: list[str]) -> bool:
 
         whisper.load_for(seen.asr_model, seen.language)
 
-    threading.Thread(target=load, name="whisper-load-ahead", daemon=True).start()
+    # not a daemon: the interpreter waits for the load before it exits (a process that found no
+    # speech ends sooner than the load; CTranslate2 aborts when torn down in the middle of one)
+    threading.Thread(target=load, name="whisper-load-ahead").start()
     return True

@@ -138,8 +138,10 @@ def load_base():
 def preload(folder: str | None = None, language: str | None = None) -> None:
     """Start loading the model that will hear ``language`` in a thread, so that the load (a
     quarter to half a second of one core; CTranslate2 lets go of the interpreter meanwhile)
-    overlaps the audio's reading and the speech detection; a later :func:`load` waits for it."""
-    threading.Thread(target=load_for, args=(folder, language), name="whisper-preload", daemon=True).start()
+    overlaps the audio's reading and the speech detection; a later :func:`load` waits for it.
+    Not a daemon thread: the interpreter waits for the load before it exits (CTranslate2 aborts
+    the process when torn down in the middle of one, as where no speech was found)."""
+    threading.Thread(target=load_for, args=(folder, language), name="whisper-preload").start()
 
 
 def load_for(folder: str | None = None, language: str | None = None) -> None:
@@ -226,15 +228,23 @@ def windows(speech: list[Span], duration: float, limit: float = WINDOW_S) -> lis
     return [(a, b) for a, b in out if b > a]
 
 
-def over_windows(
-    fn: Callable[[Span, np.ndarray], R], samples: np.ndarray, speech: list[Span] | None = None
-) -> list[R]:
-    """``fn(span, samples of the span)`` for each of :func:`windows` of 16 kHz ``samples``
-    (one window, the whole, without ``speech`` regions), :data:`WORKERS` at a time, in order.
-    CTranslate2 lets go of the interpreter while it computes, so threads run side by side."""
-    samples = np.asarray(samples, np.float32)
+def spans_of(samples: np.ndarray, speech: list[Span] | None) -> list[Span]:
+    """The :func:`windows` of 16 kHz ``samples`` (one window, the whole, without ``speech`` regions)."""
     duration = len(samples) / SAMPLE_RATE
-    spans = windows(speech, duration) if speech else [(0.0, duration)]
+    return windows(speech, duration) if speech else [(0.0, duration)]
+
+
+def over_windows(
+    fn: Callable[[Span, np.ndarray], R], samples: np.ndarray, speech: list[Span] | None = None,
+    spans: list[Span] | None = None,
+) -> list[R]:  # fmt: skip
+    """``fn(span, samples of the span)`` for each of :func:`windows` of 16 kHz ``samples`` (or
+    for the ``spans`` given), :data:`WORKERS` at a time, in order. CTranslate2 lets go of the
+    interpreter while it computes, so threads run side by side."""
+    samples = np.asarray(samples, np.float32)
+    spans = spans_of(samples, speech) if spans is None else spans
+    if not spans:
+        return []
 
     def one(span: Span) -> R:
         return fn(span, samples[int(round(span[0] * SAMPLE_RATE)) : int(round(span[1] * SAMPLE_RATE))])
@@ -251,8 +261,9 @@ def prompt_tokens(language: str | None) -> list[int] | None:
 
 
 def decode(
-    model, samples: np.ndarray, speech: list[Span] | None = None, language: str = "en"
-) -> list[Segment]:
+    model, samples: np.ndarray, speech: list[Span] | None = None, language: str = "en",
+    spans: list[Span] | None = None,
+) -> list[Segment]:  # fmt: skip
     """Segments of 16 kHz mono ``samples`` heard by ``model`` in ``language``, decoded greedily.
 
     Each 30 s window is decoded without the previous window's text as a prompt:
@@ -260,7 +271,7 @@ def decode(
     tokens stay on although the aligner times the words: without them Whisper drops
     whole sentences from full 30 s windows (measured: 39 of 171 words kept). Given the
     ``speech`` regions (seconds), long audio is cut at pauses into windows (:func:`windows`)
-    that are decoded :data:`WORKERS` at a time.
+    that are decoded :data:`WORKERS` at a time (``spans``: only these windows).
 
     Greedy only, never faster-whisper's fallback to sampling at higher temperatures when a
     window's text looks repetitive or unlikely: sampling is random, so the same file gave
@@ -288,7 +299,7 @@ def decode(
             for h in model.transcribe(window, language, previous, min_frames)
         ]
 
-    heard = [seg for got in over_windows(hear, samples, speech) for seg in got]
+    heard = [seg for got in over_windows(hear, samples, speech, spans) for seg in got]
     _hand_back()
     return heard
 
@@ -313,11 +324,22 @@ def transcribe(
         return _tagged(decode(load(), samples, speech, whisper_language.ENGLISH), tag)
     if code:
         return _tagged(decode(base(code), samples, speech, code), tag)
-    english = decode(load(), samples, speech, whisper_language.ENGLISH)
-    if whisper_language.sounds_english(english):
-        return english
-    heard = whisper_language.detect(load_base(), samples, speech)
-    return english if heard == whisper_language.ENGLISH else decode(load_base(), samples, speech, heard)
+    return _heard_language(samples, speech)
+
+
+def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segment]:
+    """No language given: tiny.en hears the first round of windows (one window, or two where
+    their number is even, so that English pays no round more than before); where its words do
+    not sound English, base detects the language and hears the whole in it, else tiny.en goes on.
+    A minute of French skipped 1.5 s of tiny.en's invented English this way."""
+    spans = spans_of(np.asarray(samples, np.float32), speech)
+    head, rest = spans[: 2 - len(spans) % 2], spans[2 - len(spans) % 2 :]
+    english = decode(load(), samples, speech, whisper_language.ENGLISH, head)
+    if not whisper_language.sounds_english(english):
+        heard = whisper_language.detect(load_base(), samples, speech)
+        if heard != whisper_language.ENGLISH:
+            return decode(load_base(), samples, speech, heard)
+    return english + (decode(load(), samples, speech, whisper_language.ENGLISH, rest) if rest else [])
 
 
 def _tagged(segments: list[Segment], tag: str | None) -> list[Segment]:
