@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
         "progress",
         "signals",
         "filters",
+        "lazy",
     ),
     ("audio",),
     ("language",),

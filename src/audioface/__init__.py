@@ -11,8 +11,9 @@ pipeline's modules import (a 5 s line's whole run is about a second).
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from audioface.lazy import lazy_names
 
 __version__ = "0.1.0"
 _EXPORTS = {
@@ -50,14 +51,4 @@ if TYPE_CHECKING:
     from audioface.streaming import StreamAnimator
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'audioface' has no attribute {name!r}")
-    module, attribute = _EXPORTS[name]
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_names(__name__, _EXPORTS)

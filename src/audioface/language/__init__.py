@@ -5,8 +5,9 @@ recogniser, say) does not import the whole stage with it."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from audioface.lazy import lazy_names
 
 _EXPORTS = {
     "ALIGNERS": ("audioface.language.align.aligners", "ALIGNERS"),
@@ -45,14 +46,4 @@ if TYPE_CHECKING:
     from audioface.language.track_builder import build_track
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'audioface.language' has no attribute {name!r}")
-    module, attribute = _EXPORTS[name]
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_names(__name__, _EXPORTS)

@@ -31,11 +31,10 @@ import soxr
 
 from audioface.formats.phonesets import label_segment
 from audioface.ipa import TIES, segments
-from audioface.training.synth import RATE, Timeline, _EspeakEvent, join_silences, verify
+from audioface.training.synth import RATE, Timeline, join_silences, speak_events, verify
 
 PAUSES = (0.4, 0.1)  # after an item's first line (a rest the metrics score: >= 0.3 s) and its second
 DEFAULT_RATE, DEFAULT_PITCH = 175, 50  # espeak-ng's own defaults: words a minute, pitch 0-100
-_PHONEME_EVENT, _END_EVENTS = 7, (5, 6)
 _SYNCHRONOUS, _OPTIONS = 2, 0x0001 | 0x0002 | 0x8000  # phoneme events, in IPA; errors return
 _RATE_PARAMETER, _PITCH_PARAMETER = 1, 3  # espeak_PARAMETER
 
@@ -67,35 +66,7 @@ def speak(voice: str, text: str, rate: int = DEFAULT_RATE, pitch: int = DEFAULT_
     """``text`` in ``voice`` (``fr``, ``fr+m3``) at ``rate`` words a minute; ValueError where
     espeak-ng has no such voice or says nothing."""
     lib = _library()
-    chunks: list[np.ndarray] = []
-    marks: list[tuple[str, int]] = []
-
-    def on_audio(wav, n, events) -> int:
-        if n > 0:
-            chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).astype(np.float32) / 32768.0)
-        i = 0
-        while events[i].type != 0:
-            event = events[i]
-            if event.type == _PHONEME_EVENT:  # the name is up to 8 bytes of UTF-8, NUL-padded
-                marks.append((bytes(event.id.string).split(b"\0")[0].decode("utf-8", "ignore"), event.sample))
-            elif event.type in _END_EVENTS:
-                marks.append(("_end", event.sample))
-            i += 1
-        return 0
-
-    callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                                ctypes.POINTER(_EspeakEvent))(on_audio)  # fmt: skip
-    lib.espeak_SetSynthCallback(callback)
-    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-        raise ValueError(f"espeak-ng has no voice {voice}")
-    lib.espeak_SetParameter(_RATE_PARAMETER, rate, 0)
-    lib.espeak_SetParameter(_PITCH_PARAMETER, pitch, 0)
-    data = text.encode()
-    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)
-    lib.espeak_Synchronize()
-    if not chunks:
-        raise ValueError(f"espeak-ng said nothing for {text!r}")
-    native = np.concatenate(chunks)
+    native, marks = speak_events(lib, voice, text, {_RATE_PARAMETER: rate, _PITCH_PARAMETER: pitch})
     audio = soxr.resample(native, lib.rate, RATE).astype(np.float32)
     return Spoken(audio, marks, len(native), lib.rate)
 

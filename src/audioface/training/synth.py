@@ -97,6 +97,46 @@ _PHONEME_EVENT, _END_EVENTS = 7, (5, 6)
 _espeak_lib = None
 
 
+Events = list[tuple[str, int]]  # (phoneme name or "_end", sample at the library's rate)
+
+
+def speak_events(lib: ctypes.CDLL, voice: str, text: str,
+                 parameters: dict[int, int] | None = None) -> tuple[np.ndarray, Events]:  # fmt: skip
+    """``text`` said by ``voice`` through an initialised libespeak-ng (synchronous, phoneme
+    events on), with ``parameters`` (espeak_PARAMETER -> value: rate, pitch) set after the
+    voice: its audio at the library's own rate, and its phoneme events as (name or ``_end``,
+    sample); ValueError where there is no such voice or nothing was said."""
+    chunks: list[np.ndarray] = []
+    marks: Events = []
+
+    def on_audio(wav, n, events) -> int:
+        if n > 0:
+            chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).astype(np.float32) / 32768.0)
+        i = 0
+        while events[i].type != 0:
+            event = events[i]
+            if event.type == _PHONEME_EVENT:  # the name is up to 8 bytes of UTF-8, NUL-padded
+                marks.append((bytes(event.id.string).split(b"\0")[0].decode("utf-8", "ignore"), event.sample))
+            elif event.type in _END_EVENTS:
+                marks.append(("_end", event.sample))
+            i += 1
+        return 0
+
+    callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
+                                ctypes.POINTER(_EspeakEvent))(on_audio)  # fmt: skip
+    lib.espeak_SetSynthCallback(callback)
+    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+        raise ValueError(f"espeak-ng has no voice {voice}")
+    for parameter, value in (parameters or {}).items():
+        lib.espeak_SetParameter(parameter, value, 0)
+    data = text.encode()
+    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)
+    lib.espeak_Synchronize()
+    if not chunks:
+        raise ValueError(f"espeak-ng said nothing for {text!r}")
+    return np.concatenate(chunks), marks
+
+
 def espeak(voice: str, text: str, tmp: Path) -> tuple[np.ndarray, Timeline]:
     global _espeak_lib
     if _espeak_lib is None:
@@ -104,31 +144,10 @@ def espeak(voice: str, text: str, tmp: Path) -> tuple[np.ndarray, Timeline]:
         # synchronous output, phoneme events on
         _espeak_lib.rate = _espeak_lib.espeak_Initialize(2, 0, None, 1)
     lib = _espeak_lib
-    chunks: list[np.ndarray] = []
-    marks: list[tuple[str, int]] = []
-
-    def callback(wav, n, events):
-        if n > 0:
-            chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).astype(np.float32) / 32768.0)
-        i = 0
-        while events[i].type != 0:
-            e = events[i]
-            if e.type == _PHONEME_EVENT:
-                marks.append((e.id.string.decode(), e.sample))
-            elif e.type in _END_EVENTS:
-                marks.append(("_end", e.sample))
-            i += 1
-        return 0
-
-    cb = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                          ctypes.POINTER(_EspeakEvent))(callback)  # fmt: skip
-    lib.espeak_SetSynthCallback(cb)
-    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
-        raise RuntimeError(f"espeak-ng has no voice {voice}")
-    data = text.encode()
-    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0, None, None)
-    lib.espeak_Synchronize()
-    audio = np.concatenate(chunks)
+    try:
+        audio, marks = speak_events(lib, voice, text)
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
     rate = lib.rate
     total = len(audio)
     phones: Timeline = []

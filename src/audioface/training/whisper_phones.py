@@ -11,6 +11,17 @@ seeded), so the held-out real speakers of BENCHMARKS stay unheard.
 
 About 10 minutes on 2 cores for the 1387 utterances of ``real-english``: labels 2, encoder
 frames 8 (both cached in ``--out``), five epochs 2.
+
+For the ablation of which encoder hears phones in any language (``bench/bench_phone_heads.py``)
+the head can learn on multilingual Whisper base's encoder instead (``--encoder base``), from
+each utterance's own window padded to ``--min-frames`` rather than 30 s, and from the synthetic
+training items of ``training/multilingual.py`` (``--extra runs/multilingual``: re-synthesised,
+labelled at 50 Hz from espeak-ng's exact timings) beside ``--train-limit`` real training
+utterances::
+
+    python -m audioface.training.whisper_phones --data ../shared/data/real-english --encoder base \
+        --min-frames 1000 --extra runs/multilingual --extra-limit 600 --train-limit 400 \
+        --cache runs/phone-heads/cache --out runs/phone-heads/h-base
 """
 
 from __future__ import annotations
@@ -32,7 +43,8 @@ from audioface.parallel import parallel_map
 from audioface.training.split import split
 
 IGNORE = -100
-ENCODED = 384  # tiny.en's width
+ENCODERS = {"tiny.en": 384, "base": 512}  # each encoder's width
+ENCODED = ENCODERS["tiny.en"]
 
 
 @dataclass
@@ -51,11 +63,11 @@ class HeadConfig:
 class Head(nn.Module):
     """Two convolutions over the encoder's frames (the second dilated: 0.36 s of context in all)."""
 
-    def __init__(self, cfg: HeadConfig):
+    def __init__(self, cfg: HeadConfig, width: int = ENCODED):
         super().__init__()
         k, h = cfg.kernel, cfg.hidden
         self.net = nn.Sequential(
-            nn.Conv1d(ENCODED, h, k, padding=k // 2),
+            nn.Conv1d(width, h, k, padding=k // 2),
             nn.GELU(),
             nn.Dropout(cfg.dropout),
             nn.Conv1d(h, h, k, padding=2 * (k // 2), dilation=2),
@@ -92,41 +104,121 @@ def _label_job(job: tuple[Item, Path]) -> None:
         np.save(path, frame_labels(item))
 
 
-def prepare(items: list[Item], cache: Path, jobs: int | None = None) -> None:
+def encoded_name(encoder: str = "tiny.en", min_frames: int | None = None) -> str:
+    """The cache suffix of an encoder's frames: ``encoded`` for tiny.en on 30 s windows."""
+    tag = f"-{encoder}" if encoder != "tiny.en" else ""
+    return f"encoded{tag}" + (f"-{min_frames}" if min_frames else "")
+
+
+def load_encoder(encoder: str = "tiny.en"):
+    from audioface.language.recognize import whisper
+
+    return whisper.load() if encoder == "tiny.en" else whisper.load_base()
+
+
+def encode(samples: np.ndarray, model, min_frames: int | None = None) -> np.ndarray:
+    """The encoder's frames (50 Hz) of 16 kHz ``samples``: in 30 s windows as the runtime hears
+    them (``min_frames`` None), or, for audio under 30 s, one window of its own length rounded up
+    to a second and padded to ``min_frames`` log-mel frames."""
+    from audioface.language.recognize import whisper_phones
+    from audioface.language.recognize.whisper_runner import encoder_frames, pad_or_trim
+
+    if min_frames is None or len(samples) >= 30 * 16000:
+        return whisper_phones.encode(samples, model)
+    features = model.feature_extractor(np.asarray(samples, np.float32))[..., :-1]
+    n = features.shape[-1]
+    out = np.asarray(model.encode(pad_or_trim(features, encoder_frames(n, min_frames))))[0]
+    return out[: (n + 1) // 2].astype(np.float32)
+
+
+def prepare(
+    items: list[Item], cache: Path, jobs: int | None = None, encoder: str = "tiny.en",
+    min_frames: int | None = None,
+) -> None:  # fmt: skip
     """Labels (pocketsphinx, in worker processes) and encoder frames (Whisper, two windows at a
     time in threads) for every item, each cached as ``.npy`` in ``cache``."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from audioface.audio import load_audio
-    from audioface.language.recognize import whisper, whisper_phones
 
     cache.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     parallel_map(_label_job, [(it, cache / f"{it.name}.labels.npy") for it in items], jobs)
     _log(f"labels: {len(items)} items in {time.time() - t0:.0f} s")
-    model = whisper.load()
+    encode_all([(it.name, lambda it=it: load_audio(it.audio).samples) for it in items], cache, encoder,
+               min_frames)  # fmt: skip
 
-    def encode(item: Item) -> None:
-        path = cache / f"{item.name}.encoded.npy"
+
+def encode_all(jobs: list, cache: Path, encoder: str = "tiny.en", min_frames: int | None = None) -> None:
+    """Encoder frames of each ``(name, samples())`` job not yet cached, two at a time in threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audioface.language.recognize import whisper
+
+    model, suffix = load_encoder(encoder), encoded_name(encoder, min_frames)
+
+    def one(job: tuple) -> None:
+        path = cache / f"{job[0]}.{suffix}.npy"
         if not path.exists():
-            np.save(path, whisper_phones.encode(load_audio(item.audio).samples, model).astype(np.float16))
+            np.save(path, encode(job[1](), model, min_frames).astype(np.float16))
 
     t0 = time.time()
     with ThreadPoolExecutor(whisper.WORKERS) as pool:
-        list(pool.map(encode, items))
-    _log(f"encoder frames: {len(items)} items in {time.time() - t0:.0f} s")
+        list(pool.map(one, jobs))
+    _log(f"encoder frames ({encoder}): {len(jobs)} items in {time.time() - t0:.0f} s")
 
 
-def _load(item: Item, cache: Path) -> tuple[np.ndarray, np.ndarray]:
-    x = np.load(cache / f"{item.name}.encoded.npy").astype(np.float32)
-    y = np.load(cache / f"{item.name}.labels.npy")
+def synthetic_labels(timeline: list) -> np.ndarray:
+    """One class per 20 ms frame (its first 10 ms) of an exact timeline of ``(class, start, end)``."""
+    labels = np.full(int(round(timeline[-1][2] * 100)), PHONE_INDEX["sil"], np.int64)
+    for p, a, b in timeline:
+        labels[int(round(a * 100)) : int(round(b * 100))] = PHONE_INDEX.get(p, PHONE_INDEX["sil"])
+    return labels[::2]
+
+
+def synthetic_audio(spec: dict) -> tuple[np.ndarray, list]:
+    """A synthetic item of ``training/multilingual.py`` spoken again (espeak-ng is deterministic),
+    cut to its timeline's end as ``make_synthetic`` cut it."""
+    from audioface.training.multilingual import synthesise
+
+    audio, timeline = synthesise(spec["voice"], spec["text"], spec["rate"], spec["pitch"])
+    return audio[: int(round(timeline[-1][2] * 16000))], timeline
+
+
+def prepare_synthetic(
+    work: Path, names: list[str], cache: Path, encoder: str = "tiny.en", min_frames: int | None = None
+) -> list[str]:
+    """Labels and encoder frames of the named synthetic items of ``work`` (its ``specs.json``),
+    cached under their own names; the names made (those ``specs.json`` holds)."""
+    specs = {s["name"]: s for s in json.loads((work / "specs.json").read_text())}
+    names = [n for n in names if n in specs]
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        path = cache / f"{name}.labels.npy"
+        if not path.exists():
+            np.save(path, synthetic_labels(synthetic_audio(specs[name])[1]))
+    encode_all([(n, lambda n=n: synthetic_audio(specs[n])[0]) for n in names], cache, encoder, min_frames)
+    return names
+
+
+def _load(name: str, cache: Path, suffix: str = "encoded") -> tuple[np.ndarray, np.ndarray]:
+    x = np.load(cache / f"{name}.{suffix}.npy").astype(np.float32)
+    y = np.load(cache / f"{name}.labels.npy")
     n = min(len(x), len(y))
     return x[:n], y[:n]
 
 
+def chosen(items: list[Item], cfg: HeadConfig, train_limit: int | None = None) -> tuple[list, list]:
+    """(train, held-out) items by the recipes' speaker split; ``train_limit``: a seeded sample of
+    at most that many training items (the held-out speakers stay whole)."""
+    train_items, held_items = split(items, cfg.holdout, cfg.seed)
+    if train_limit is not None and train_limit < len(train_items):
+        pick = np.random.default_rng(cfg.seed).choice(len(train_items), train_limit, replace=False)
+        train_items = [train_items[i] for i in sorted(pick)]
+    return train_items, held_items
+
+
 def _batch(data: list[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, torch.Tensor]:
     longest = max(len(x) for x, _ in data)
-    xs = torch.zeros(len(data), longest, ENCODED)
+    xs = torch.zeros(len(data), longest, data[0][0].shape[1])
     ys = torch.full((len(data), longest), IGNORE, dtype=torch.long)
     for k, (x, y) in enumerate(data):
         xs[k, : len(x)] = torch.from_numpy(x)
@@ -149,16 +241,21 @@ def evaluate(model: Head, data: list, batch: int = 16) -> dict:
     return {"nll": nll / max(total, 1), "accuracy": correct / max(total, 1), "frames": int(total)}
 
 
-def train(items: list[Item], cache: Path, out: Path, cfg: HeadConfig) -> Path:
-    """Train on the items' training speakers, report on the held-out ones, export the head."""
+def train(
+    items: list[Item], cache: Path, out: Path, cfg: HeadConfig, extra: list[str] = (),
+    encoder: str = "tiny.en", min_frames: int | None = None, train_limit: int | None = None,
+) -> Path:  # fmt: skip
+    """Train on the items' training speakers (and the ``extra`` prepared names), report on the
+    held-out speakers, export the head."""
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
-    train_items, held_items = split(items, cfg.holdout, cfg.seed)
-    train_set = [_load(it, cache) for it in train_items]
-    held_set = [_load(it, cache) for it in held_items]
+    train_items, held_items = chosen(items, cfg, train_limit)
+    suffix = encoded_name(encoder, min_frames)
+    train_set = [_load(n, cache, suffix) for n in [*(it.name for it in train_items), *extra]]
+    held_set = [_load(it.name, cache, suffix) for it in held_items]
     counts = np.bincount(np.concatenate([y[y != IGNORE] for _, y in train_set]), minlength=len(PHONES)) + 1
     priors = counts / counts.sum()
-    model = Head(cfg)
+    model = Head(cfg, ENCODERS[encoder])
     steps = cfg.epochs * -(-len(train_set) // cfg.batch)
     opt = torch.optim.AdamW(model.parameters(), cfg.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=max(steps, 1))
@@ -184,19 +281,30 @@ def train(items: list[Item], cache: Path, out: Path, cfg: HeadConfig) -> Path:
     side = {"phones": list(PHONES), "priors": [float(p) for p in priors], "rate": 50.0,
             "train_items": len(train_set), "held_out_items": len(held_set),
             "held_out": history[-1] if held_set else None, "config": asdict(cfg)}  # fmt: skip
-    return export(model, side, out)
+    if encoder != "tiny.en" or min_frames or extra:
+        side.update(encoder=encoder, min_frames=min_frames, extra_items=len(extra))
+    return export(model, side, out, ENCODERS[encoder])
 
 
-def export(model: Head, side: dict, out: Path) -> Path:
+def export(model: Head, side: dict, out: Path, width: int = ENCODED) -> Path:
     """``whisper-phones.onnx`` and its side file (phone names, priors, config, held-out figures)."""
     model.eval()
     path = out / "whisper-phones.onnx"
-    torch.onnx.export(model, (torch.zeros(1, 100, ENCODED),), str(path), input_names=["encoded"],
+    torch.onnx.export(model, (torch.zeros(1, 100, width),), str(path), input_names=["encoded"],
                       output_names=["log_posteriors"],
                       dynamic_axes={"encoded": {1: "frames"}, "log_posteriors": {1: "frames"}},
                       opset_version=17, dynamo=False)  # fmt: skip
     path.with_suffix(".json").write_text(json.dumps(side, indent=1))
     return path
+
+
+def _extra_names(work: Path, limit: int | None, seed: int) -> list[str]:
+    """The synthetic training names of ``work/split.json`` (its real English ones left out)."""
+    names = [n for n in json.loads((work / "split.json").read_text())["train"] if not n.startswith("real-")]
+    if limit is not None and limit < len(names):
+        pick = np.random.default_rng(seed).choice(len(names), limit, replace=False)
+        names = [names[i] for i in sorted(pick)]
+    return names
 
 
 def _log(msg: str) -> None:
@@ -214,6 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=HeadConfig.epochs)
     parser.add_argument("--limit", type=int, help="only the first N items (a quick look)")
     parser.add_argument("-j", "--jobs", type=int, help="label worker processes (default: one per core)")
+    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="tiny.en", help="whose encoder")
+    parser.add_argument("--min-frames", type=int, help="one window of each item's own length, padded "
+                        "to this many log-mel frames (default: 30 s windows, as the runtime)")  # fmt: skip
+    parser.add_argument("--cache", type=Path, help="labels and encoder frames (default: OUT/cache)")
+    parser.add_argument("--train-limit", type=int, help="a seeded sample of N real training items")
+    parser.add_argument("--extra", type=Path, help="also the synthetic training items of this "
+                        "training/multilingual.py work folder (its specs.json and split.json)")  # fmt: skip
+    parser.add_argument("--extra-limit", type=int, help="a seeded sample of N of those")
     args = parser.parse_args(argv)
     from audioface.errors import AudioFaceError
     from audioface.language.recognize import whisper
@@ -229,9 +345,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     items = sorted(items, key=lambda it: it.name)[: args.limit] if args.limit else items
     cfg = HeadConfig(epochs=args.epochs)
-    cache = args.out / "cache"
-    prepare(items, cache, args.jobs)
-    path = train(items, cache, args.out, cfg)
+    cache = args.cache or args.out / "cache"
+    train_items, held_items = chosen(items, cfg, args.train_limit)
+    prepare([*train_items, *held_items], cache, args.jobs, args.encoder, args.min_frames)
+    extra = _extra_names(args.extra, args.extra_limit, cfg.seed) if args.extra else []
+    extra = prepare_synthetic(args.extra, extra, cache, args.encoder, args.min_frames) if extra else []
+    path = train(items, cache, args.out, cfg, extra, args.encoder, args.min_frames, args.train_limit)
     _log(f"wrote {path}")
     return 0
 
