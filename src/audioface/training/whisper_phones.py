@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from audioface.training.split import split
 IGNORE = -100
 ENCODERS = {"tiny.en": 384, "base": 512}  # each encoder's width
 ENCODED = ENCODERS["tiny.en"]
+_SPEAKING = threading.Lock()  # espeak-ng is not thread-safe (the encoder threads load items)
 
 
 @dataclass
@@ -179,7 +181,8 @@ def synthetic_audio(spec: dict) -> tuple[np.ndarray, list]:
     cut to its timeline's end as ``make_synthetic`` cut it."""
     from audioface.training.multilingual import synthesise
 
-    audio, timeline = synthesise(spec["voice"], spec["text"], spec["rate"], spec["pitch"])
+    with _SPEAKING:
+        audio, timeline = synthesise(spec["voice"], spec["text"], spec["rate"], spec["pitch"])
     return audio[: int(round(timeline[-1][2] * 16000))], timeline
 
 
