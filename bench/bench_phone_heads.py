@@ -2,8 +2,9 @@
 """Which ears hear phones in any language: an ablation for the phone loop (issue 32).
 
 Rows are the ears that could feed the free phone loop: the learned aligner's own phone model
-(100 Hz, log-mel; its even frames are scored), the shipped head on tiny.en's encoder
-(``src/audioface/models/whisper-phones.onnx``, English only), and two heads trained on the same
+(100 Hz, log-mel; its even frames are scored), the head on tiny.en's encoder that shipped until
+H-tiny replaced it (English only: ``git show a6dc9a0:src/audioface/models/whisper-phones.onnx``
+and ``.json``, into ``runs/phone-heads/english-only/``), and two heads trained on the same
 data by ``training/whisper_phones.py`` (600 synthetic training items of ``runs/multilingual`` in
 two dozen languages + 400 real English training utterances; one HeadConfig): H-tiny on tiny.en's
 encoder and H-base on multilingual Whisper base's. Columns are held-out voices of the trained
@@ -47,7 +48,8 @@ WORK = Path("runs/phone-heads")
 SYNTH = Path("runs/multilingual")
 REAL_ENGLISH = Path("../shared/data/real-english")
 SPEECH = Path("../shared/data/multilingual-speech")
-SHIPPED = Path("src/audioface/models/whisper-phones.onnx")
+# the English-only head shipped before H-tiny replaced it (its files from git: see the docstring)
+SHIPPED = Path("runs/phone-heads/english-only/whisper-phones.onnx")
 MIN_FRAMES = 1000
 GROUPS = {
     "bilabial": "P B M",
