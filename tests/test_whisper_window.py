@@ -6,7 +6,7 @@ import random
 import re
 
 import pytest
-from conftest import REAL
+from conftest import EXAMPLES, REAL
 
 from audioface.audio import load_audio
 from audioface.cli.warm import hears_words
@@ -64,10 +64,31 @@ def test_short_real_lines_are_heard_as_well_through_the_shorter_window():
         (["animate", "a.wav", "--generator", "stream"], False),
         (["animate", "a.wav", "--generator", "learned-audio"], False),
         (["animate", "a.wav", "--stream"], False),
+        (["animate", "-o", "a.csv", "a.wav"], True),
         (["animate", "--help"], False),
+        (["animate"], False),
         (["batch", "manifest.csv"], False),
         ([], False),
     ],
 )
 def test_whisper_starts_loading_early_only_where_animate_will_hear_words(argv, loads):
     assert (hears_words(argv) is not None) is loads
+
+
+def test_a_line_decoded_ahead_gives_the_words_the_pipeline_would_hear(tmp_path):
+    """The words decoded ahead are taken only for the same samples; they are the same words."""
+    from audioface.audio import load_audio
+
+    line = tmp_path / "line.wav"
+    samples = load_audio(str(EXAMPLES / "hello.wav")).samples[: 16000 * 4]
+    import soundfile as sf
+
+    sf.write(line, samples, 16000)
+    whisper.hear_ahead(str(line))
+    assert len(whisper._AHEAD) == 1
+    sound = load_audio(str(line))
+    spans = [(0.0, len(sound.samples) / 16000)]
+    ahead = whisper.decode(whisper.load(), sound.samples, None, "en", spans)
+    assert not whisper._AHEAD  # taken
+    fresh = whisper.decode(whisper.load(), sound.samples, None, "en", spans)
+    assert [s.text for s in ahead] == [s.text for s in fresh] and any(s.text for s in fresh)

@@ -10,6 +10,7 @@ hears which language is decided in :mod:`audioface.language.recognize.whisper_la
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import os
@@ -51,6 +52,8 @@ BASE = "whisper-base"  # the name the in-memory base model goes by
 # encodes it (tokens kept here, so that no tokenizer library is needed; tests/test_whisper.py checks)
 PROMPTS = {"zh": [220, 3588, 4438, 1541, 29993, 19550, 21596, 1546, 34592, 7626, 1543]}
 _LOADING = threading.RLock()  # one load at a time: a preload and the caller share the model
+_AHEAD_LOCK = threading.RLock()  # held while a line is decoded ahead of the pipeline
+_AHEAD: dict[tuple, list[Segment]] = {}  # (samples' digest, language, windows) -> the words heard
 
 
 def _new_lock_in_child() -> None:
@@ -142,6 +145,35 @@ def preload(folder: str | None = None, language: str | None = None) -> None:
     Not a daemon thread: the interpreter waits for the load before it exits (CTranslate2 aborts
     the process when torn down in the middle of one, as where no speech was found)."""
     threading.Thread(target=load_for, args=(folder, language), name="whisper-preload").start()
+
+
+def hear_ahead(path: str, folder: str | None = None, language: str | None = None) -> None:
+    """Load the model that will hear ``language`` and, where the file at ``path`` is one window
+    long (a line) and tiny.en will hear it first, decode it now: the command calls this before
+    it imports the pipeline (:mod:`audioface.cli.warm`), so the decoding overlaps the imports;
+    :func:`decode` then takes the words it was going to make. Errors are left for the calls
+    that need the model or the audio to raise."""
+    with _AHEAD_LOCK:
+        load_for(folder, language)
+        try:
+            tag = whisper_language.check_language(language)
+            if folder or (tag and whisper_language.whisper_code(tag) != whisper_language.ENGLISH):
+                return
+            from audioface.audio.load import load_audio
+
+            samples = load_audio(path).samples
+            spans = [(0.0, len(samples) / SAMPLE_RATE)]
+            if spans[0][1] <= WINDOW_S:
+                _AHEAD[_ahead_key(samples, whisper_language.ENGLISH, spans)] = decode(
+                    load(), samples, None, whisper_language.ENGLISH, spans
+                )
+        except Exception:
+            pass
+
+
+def _ahead_key(samples: np.ndarray, language: str, spans: list[Span]) -> tuple:
+    digest = hashlib.blake2b(np.ascontiguousarray(samples, np.float32).tobytes(), digest_size=16)
+    return digest.digest(), language, tuple(spans)
 
 
 def load_for(folder: str | None = None, language: str | None = None) -> None:
@@ -282,6 +314,11 @@ def decode(
     fallback did worse (0.403).
     """
 
+    with _AHEAD_LOCK:  # a line being decoded ahead (hear_ahead): wait for it, take its words
+        if _AHEAD and not model.is_multilingual and model is _load(None):
+            key = _ahead_key(samples, language, spans or spans_of(np.asarray(samples, np.float32), speech))
+            if key in _AHEAD:
+                return _AHEAD.pop(key)
     previous = prompt_tokens(language) if model.is_multilingual else None
     min_frames = None if model.is_multilingual else ENGLISH_FRAMES
 
