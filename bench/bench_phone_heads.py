@@ -103,14 +103,9 @@ def _speech_label(row: dict) -> np.ndarray:
 
     sound = load_audio(SPEECH / row["audio"])
     track = audioface.animate(sound, row["text"], language=row["lang"], jobs=1).track
-    labels = np.full(int(round(sound.duration * 100)), PHONE_INDEX["sil"], np.int64)
-    for word in track.words:
-        for ph in word.phones:
-            cls = PHONE_INDEX.get(re.sub(r"\d", "", ph.phone), wp.IGNORE)
-            labels[int(round(ph.start * 100)) : int(round(ph.end * 100))] = (
-                cls if word.origin == "transcript" else wp.IGNORE
-            )
-    return labels[::2]
+    runs = ((PHONE_INDEX.get(re.sub(r"\d", "", ph.phone), wp.IGNORE) if word.origin == "transcript"
+             else wp.IGNORE, ph.start, ph.end) for word in track.words for ph in word.phones)  # fmt: skip
+    return wp.labels_50hz(runs, sound.duration)
 
 
 def _speech_job(row: dict) -> None:
@@ -180,7 +175,7 @@ def timing(names: list[str], heads: dict[str, Path]) -> dict[str, float]:
     """CPU seconds (all threads) per second of audio of each ear: encoder + head, or log-mel +
     the aligner's model; measured on ``names`` one at a time."""
     from audioface.language.align import acoustic
-    from audioface.language.recognize.whisper_phones import PhoneHead
+    from audioface.language.recognize.whisper_phones import PhoneHead, encode
 
     audio = [samples_of_cached(n)() for n in names]
     seconds = sum(len(a) for a in audio) / 16000
@@ -192,7 +187,7 @@ def timing(names: list[str], heads: dict[str, Path]) -> dict[str, float]:
         "tiny.en@30s": ("tiny.en", None, SHIPPED),
     }.items():  # fmt: skip
         model, h = wp.load_encoder(encoder), PhoneHead(head)
-        ears[label] = lambda a, model=model, h=h, frames=frames: h.log_posteriors(wp.encode(a, model, frames))
+        ears[label] = lambda a, model=model, h=h, frames=frames: h.log_posteriors(encode(a, model, frames))
     out = {}
     for label, ear in ears.items():
         ear(audio[0])  # warm

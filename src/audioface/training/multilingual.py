@@ -64,7 +64,8 @@ class Spec:
     role: str
 
 
-def synthesise(voice: str, text: str, rate: int = 175, pitch: int = 50) -> tuple[np.ndarray, Timeline]:
+def synthesise(voice: str, text: str, rate: int = espeak_ipa.DEFAULT_RATE,
+               pitch: int = espeak_ipa.DEFAULT_PITCH) -> tuple[np.ndarray, Timeline]:  # fmt: skip
     """16 kHz audio and its timeline of ARPAbet classes from espeak-ng's own IPA phoneme
     events; raises ValueError where espeak-ng switched language or an event has no segment."""
     spoken = espeak_ipa.speak(voice, text, rate, pitch)

@@ -83,21 +83,26 @@ class Head(nn.Module):
         return torch.log_softmax(self.net(encoded.transpose(1, 2)).transpose(1, 2), dim=-1)
 
 
+def labels_50hz(runs, seconds: float) -> np.ndarray:
+    """One class per 20 ms frame (its first 10 ms) of ``(class index, start, end)`` runs over
+    ``seconds`` of audio; ``sil`` where no run lies."""
+    labels = np.full(int(round(seconds * 100)), PHONE_INDEX["sil"], np.int64)
+    for k, a, b in runs:
+        labels[int(round(a * 100)) : int(round(b * 100))] = k
+    return labels[::2]
+
+
 def frame_labels(item: Item) -> np.ndarray:
-    """One phone class per 20 ms frame (its first 10 ms) of the item's aligned transcript."""
+    """One phone class per 20 ms frame of the item's aligned transcript (words the aligner
+    only estimated are left out)."""
     from audioface.audio import detect_activity, load_audio
     from audioface.language import build_track
 
     sound = load_audio(item.audio)
     track = build_track(sound, detect_activity(sound), item.text, aligner="sphinx", jobs=1)
-    labels = np.full(int(round(sound.duration * 100)), PHONE_INDEX["sil"], np.int64)
-    for word in track.words:
-        for ph in word.phones:
-            a, b = int(round(ph.start * 100)), int(round(ph.end * 100))
-            labels[a:b] = (
-                PHONE_INDEX.get(ph.phone, PHONE_INDEX["sil"]) if word.origin == "transcript" else IGNORE
-            )
-    return labels[::2]
+    runs = ((PHONE_INDEX.get(ph.phone, PHONE_INDEX["sil"]) if word.origin == "transcript" else IGNORE,
+             ph.start, ph.end) for word in track.words for ph in word.phones)  # fmt: skip
+    return labels_50hz(runs, sound.duration)
 
 
 def _label_job(job: tuple[Item, Path]) -> None:
@@ -116,21 +121,6 @@ def load_encoder(encoder: str = "tiny.en"):
     from audioface.language.recognize import whisper
 
     return whisper.load() if encoder == "tiny.en" else whisper.load_base()
-
-
-def encode(samples: np.ndarray, model, min_frames: int | None = None) -> np.ndarray:
-    """The encoder's frames (50 Hz) of 16 kHz ``samples``: in 30 s windows as the runtime hears
-    them (``min_frames`` None), or, for audio under 30 s, one window of its own length rounded up
-    to a second and padded to ``min_frames`` log-mel frames."""
-    from audioface.language.recognize import whisper_phones
-    from audioface.language.recognize.whisper_runner import encoder_frames, pad_or_trim
-
-    if min_frames is None or len(samples) >= 30 * 16000:
-        return whisper_phones.encode(samples, model)
-    features = model.feature_extractor(np.asarray(samples, np.float32))[..., :-1]
-    n = features.shape[-1]
-    out = np.asarray(model.encode(pad_or_trim(features, encoder_frames(n, min_frames))))[0]
-    return out[: (n + 1) // 2].astype(np.float32)
 
 
 def prepare(
@@ -153,14 +143,14 @@ def encode_all(jobs: list, cache: Path, encoder: str = "tiny.en", min_frames: in
     """Encoder frames of each ``(name, samples())`` job not yet cached, two at a time in threads."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from audioface.language.recognize import whisper
+    from audioface.language.recognize import whisper, whisper_phones
 
     model, suffix = load_encoder(encoder), encoded_name(encoder, min_frames)
 
     def one(job: tuple) -> None:
         path = cache / f"{job[0]}.{suffix}.npy"
         if not path.exists():
-            np.save(path, encode(job[1](), model, min_frames).astype(np.float16))
+            np.save(path, whisper_phones.encode(job[1](), model, min_frames).astype(np.float16))
 
     t0 = time.time()
     with ThreadPoolExecutor(whisper.WORKERS) as pool:
@@ -169,11 +159,9 @@ def encode_all(jobs: list, cache: Path, encoder: str = "tiny.en", min_frames: in
 
 
 def synthetic_labels(timeline: list) -> np.ndarray:
-    """One class per 20 ms frame (its first 10 ms) of an exact timeline of ``(class, start, end)``."""
-    labels = np.full(int(round(timeline[-1][2] * 100)), PHONE_INDEX["sil"], np.int64)
-    for p, a, b in timeline:
-        labels[int(round(a * 100)) : int(round(b * 100))] = PHONE_INDEX.get(p, PHONE_INDEX["sil"])
-    return labels[::2]
+    """One class per 20 ms frame of an exact timeline of ``(class, start, end)``."""
+    runs = ((PHONE_INDEX.get(p, PHONE_INDEX["sil"]), a, b) for p, a, b in timeline)
+    return labels_50hz(runs, timeline[-1][2])
 
 
 def synthetic_audio(spec: dict) -> tuple[np.ndarray, list]:

@@ -32,6 +32,7 @@ class PhoneModel:
         except ImportError as exc:  # pragma: no cover - onnxruntime is a dependency
             raise AudioFaceError("the learned aligner needs onnxruntime (pip install onnxruntime)") from exc
         side = json.loads(path.with_suffix(".json").read_text())
+        self.side = side  # the side file whole: each kind of model reads its own keys from it
         self.phones: tuple[str, ...] = tuple(side["phones"])
         self.index = {p: i for i, p in enumerate(self.phones)}
         self.log_priors = np.log(np.asarray(side["priors"], np.float32))
@@ -59,10 +60,9 @@ class LivePhoneModel(PhoneModel):
 
     def __init__(self, path: Path):
         super().__init__(path)
-        side = json.loads(path.with_suffix(".json").read_text())
-        self.lookahead = int(side["lookahead"])
-        self.channels = int(side["config"]["hidden"])
-        self.state_frames = int(side["state_frames"])
+        self.lookahead = int(self.side["lookahead"])
+        self.channels = int(self.side["config"]["hidden"])
+        self.state_frames = int(self.side["state_frames"])
 
     def initial_state(self) -> np.ndarray:
         return np.zeros((1, self.channels, self.state_frames), np.float32)

@@ -156,8 +156,7 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
     with _AHEAD_LOCK:
         load_for(folder, language)
         try:
-            tag = whisper_language.check_language(language)
-            if folder or (tag and whisper_language.whisper_code(tag) != whisper_language.ENGLISH):
+            if folder or _base_hears(language):
                 return
             from audioface.audio.load import load_audio
 
@@ -181,11 +180,15 @@ def load_for(folder: str | None = None, language: str | None = None) -> None:
     base for the rest; ``folder`` where one is named). Errors are left for the later
     :func:`load` that needs the model to raise."""
     try:
-        tag = whisper_language.check_language(language)
-        code = whisper_language.whisper_code(tag) if tag else None
-        load_base() if code and code != whisper_language.ENGLISH and not folder else load(folder)
+        load_base() if not folder and _base_hears(language) else load(folder)
     except Exception:
         pass
+
+
+def _base_hears(language: str | None) -> bool:
+    """Whether base, not tiny.en, hears first without a named model: a language given, not English."""
+    tag = whisper_language.check_language(language)
+    return bool(tag) and whisper_language.whisper_code(tag) != whisper_language.ENGLISH
 
 
 def _glibc():
@@ -316,7 +319,8 @@ def decode(
 
     with _AHEAD_LOCK:  # a line being decoded ahead (hear_ahead): wait for it, take its words
         if _AHEAD and not model.is_multilingual and model is _load(None):
-            key = _ahead_key(samples, language, spans or spans_of(np.asarray(samples, np.float32), speech))
+            windows_heard = spans if spans is not None else spans_of(np.asarray(samples, np.float32), speech)
+            key = _ahead_key(samples, language, windows_heard)
             if key in _AHEAD:
                 return _AHEAD.pop(key)
     previous = prompt_tokens(language) if model.is_multilingual else None

@@ -23,7 +23,6 @@ loop hears the aligner's models alone, as before.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -52,8 +51,7 @@ class PhoneHead(acoustic.PhoneModel):
 
     def __init__(self, path: Path):
         super().__init__(path)
-        side = json.loads(path.with_suffix(".json").read_text())
-        self.min_frames: int | None = side.get("min_frames")  # the windows it learnt on (None: 30 s)
+        self.min_frames: int | None = self.side.get("min_frames")  # the windows it learnt on (None: 30 s)
 
     def log_posteriors(self, encoded: np.ndarray) -> np.ndarray:
         if not len(encoded):
