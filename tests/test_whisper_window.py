@@ -6,6 +6,7 @@ import random
 import re
 
 import pytest
+import soundfile as sf
 from conftest import EXAMPLES, REAL
 
 from audioface.audio import load_audio
@@ -77,12 +78,8 @@ def test_whisper_starts_loading_early_only_where_animate_will_hear_words(argv, l
 
 def test_a_line_decoded_ahead_gives_the_words_the_pipeline_would_hear(tmp_path):
     """The words decoded ahead are taken only for the same samples; they are the same words."""
-    from audioface.audio import load_audio
-
     line = tmp_path / "line.wav"
     samples = load_audio(str(EXAMPLES / "hello.wav")).samples[: 16000 * 4]
-    import soundfile as sf
-
     sf.write(line, samples, 16000)
     whisper.hear_ahead(str(line))
     assert len(whisper._AHEAD) == 1
