@@ -26,7 +26,7 @@ import numpy as np
 
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
-from audioface.language.recognize import whisper_language
+from audioface.language.recognize import whisper_english, whisper_language
 from audioface.language.recognize.segments import Segment
 
 MODEL_FILES = ("model.bin", "config.json")
@@ -369,7 +369,9 @@ def transcribe(
 
 
 def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segment]:
-    """No language given: tiny.en hears the first round of windows (the :data:`WORKERS` it
+    """No language given: a file of more than one window that tiny.en's encoder hears is plainly
+    not English (:mod:`audioface.language.recognize.whisper_english`) goes to base's detection at
+    once. Else tiny.en hears the first round of windows (the :data:`WORKERS` it
     decodes at once anyway, so that English waits for nothing more). Where those words are
     plainly not English (:data:`whisper_language.NOT_ENGLISH_LOGPROB`), base detects the language
     at once, and a long file in another language skips the rest of tiny.en's invented English;
@@ -377,6 +379,10 @@ def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segm
     alone, a minute of English asked base for 20% more CPU; decoded alone, that window made the
     minute wait 12% longer)."""
     spans = spans_of(np.asarray(samples, np.float32), speech)
+    if len(spans) > 1 and whisper_english.plainly_foreign(load(), samples, speech):
+        heard = whisper_language.detect(load_base(), samples, speech)
+        model = load_base() if heard != whisper_language.ENGLISH else load()
+        return decode(model, samples, speech, heard)
     head, rest = spans[:WORKERS], spans[WORKERS:]
     english = decode(load(), samples, speech, whisper_language.ENGLISH, head)
     plainly_not = not whisper_language.sounds_english(english, whisper_language.NOT_ENGLISH_LOGPROB)

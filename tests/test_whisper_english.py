@@ -1,0 +1,86 @@
+"""The head that hears in tiny.en's encoder that a file is plainly not English: it tells real
+recordings it never learnt from apart (FACEGOOD's Mandarin takes, EMU's Australian English), a
+long file it flags never has tiny.en decode a word, and one it passes is heard as before."""
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES, SHARED
+
+from audioface.audio import Audio, detect_activity, load_audio
+from audioface.language.recognize import whisper, whisper_english
+from audioface.training import whisper_english as training
+
+MANDARIN = SHARED / "facegood-capture" / "wav" / "1114_2_01.wav"
+AUSTRALIAN = sorted((SHARED / "emur-ae" / "wavFiles").glob("*.wav"))
+needs_data = pytest.mark.skipif(
+    not MANDARIN.is_file() or not AUSTRALIAN, reason="../shared/data (facegood-capture, emur-ae) is not here"
+)
+
+
+def _joined(paths, pause: float = 0.5) -> np.ndarray:
+    gap = np.zeros(int(pause * 16000), np.float32)
+    return np.concatenate([x for p in paths for x in (load_audio(p).samples, gap)])
+
+
+def _mandarin(seconds: float) -> np.ndarray:
+    return load_audio(MANDARIN).samples[: int(seconds * 16000)]
+
+
+def _english() -> np.ndarray:
+    """Over 29 s of real English none of the heads learnt from: two of Whisper's windows."""
+    return _joined([*AUSTRALIAN, EXAMPLES / "hello.wav"])
+
+
+def _foreign(samples: np.ndarray) -> float:
+    speech = detect_activity(Audio(samples)).regions()
+    return whisper_english.foreign_probability(whisper.load(), samples, speech)
+
+
+@needs_data
+def test_the_head_tells_unheard_english_from_unheard_mandarin():
+    head = whisper_english.load()
+    assert _foreign(_mandarin(20)) >= head.threshold
+    assert _foreign(_english()) < 0.2
+    assert _foreign(load_audio(EXAMPLES / "hello.wav").samples) < 0.2
+
+
+def _decodes(monkeypatch) -> list[tuple[bool, str]]:
+    """Which model decodes in which language, the decoding itself left out."""
+    calls: list[tuple[bool, str]] = []
+
+    def decode(model, samples, speech=None, language="en", spans=None):
+        calls.append((model.is_multilingual, language))
+        return []
+
+    monkeypatch.setattr(whisper, "decode", decode)
+    return calls
+
+
+@needs_data
+def test_a_long_file_plainly_not_english_is_never_decoded_by_tiny_en(monkeypatch):
+    x = _mandarin(45)
+    speech = detect_activity(Audio(x)).regions()
+    assert len(whisper.spans_of(x, speech)) > 1
+    calls = _decodes(monkeypatch)
+    whisper.transcribe(x, speech=speech)
+    assert calls == [(True, "zh")]
+
+
+@needs_data
+def test_a_long_english_file_is_heard_by_tiny_en_first(monkeypatch):
+    x = _english()
+    speech = detect_activity(Audio(x)).regions()
+    assert len(whisper.spans_of(x, speech)) > 1
+    calls = _decodes(monkeypatch)
+    whisper.transcribe(x, speech=speech)
+    assert calls[0] == (False, "en")
+
+
+def test_the_regression_learns_what_separates_the_classes():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(0, 1, (200, 6)), rng.normal(0, 1, (60, 6)) + [3, 0, 0, 0, 0, -3]])
+    y = np.r_[np.zeros(200), np.ones(60)]
+    head = training.fit(x, y)
+    p = training.foreign(head, x)
+    assert (p[y > 0] >= 0.5).mean() > 0.9 and (p[y == 0] >= 0.5).mean() < 0.1
+    assert abs(head["weights"][0]) > 5 * abs(head["weights"][2])
