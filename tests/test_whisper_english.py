@@ -84,3 +84,18 @@ def test_the_regression_learns_what_separates_the_classes():
     p = training.foreign(head, x)
     assert (p[y > 0] >= 0.5).mean() > 0.9 and (p[y == 0] >= 0.5).mean() < 0.1
     assert abs(head["weights"][0]) > 5 * abs(head["weights"][2])
+
+
+@needs_data
+def test_the_command_judges_a_long_file_ahead_and_the_pipeline_takes_that_verdict(monkeypatch, tmp_path):
+    """What the load-ahead thread asks (cli/warm.py) is asked once: the pipeline reuses it."""
+    import soundfile as sf
+
+    x = _mandarin(45)
+    sf.write(tmp_path / "take.wav", x, 16000)
+    whisper.hear_ahead(str(tmp_path / "take.wav"))
+    monkeypatch.setattr(whisper_english, "plainly_foreign", lambda *a: pytest.fail("judged twice"))
+    calls = _decodes(monkeypatch)
+    samples = load_audio(tmp_path / "take.wav").samples
+    whisper.transcribe(samples, speech=detect_activity(Audio(samples)).regions())
+    assert calls == [(True, "zh")]

@@ -54,6 +54,7 @@ PROMPTS = {"zh": [220, 3588, 4438, 1541, 29993, 19550, 21596, 1546, 34592, 7626,
 _LOADING = threading.RLock()  # one load at a time: a preload and the caller share the model
 _AHEAD_LOCK = threading.RLock()  # held while a line is decoded ahead of the pipeline
 _AHEAD: dict[tuple, list[Segment]] = {}  # (samples' digest, language, windows) -> the words heard
+_VERDICTS: dict[tuple, bool] = {}  # (samples' digest, "?", speech) -> plainly not English
 
 
 def _new_lock_in_child() -> None:
@@ -151,7 +152,8 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
     """Load the model that will hear ``language`` and, where the file at ``path`` is one window
     long (a line) and tiny.en will hear it first, decode it now: the command calls this before
     it imports the pipeline (:mod:`audioface.cli.warm`), so the decoding overlaps the imports;
-    :func:`decode` then takes the words it was going to make. Errors are left for the calls
+    :func:`decode` then takes the words it was going to make. A longer file is judged as
+    :func:`_heard_language` will judge it (:func:`_judge_ahead`). Errors are left for the calls
     that need the model or the audio to raise."""
     with _AHEAD_LOCK:
         load_for(folder, language)
@@ -166,8 +168,31 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
                 _AHEAD[_ahead_key(samples, whisper_language.ENGLISH, spans)] = decode(
                     load(), samples, None, whisper_language.ENGLISH, spans
                 )
+            else:
+                _judge_ahead(samples)
         except Exception:
             pass
+
+
+def _judge_ahead(samples: np.ndarray) -> None:
+    """A long file: ask what :func:`_heard_language` will ask first (is it plainly not English?)
+    on the speech the pipeline will find, and where it is, load base now, beside the imports (a
+    minute of French: base's load, 0.6 s, no longer waits for them)."""
+    from audioface.audio.activity import detect_activity
+    from audioface.audio.load import Audio
+
+    speech = detect_activity(Audio(samples)).regions()
+    if len(spans_of(samples, speech)) > 1 and _plainly_foreign(samples, speech):
+        load_base()
+
+
+def _plainly_foreign(samples: np.ndarray, speech: list[Span] | None) -> bool:
+    """:func:`whisper_english.plainly_foreign` on tiny.en, judged once per samples and speech."""
+    key = _ahead_key(samples, "?", [tuple(s) for s in speech or []])
+    with _AHEAD_LOCK:
+        if key not in _VERDICTS:
+            _VERDICTS[key] = whisper_english.plainly_foreign(load(), samples, speech)
+        return _VERDICTS[key]
 
 
 def _ahead_key(samples: np.ndarray, language: str, spans: list[Span]) -> tuple:
@@ -379,7 +404,7 @@ def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segm
     alone, a minute of English asked base for 20% more CPU; decoded alone, that window made the
     minute wait 12% longer)."""
     spans = spans_of(np.asarray(samples, np.float32), speech)
-    if len(spans) > 1 and whisper_english.plainly_foreign(load(), samples, speech):
+    if len(spans) > 1 and _plainly_foreign(samples, speech):
         heard = whisper_language.detect(load_base(), samples, speech)
         model = load_base() if heard != whisper_language.ENGLISH else load()
         return decode(model, samples, speech, heard)
