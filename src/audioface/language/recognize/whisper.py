@@ -152,7 +152,7 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
     """Load the model that will hear ``language`` and, where the file at ``path`` is one window
     long (a line) and tiny.en will hear it first, decode it now: the command calls this before
     it imports the pipeline (:mod:`audioface.cli.warm`), so the decoding overlaps the imports;
-    :func:`decode` then takes the words it was going to make. A longer file is judged as
+    :func:`decode` then takes the words it was going to make. Every file is judged as
     :func:`_heard_language` will judge it (:func:`_judge_ahead`). Errors are left for the calls
     that need the model or the audio to raise."""
     with _AHEAD_LOCK:
@@ -168,21 +168,20 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
                 _AHEAD[_ahead_key(samples, whisper_language.ENGLISH, spans)] = decode(
                     load(), samples, None, whisper_language.ENGLISH, spans
                 )
-            else:
-                _judge_ahead(samples)
+            _judge_ahead(samples)
         except Exception:
             pass
 
 
 def _judge_ahead(samples: np.ndarray) -> None:
-    """A long file: ask what :func:`_heard_language` will ask first (is it plainly not English?)
-    on the speech the pipeline will find, and where it is, load base now, beside the imports (a
-    minute of French: base's load, 0.6 s, no longer waits for them)."""
+    """Ask what :func:`_heard_language` will ask (is it plainly not English?) on the speech the
+    pipeline will find, and where it is, load base now, beside the imports (a minute of French:
+    base's load, 0.6 s, no longer waits for them)."""
     from audioface.audio.activity import detect_activity
     from audioface.audio.load import Audio
 
     speech = detect_activity(Audio(samples)).regions()
-    if len(spans_of(samples, speech)) > 1 and _plainly_foreign(samples, speech):
+    if speech and _plainly_foreign(samples, speech):
         load_base()
 
 
@@ -396,7 +395,9 @@ def transcribe(
 def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segment]:
     """No language given: a file of more than one window that tiny.en's encoder hears is plainly
     not English (:mod:`audioface.language.recognize.whisper_english`) goes to base's detection at
-    once. Else tiny.en hears the first round of windows (the :data:`WORKERS` it
+    once; so does a line (one window) of which tiny.en's words sound English where the encoder
+    is sure they are not (its own confidence passed 15% of other languages' real clips). Else
+    tiny.en hears the first round of windows (the :data:`WORKERS` it
     decodes at once anyway, so that English waits for nothing more). Where those words are
     plainly not English (:data:`whisper_language.NOT_ENGLISH_LOGPROB`), base detects the language
     at once, and a long file in another language skips the rest of tiny.en's invented English;
@@ -413,7 +414,9 @@ def _heard_language(samples: np.ndarray, speech: list[Span] | None) -> list[Segm
     plainly_not = not whisper_language.sounds_english(english, whisper_language.NOT_ENGLISH_LOGPROB)
     if not plainly_not:
         english += decode(load(), samples, speech, whisper_language.ENGLISH, rest) if rest else []
-        if whisper_language.sounds_english(english):
+        if whisper_language.sounds_english(english) and (
+            len(spans) > 1 or not _plainly_foreign(samples, speech)
+        ):
             return english
     heard = whisper_language.detect(load_base(), samples, speech)
     if heard != whisper_language.ENGLISH:
