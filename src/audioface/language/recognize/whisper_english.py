@@ -5,9 +5,11 @@ says why). On a long file in another language that costs tiny.en's decoding of a
 windows, invented English thrown away once it is judged (a minute of French: 2.3 s of 10 s).
 The encoder already knows better: a logistic regression on the mean and spread of its output over
 the first 15 s of speech (the sample base's language detection hears) tells English from other
-languages, and where it is sure the file is not English, base is asked at once. It only ever
-saves time: a file it passes is heard and judged exactly as before, and base's detection still
-names the language of a file it flags (English where base hears it: then tiny.en decodes).
+languages, and where it is sure the file is not English, base is asked at once. A file it
+passes is heard and judged exactly as before, and base's detection still names the language of a
+file it flags (English where base hears it: then tiny.en's words stand). On a line (one window)
+tiny.en's words come first anyway, and the head is asked only where they sound English: it
+catches the fluent English tiny.en invents for some other languages' lines.
 
 Trained by :mod:`audioface.training.whisper_english` on real speech only (synthetic voices taught
 it to tell synthetic from real); its side file keeps the figures it was chosen on.
