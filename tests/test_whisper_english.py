@@ -99,6 +99,18 @@ def test_the_command_judges_a_long_file_ahead_and_the_pipeline_takes_that_verdic
     samples = load_audio(tmp_path / "take.wav").samples
     whisper.transcribe(samples, speech=detect_activity(Audio(samples)).regions())
     assert calls == [(True, "zh")]
+    assert not whisper._VERDICTS  # taken, not kept: a long-running process holds none
+
+
+def test_a_language_given_is_not_judged_ahead(monkeypatch, tmp_path):
+    """Told the language, the command has nothing to detect: the load-ahead thread asks no head."""
+    import soundfile as sf
+
+    sf.write(tmp_path / "line.wav", load_audio(EXAMPLES / "hello.wav").samples, 16000)
+    monkeypatch.setattr(whisper_english, "plainly_foreign", lambda *a: pytest.fail("judged"))
+    monkeypatch.setattr(whisper, "_AHEAD", {})  # the line it decodes ahead stays this test's
+    whisper.hear_ahead(str(tmp_path / "line.wav"), language="en")
+    assert not whisper._VERDICTS
 
 
 @needs_data

@@ -69,8 +69,10 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> dict:
 
 
 def foreign(head: dict, x: np.ndarray) -> np.ndarray:
-    z = ((x - head["mean"]) / head["scale"]) @ head["weights"] + head["bias"]
-    return 1.0 / (1.0 + np.exp(-z))
+    """P(not English) of each row of ``x``, computed as the runtime computes it."""
+    from audioface.language.recognize.whisper_english import EnglishHead
+
+    return EnglishHead(**head, threshold=THRESHOLD).foreign(x)
 
 
 def unheard_languages(x: np.ndarray, y: np.ndarray, langs: list[str], threshold: float) -> dict:

@@ -152,8 +152,8 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
     """Load the model that will hear ``language`` and, where the file at ``path`` is one window
     long (a line) and tiny.en will hear it first, decode it now: the command calls this before
     it imports the pipeline (:mod:`audioface.cli.warm`), so the decoding overlaps the imports;
-    :func:`decode` then takes the words it was going to make. Every file is judged as
-    :func:`_heard_language` will judge it (:func:`_judge_ahead`). Errors are left for the calls
+    :func:`decode` then takes the words it was going to make. With no language given, the file
+    is judged as :func:`_heard_language` will judge it (:func:`_judge_ahead`). Errors are left for the calls
     that need the model or the audio to raise."""
     with _AHEAD_LOCK:
         load_for(folder, language)
@@ -168,30 +168,37 @@ def hear_ahead(path: str, folder: str | None = None, language: str | None = None
                 _AHEAD[_ahead_key(samples, whisper_language.ENGLISH, spans)] = decode(
                     load(), samples, None, whisper_language.ENGLISH, spans
                 )
-            _judge_ahead(samples)
+            if whisper_language.check_language(language) is None:  # only a detection asks
+                _judge_ahead(samples)
         except Exception:
             pass
 
 
 def _judge_ahead(samples: np.ndarray) -> None:
     """Ask what :func:`_heard_language` will ask (is it plainly not English?) on the speech the
-    pipeline will find, and where it is, load base now, beside the imports (a minute of French:
-    base's load, 0.6 s, no longer waits for them)."""
+    pipeline will find, keep the verdict for it, and where it is, load base now, beside the
+    imports (a minute of French: base's load, 0.6 s, no longer waits for them)."""
     from audioface.audio.activity import detect_activity
     from audioface.audio.load import Audio
 
     speech = detect_activity(Audio(samples)).regions()
-    if speech and _plainly_foreign(samples, speech):
-        load_base()
+    if speech:
+        foreign = whisper_english.plainly_foreign(load(), samples, speech)
+        _VERDICTS[_verdict_key(samples, speech)] = foreign
+        if foreign:
+            load_base()
 
 
 def _plainly_foreign(samples: np.ndarray, speech: list[Span] | None) -> bool:
-    """:func:`whisper_english.plainly_foreign` on tiny.en, judged once per samples and speech."""
-    key = _ahead_key(samples, "?", [tuple(s) for s in speech or []])
-    with _AHEAD_LOCK:
-        if key not in _VERDICTS:
-            _VERDICTS[key] = whisper_english.plainly_foreign(load(), samples, speech)
-        return _VERDICTS[key]
+    """:func:`whisper_english.plainly_foreign` on tiny.en, or the verdict the load-ahead thread
+    made on the same samples and speech (taken once: a long-running process keeps none)."""
+    with _AHEAD_LOCK:  # a judgement being made ahead: wait for it
+        made = _VERDICTS.pop(_verdict_key(samples, speech), None)
+    return whisper_english.plainly_foreign(load(), samples, speech) if made is None else made
+
+
+def _verdict_key(samples: np.ndarray, speech: list[Span] | None) -> tuple:
+    return _ahead_key(samples, "?", [tuple(s) for s in speech or []])
 
 
 def _ahead_key(samples: np.ndarray, language: str, spans: list[Span]) -> tuple:

@@ -42,9 +42,10 @@ class EnglishHead:
     bias: float
     threshold: float
 
-    def foreign(self, pooled: np.ndarray) -> float:
-        z = float(((pooled - self.mean) / self.scale) @ self.weights + self.bias)
-        return float(1.0 / (1.0 + np.exp(-z)))
+    def foreign(self, pooled: np.ndarray) -> np.ndarray:
+        """P(not English) of one pooled vector, or of each row of several (the trainer's)."""
+        z = ((pooled - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def model_path() -> Path:
@@ -76,7 +77,7 @@ def encoded_sample(model, samples: np.ndarray, speech: list[tuple[float, float]]
 
 def foreign_probability(model, samples: np.ndarray, speech: list[tuple[float, float]] | None) -> float:
     """P(not English) of 16 kHz ``samples`` as tiny.en (``model``) hears their first speech."""
-    return load().foreign(pooled(encoded_sample(model, samples, speech)))
+    return float(load().foreign(pooled(encoded_sample(model, samples, speech))))
 
 
 def plainly_foreign(model, samples: np.ndarray, speech: list[tuple[float, float]] | None) -> bool:

@@ -5,9 +5,9 @@
 - any other code (``"fr"``, ``"zh"``, ...): base, told the language (Mandarin with a prompt in
   Simplified script);
 - ``None`` (detect): tiny.en first; where its words do not sound like English, base's language
-  detection on the first 15 s of speech, then base in that language (a file longer than one
-  window that tiny.en's encoder already hears is plainly not English skips tiny.en's words:
-  :mod:`audioface.language.recognize.whisper_english`).
+  detection on the first 15 s of speech, then base in that language (where tiny.en's encoder
+  is sure the file is not English, base is asked too: before tiny.en decodes a long file, and for
+  a line even where tiny.en's words sound English: :mod:`audioface.language.recognize.whisper_english`).
 
 Why tiny.en first when the language is not known: most users speak English, and base costs
 them a load (0.7 s of CPU, about 300 MB more at its peak) before a single word is heard.
