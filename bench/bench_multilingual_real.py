@@ -15,6 +15,8 @@ whose track's phones (with their IPA, stress marked on vowels) are written as
 - ``given``: the same with ``--language`` set to the item's language;
 - ``audio``: ``--generator learned-audio`` (phones heard, no words);
 - ``stream``: ``animate_stream`` (the live path, 20 ms chunks, phones heard);
+- ``stream-text``: the live path told the words ahead (the transcript, in its language), as a
+  voice agent tells it its speech's text;
 - ``english``: the transcript read as English (``language="en"``, the behaviour before
   languages); Chinese, Japanese, Korean and Tamil give no English words (no figure).
 
@@ -24,7 +26,7 @@ aligner costs the animation only. ``--plots N`` draws N items (round-robin over 
 as waveform + spectrogram with the reference's IPA phones, to check the alignment by eye.
 
     python3 bench/bench_multilingual_real.py [--ways auto,given,audio,stream,english] [--limit N]
-        [--languages fr,es] [--jobs 2] [--work runs/multilingual-real] [--plots 6]
+        [--languages fr,es] [--held-out] [--jobs 2] [--work runs/multilingual-real] [--plots 6]
 """
 
 from __future__ import annotations
@@ -46,13 +48,14 @@ from audioface.evaluate.lipsync import EVENTS, LipSyncResult
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "multilingual-speech"
-WAYS = ("transcript", "auto", "given", "audio", "stream", "english")
+WAYS = ("transcript", "auto", "given", "audio", "stream", "stream-text", "english")
 LABELS = {
     "transcript": "transcript, own language (the reference itself)",
     "auto": "no transcript, default (auto)",
     "given": "no transcript, --language given",
     "audio": "--generator learned-audio",
     "stream": "--stream",
+    "stream-text": "--stream, told the words",
     "english": "transcript read as English (before)",
 }
 VOWEL_MANNER = "vowel"
@@ -155,6 +158,8 @@ def animate_way(way: str, item: Item, sound):
         return audioface.animate(sound, None, language=item.language, jobs=1, generator="learned-audio")
     if way == "stream":
         return audioface.animate_stream(sound).animation
+    if way == "stream-text":
+        return audioface.animate_stream(sound, text=item.text, language=item.language or "auto").animation
     if way == "english":
         try:
             return audioface.animate(sound, item.text, language="en", jobs=1)
@@ -364,6 +369,10 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=int, help="only the first N utterances, round-robin over the languages"
     )
+    parser.add_argument(
+        "--held-out", action="store_true",
+        help="only the speakers the phone models never heard (training/multilingual_real.py's split)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="animate again (keeps Whisper's cache)")
     parser.add_argument("--plots", type=int, default=0, help="draw N items' references (PNG in WORK/plots)")
@@ -372,6 +381,10 @@ def main() -> None:
     if set(ways) - set(WAYS):
         parser.error(f"unknown ways: {', '.join(sorted(set(ways) - set(WAYS)))}")
     items = [it for it in find_items(args.data) if it.text]
+    if args.held_out:
+        from audioface.training.multilingual_real import held_out_names
+
+        items = [it for it in items if it.name in held_out_names(args.data)]
     if args.languages:
         items = [it for it in items if it.language in args.languages.split(",")]
     items = round_robin(items)[: args.limit] if args.limit else round_robin(items)

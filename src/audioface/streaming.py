@@ -82,7 +82,7 @@ class StreamAnimator:
         if hear_phones:
             from audioface.language.recognize.phone_loop import LivePhoneLoop
 
-            self._aligner = LivePhoneLoop()
+            self._aligner = LivePhoneLoop(language=self.language)
         if text:
             self.add_text(text)
         if sample_rate != SAMPLE_RATE:
@@ -105,10 +105,11 @@ class StreamAnimator:
         their phones. Text should come before its audio; words already heard are not seen."""
         if self._finished:
             raise AudioFaceError("the stream is finished; start a new StreamAnimator")
-        from audioface.language.align.online import OnlineAligner
+        from audioface.language.align.online import OnlineAligner, spoken_language
 
         if not isinstance(self._aligner, OnlineAligner):  # none yet, or phones heard: words now
-            self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent), language=self.language)
+            language = spoken_language(self.language, text)  # it picks the live phone model
+            self._aligner = OnlineAligner(start=self._mel_frames - len(self._recent), language=language)
             self._aligner.push(self._recent)
         self._aligner.add_text(text)
 

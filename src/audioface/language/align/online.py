@@ -40,6 +40,12 @@ MIN_FIT = -2.5  # mean log posterior below which they are judged not what is bei
 MAX_WORDS = 20000  # words one stream may be told (its graph grows with every word, and stays)
 
 
+def spoken_language(language: str, text: str) -> str:
+    """The language of words told to a stream: the one given, else the text's (English where
+    its script does not say)."""
+    return (transcript_language(text) or ENGLISH) if language == AUTO_LANGUAGE else language
+
+
 class OnlineAligner:
     """Phones of the given words, placed frame by frame as log-mel frames arrive."""
 
@@ -49,9 +55,10 @@ class OnlineAligner:
         mid-stream starts an aligner on the recent audio, not on all of it); ``history``:
         how many settled frames can be read back; ``lag``: frames of path after a frame
         before it is settled; ``language``: how the words become phones (``auto``: the first
-        text's script, else English)."""
+        text's script, else English) and which live phone model hears them (``auto``: English's;
+        a caller that has the text settles the language first, :func:`spoken_language`)."""
         self.language = check_language(language)
-        self.model = model or acoustic.load_live()
+        self.model = model or acoustic.load_live(ENGLISH if self.language == AUTO_LANGUAGE else self.language)
         self._state = self.model.initial_state()
         self._skip = self.model.lookahead  # the first outputs belong to frames before the start
         self._scores_offset = acoustic.PRIOR_SCALE * self.model.log_priors
@@ -77,8 +84,7 @@ class OnlineAligner:
 
     def add_text(self, text: str) -> None:
         """More words, to be spoken after those already given."""
-        if self.language == AUTO_LANGUAGE:
-            self.language = transcript_language(text) or ENGLISH
+        self.language = spoken_language(self.language, text)
         tokens = [t.word for t in transcript.tokens(text, self.language)]
         if not tokens:
             return

@@ -58,7 +58,9 @@ class PieceJob:
     aligner: str = aligners.SPHINX  # see audioface.language.align.aligners
     # For phonetic_job: Whisper's encoder's log posteriors of the piece (10 ms frames), or None
     whisper_heard: np.ndarray | None = None
-    language: str = lookup.ENGLISH  # the tokens' language: how they become phones (see lookup)
+    # the tokens' language: how they become phones (see lookup); for phonetic_job, the speech's
+    # where known ("auto" where not), which picks the live phone model
+    language: str = lookup.ENGLISH
 
 
 def align_job(job: PieceJob) -> list[Word]:
@@ -95,7 +97,7 @@ def recognize_job(job: PieceJob) -> list[Word]:
 
 def phonetic_job(job: PieceJob) -> list[Word]:
     """Phone recognition: one pseudo-word (empty text) per run of touching phones."""
-    heard = phone_loop.recognize_phones(job.pcm, job.whisper_heard)
+    heard = phone_loop.recognize_phones(job.pcm, job.whisper_heard, job.language)
     return _phone_words(
         [Phone(split_stress(n)[0], job.piece.start + s, job.piece.start + e) for n, s, e in heard]
     )
@@ -198,7 +200,7 @@ def _hear_stretch(piece: Piece, pcm: bytes, words: list[Word]) -> list[Word]:
     0.4 s or more a stretch, most of it making the decoder; the mouth needs the phones."""
     start, end = words[0].start, words[-1].end
     lo, hi = max(piece.start, start - HEARING_CONTEXT), min(piece.end, end + HEARING_CONTEXT)
-    heard = phone_loop.recognize_phones(_slice(pcm, piece, lo, hi))
+    heard = phone_loop.recognize_phones(_slice(pcm, piece, lo, hi), language=lookup.current())
     phones = [
         Phone(split_stress(n)[0], max(lo + s, start), min(lo + e, end))
         for n, s, e in heard

@@ -85,11 +85,13 @@ def recognize(log_posteriors: np.ndarray, phones: tuple[str, ...], log_priors: n
     return [(phones[cls[a]], a * FRAME, b * FRAME) for a, b in _runs(cls) if phones[cls[a]] != SILENCE]
 
 
-def recognize_phones(pcm: bytes, whisper_heard: np.ndarray | None = None) -> list[RawPhone]:
+def recognize_phones(pcm: bytes, whisper_heard: np.ndarray | None = None,
+                     language: str | None = None) -> list[RawPhone]:  # fmt: skip
     """Phones heard in int16 PCM at 16 kHz (a piece of a recording), times from its start.
     ``whisper_heard``: Whisper's encoder's log posteriors of the same stretch, 10 ms frames
-    (:func:`audioface.language.recognize.whisper_phones.hear`), heard beside the aligner's models."""
-    model, live = acoustic.load(), acoustic.load_live()
+    (:func:`audioface.language.recognize.whisper_phones.hear`), heard beside the aligner's models.
+    ``language``: the speech's, where known (it picks the live phone model)."""
+    model, live = acoustic.load(), acoustic.load_live(language)
     offline, causal = acoustic.pcm_log_posteriors(pcm, model), acoustic.pcm_log_posteriors(pcm, live)
     both = (1 - LIVE_SHARE) * offline + LIVE_SHARE * causal
     priors = (1 - LIVE_SHARE) * model.log_priors + LIVE_SHARE * live.log_priors
@@ -103,11 +105,13 @@ def recognize_phones(pcm: bytes, whisper_heard: np.ndarray | None = None) -> lis
 class LivePhoneLoop:
     """:func:`recognize` as audio arrives, for the live path: the live phone model's causal
     posteriors, the loop's Viterbi recursion one frame at a time, and each frame settled
-    ``lag`` frames after its posterior (the live mouth's look-ahead leaves one). Reads like
+    ``lag`` frames after its posterior (the live mouth's look-ahead leaves one); ``language``:
+    the speech's where known (it picks the live phone model). Reads like
     :class:`audioface.language.align.online.OnlineAligner`, so the live hold takes either."""
 
-    def __init__(self, model: acoustic.LivePhoneModel | None = None, history: int = 300, lag: int = 1):
-        self.model = model or acoustic.load_live()
+    def __init__(self, model: acoustic.LivePhoneModel | None = None, history: int = 300, lag: int = 1,
+                 language: str | None = None):  # fmt: skip
+        self.model = model or acoustic.load_live(language)
         self._state = self.model.initial_state()
         self._skip = self.model.lookahead  # the first outputs belong to frames before the start
         self._offset = PRIOR_SCALE * self.model.log_priors
