@@ -53,6 +53,9 @@ class AlignerConfig:
     seed: int = 0
     lookahead: int | None = None  # frames of future the live aligner hears; None: offline, both sides
     init: str = ""  # weights to go on from (an aligner's .onnx or .pt); "": random
+    # live: the mean log posterior below which words told are judged not what is being said
+    # (written to the side file; None: the runtime's own, online.MIN_FIT)
+    min_fit: float | None = None
 
 
 class Block(nn.Module):
@@ -293,6 +296,8 @@ def export(model: PhoneNet, priors: np.ndarray, cfg: AlignerConfig, out: Path) -
     side = {"phones": list(PHONES), "priors": [float(p) for p in priors], "rate": 100.0,
             "lookahead": cfg.lookahead, "state_frames": model.state_frames,
             "config": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(cfg).items()}}  # fmt: skip
+    if cfg.min_fit is not None:
+        side["min_fit"] = cfg.min_fit
     (out / "aligner.json").write_text(json.dumps(side, indent=1))
     return path
 
@@ -338,13 +343,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--init", type=Path, default=None,
                         help="go on from a trained aligner (.onnx or .pt), not random weights")  # fmt: skip
     parser.add_argument("--lr", type=float, default=AlignerConfig.lr, help="peak learning rate")
+    parser.add_argument("--min-fit", type=float, default=None,
+                        help="live: the words' fit below which the stream stops following them "
+                        "(default: the runtime's)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.lookahead is not None and args.lookahead < 0:
         parser.error("--lookahead must be 0 or more frames")
     if args.init is not None and not args.init.is_file():
         parser.error(f"--init: no such file: {args.init}")
     cfg = AlignerConfig(epochs=args.epochs, threads=args.threads, lookahead=args.lookahead, lr=args.lr,
-                        init=str(args.init or ""))  # fmt: skip
+                        init=str(args.init or ""), min_fit=args.min_fit)  # fmt: skip
     path = train(args.work / "cache", args.work / "data", args.split, args.out, cfg)
     _log(f"wrote {path}")
     return 0

@@ -89,9 +89,10 @@ class LivePhoneModel(PhoneModel):
 
 # The live phone models: the English one, and the same fine-tuned on espeak-ng's voices in 26
 # languages and real speech in nine (training/multilingual_real.py). Each is better on its own
-# ground: speakers never heard, in ten languages, the live path scores 0.775 -> 0.812 hearing
-# phones and 0.848 -> 0.882 told the words with the multilingual one; real English told the
-# words 0.963 with the English one, 0.959 with the other (docs/learned-model.md)
+# ground: speakers never heard, in seven languages, the live path scores 0.775 -> 0.811 hearing
+# phones and 0.848 -> 0.912 told the words with the multilingual one (with its own fit threshold,
+# ``min_fit`` in its side file); real English told the words 0.963 with the English one, 0.959
+# with the other (docs/learned-model.md, "The live phone models")
 LIVE_ENGLISH, LIVE_MULTILINGUAL = "aligner-live.onnx", "aligner-live-multilingual.onnx"
 
 

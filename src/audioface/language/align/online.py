@@ -36,7 +36,9 @@ AHEAD = 200  # states past the furthest live one that a frame's recursion looks 
 MUST_SHOW = frozenset("P B M F V UW W OW".split())  # phones a settled frame must not skip unseen
 RESCUE = 2  # frames that show a skipped one
 FIT_WINDOW = 50  # frames over which the words' fit to the audio is judged (0.5 s)
-MIN_FIT = -2.5  # mean log posterior below which they are judged not what is being said
+# mean log posterior below which they are judged not what is being said; a live model whose side
+# file says its own ("min_fit") is judged by that
+MIN_FIT = -2.5
 MAX_WORDS = 20000  # words one stream may be told (its graph grows with every word, and stays)
 
 
@@ -60,6 +62,7 @@ class OnlineAligner:
         self.language = check_language(language)
         self.model = model or acoustic.load_live(ENGLISH if self.language == AUTO_LANGUAGE else self.language)
         self._state = self.model.initial_state()
+        self._min_fit = float(self.model.side.get("min_fit", MIN_FIT))
         self._skip = self.model.lookahead  # the first outputs belong to frames before the start
         self._scores_offset = acoustic.PRIOR_SCALE * self.model.log_priors
         self.words: list[str] = []
@@ -182,7 +185,7 @@ class OnlineAligner:
         hi = np.clip(frames - start + 1, 0, len(fit))
         lo = np.clip(hi - FIT_WINDOW, 0, None)
         mean = (sums[hi] - sums[lo]) / np.maximum(hi - lo, 1)
-        return (hi - lo == 0) | (mean >= MIN_FIT)
+        return (hi - lo == 0) | (mean >= self._min_fit)
 
     def settled(self, frames: np.ndarray) -> tuple[list[str], np.ndarray]:
         """(phone of each of ``frames``, whether it is known and the words fit the audio
