@@ -94,3 +94,18 @@ def test_a_stream_told_its_words_in_french_follows_them_nearly_everywhere():
         spoken = np.array([k for phone, a, b in aligner.phones(0) if phone != "sil" for k in range(a, b)])
         shares.append(aligner.trusted(spoken).mean())
     assert np.mean(shares) >= 0.9, shares
+
+
+def test_phones_for_the_mouth_keep_their_ipa_and_stress():
+    """The mouth's examples are made from IPA phone files (each segment's own shape): a French
+    y stays y, not the UW the phone models hear, and a stressed vowel says so."""
+    from audioface.track import Phone, PhoneTrack, Word
+
+    phones = (
+        Phone("L", 0.2, 0.25, None, "l"),
+        Phone("UW", 0.25, 0.4, 1, "y"),
+        Phone("M", 0.4, 0.5, None, "m"),
+    )
+    labels = multilingual_real.ipa_labels(PhoneTrack([Word("lume", 0.2, 0.5, phones)], 0.8, "transcript"))
+    assert [x["phone"] for x in labels] == ["sil", "l", "ˈy", "m", "sil"]
+    assert labels[2]["start"] == 0.25 and labels[-1]["end"] == 0.8

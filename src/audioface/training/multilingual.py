@@ -225,14 +225,14 @@ def label_real_english(work: Path, count: int, seed: int = 0, corpus: Path = REA
         if not raw or aligners.weakest_stretch(raw) < aligners.CONFIDENT:
             continue
         timeline = [(p, a, b) for _, _, _, phones, _ in raw for p, a, b in phones]
-        write_example(work, f"real-{item.name}", audio.samples, _with_silence(timeline, audio.duration))
+        write_example(work, f"real-{item.name}", audio.samples, with_silence(timeline, audio.duration))
         names.append(f"real-{item.name}")
         if len(names) >= count:
             break
     return names
 
 
-def _with_silence(phones: Timeline, duration: float) -> Timeline:
+def with_silence(phones: Timeline, duration: float) -> Timeline:
     out: Timeline = []
     t = 0.0
     for p, a, b in phones:

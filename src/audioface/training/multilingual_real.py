@@ -28,7 +28,7 @@ import numpy as np
 
 from audioface.audio.mel import log_mel
 from audioface.training.augment import AugmentConfig, augment
-from audioface.training.multilingual import Timeline, _with_silence, write_example
+from audioface.training.multilingual import Timeline, with_silence, write_example
 from audioface.training.split import split
 
 CORPUS = Path("../shared/data/multilingual-speech")
@@ -55,9 +55,9 @@ def held_out_names(corpus: Path = CORPUS) -> set[str]:
     return {it.name for it in _split(corpus)[1]}
 
 
-def timed_phones(item) -> tuple[np.ndarray, Timeline] | None:
-    """(16 kHz samples, ARPAbet timeline with its silences) of one item's transcript aligned in
-    its own language; None where a word is only estimated or nothing was aligned."""
+def aligned(item):
+    """(audio, track) of one item's transcript aligned in its own language; None where a word
+    is only estimated or nothing was aligned."""
     from audioface.audio.activity import detect_activity
     from audioface.audio.load import load_audio
     from audioface.language.track_builder import build_track
@@ -66,8 +66,33 @@ def timed_phones(item) -> tuple[np.ndarray, Timeline] | None:
     track = build_track(audio, detect_activity(audio), item.text, language=item.language, jobs=1)
     if not track.words or any(w.origin != TRUSTED for w in track.words):
         return None
-    spoken = [(p.phone, p.start, p.end) for p in track.phones() if p.phone != "sil"]
-    return audio.samples, _with_silence(spoken, audio.duration)
+    return audio, track
+
+
+def arpabet_timeline(track, duration: float) -> Timeline:
+    """The track's phones as the phone models' classes, silences between them."""
+    return with_silence([(p.phone, p.start, p.end) for p in track.phones() if p.phone != "sil"], duration)
+
+
+def timed_phones(item) -> tuple[np.ndarray, Timeline] | None:
+    """(16 kHz samples, ARPAbet timeline) of :func:`aligned`, or None."""
+    got = aligned(item)
+    return None if got is None else (got[0].samples, arpabet_timeline(got[1], got[0].duration))
+
+
+def ipa_labels(track) -> list[dict]:
+    """The track's phones as IPA labels, a vowel's stress written on it (ˈ, ˌ): the phone files
+    :mod:`audioface.training.multilingual_mouth` makes the rules' targets from."""
+    from audioface.formats.phonesets import label_segment
+
+    out = []
+    for p in track.phones():
+        label = p.ipa or p.phone
+        seg = label_segment(label) if p.ipa else None
+        if seg is not None and seg.is_vowel and p.stress in (1, 2) and label[0] not in "ˈˌ":
+            label = ("ˈ" if p.stress == 1 else "ˌ") + label
+        out.append({"phone": label, "start": round(p.start, 4), "end": round(p.end, 4)})
+    return out
 
 
 def write_copies(work: Path, name: str, samples: np.ndarray, copies: int, seed: int) -> None:
@@ -78,19 +103,32 @@ def write_copies(work: Path, name: str, samples: np.ndarray, copies: int, seed: 
         np.savez(work / "cache" / f"{name}~{k}.npz", mel=log_mel(noisy[: len(samples)]).astype(np.float32))
 
 
-def label(work: Path, corpus: Path = CORPUS, copies: int = 2) -> list[str]:
-    """Write every training item that aligns cleanly; the names written (clean ones)."""
+def label(work: Path, corpus: Path = CORPUS, copies: int = 2, mouth: Path | None = None) -> list[str]:
+    """Write every training item that aligns cleanly; the names written (clean ones). With
+    ``mouth``, each is also written as ``mouth/data/NAME.wav`` and its IPA phones, for
+    :mod:`audioface.training.multilingual_mouth` to prepare."""
     names = []
     for n, item in enumerate(training_items(corpus)):
-        got = timed_phones(item)
+        got = aligned(item)
         if got is None:
             _log(f"skip {item.name}: a word only estimated")
             continue
+        audio, track = got
         name = PREFIX + item.name
-        write_example(work, name, *got)
-        write_copies(work, name, got[0], copies, seed=n)
+        write_example(work, name, audio.samples, arpabet_timeline(track, audio.duration))
+        write_copies(work, name, audio.samples, copies, seed=n)
+        if mouth is not None:
+            write_mouth_item(mouth / "data", name, audio.samples, track)
         names.append(name)
     return names
+
+
+def write_mouth_item(folder: Path, name: str, samples: np.ndarray, track) -> None:
+    import soundfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    soundfile.write(folder / f"{name}.wav", samples, 16000, subtype="PCM_16")
+    (folder / f"{name}.phones.json").write_text(json.dumps(ipa_labels(track), ensure_ascii=False))
 
 
 def _log(msg: str) -> None:
@@ -108,9 +146,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=2, help="augmented copies of each utterance")
     parser.add_argument("--split-in", type=Path, required=True, help="the split to add the training items to")
     parser.add_argument("--split-out", type=Path, required=True)
+    parser.add_argument(
+        "--mouth", type=Path, help="also prepare the mouth models' examples here (e.g. runs/ml-mouth-real)"
+    )
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
-    names = label(args.work, args.corpus, args.copies)
+    names = label(args.work, args.corpus, args.copies, args.mouth)
+    if args.mouth:
+        from audioface.training.multilingual_mouth import prepare_item
+
+        made = [p for n in names for p in prepare_item((args.mouth / "data", n, args.copies, 0))]
+        _log(f"{len(made)} mouth examples in {args.mouth / 'examples'}")
     _log(f"{len(names)} real utterances in other languages in {time.perf_counter() - t0:.0f} s")
     doc = json.loads(args.split_in.read_text())
     doc["train"] = [n for n in doc["train"] if not n.startswith(PREFIX)] + names
