@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from audioface.language.recognize.whisper_language import speech_sample
-from audioface.language.recognize.whisper_runner import encoder_frames, pad_or_trim
+from audioface.language.recognize.whisper_runner import encode_window
 
 MODEL = "whisper-english.json"
 MIN_FRAMES = 1000  # the encoder hears the sample padded to at least 10 s, as tiny.en decodes
@@ -70,9 +70,7 @@ def encoded_sample(model, samples: np.ndarray, speech: list[tuple[float, float]]
     """tiny.en's encoder output over the first 15 s of speech (the pauses left out), cut to the
     sample's own frames."""
     features = model.feature_extractor(speech_sample(np.asarray(samples, np.float32), speech))[:, :-1]
-    frames = features.shape[-1]
-    out = np.asarray(model.encode(pad_or_trim(features, encoder_frames(frames, MIN_FRAMES))))[0]
-    return out[: max(1, (frames + 1) // 2)]
+    return encode_window(model, features, MIN_FRAMES)
 
 
 def foreign_probability(model, samples: np.ndarray, speech: list[tuple[float, float]] | None) -> float:

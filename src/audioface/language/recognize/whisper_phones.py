@@ -69,17 +69,14 @@ def encode(samples: np.ndarray, model=None, min_frames: int | None = None) -> np
     """(frames at 50 Hz, 384) encoder output of 16 kHz ``samples``, 30 s at a time: each
     window as Whisper's own decoding pads it (``min_frames``: its own length, padded to at least
     that many frames), cut back to the audio's length."""
-    from audioface.language.recognize.whisper_runner import encoder_frames, pad_or_trim
+    from audioface.language.recognize.whisper_runner import encode_window
 
     model = model or whisper.load()
     features = model.feature_extractor(np.asarray(samples, np.float32))[..., :-1]
     n = features.shape[-1]
     parts = []
     for a in range(0, max(n, 1), WINDOW_FRAMES):
-        part = features[:, a : a + WINDOW_FRAMES]
-        window = pad_or_trim(part, encoder_frames(part.shape[-1], min_frames))
-        out = np.asarray(model.encode(window))[0]
-        parts.append(out[: (min(n - a, WINDOW_FRAMES) + 1) // 2])
+        parts.append(encode_window(model, features[:, a : a + WINDOW_FRAMES], min_frames))
     return np.concatenate(parts).astype(np.float32)
 
 

@@ -88,6 +88,15 @@ def pad_or_trim(features: np.ndarray, frames: int = CHUNK_FRAMES) -> np.ndarray:
     return np.pad(features, [(0, 0)] * (features.ndim - 1) + [(0, frames - features.shape[-1])])
 
 
+def encode_window(model, features: np.ndarray, min_frames: int | None) -> np.ndarray:
+    """(frames at 50 Hz, width) encoder output of one window of Whisper log-mel ``features`` (at
+    most 30 s), padded as the decoding pads it (:func:`encoder_frames`) and cut back to the
+    features' own length: what the heads on the encoder learnt to read."""
+    frames = features.shape[-1]
+    out = np.asarray(model.encode(pad_or_trim(features, encoder_frames(frames, min_frames))))[0]
+    return out[: max(1, (frames + 1) // 2)]
+
+
 VOCABULARY_FILES = ("vocabulary.txt", "vocabulary.json", "tokenizer.json")
 
 
