@@ -12,8 +12,10 @@ utterance with a word the aligner could only place by estimate is left out. Each
 clean and as ``copies`` augmented copies (no speed change, so the timings hold), in the files
 :mod:`audioface.training.aligner` loads::
 
-    python -m audioface.training.multilingual_real --work runs/multilingual \\
-        --split-in runs/multilingual/split-b.json --split-out runs/multilingual/split-c.json
+    python -m audioface.training.multilingual_real --work runs/multilingual --drop train-en- \\
+        --split-in runs/multilingual/split.json --split-out runs/multilingual/split-c.json
+
+(the whole recipe, and the live model's training after it: ``models/aligner-live-multilingual.toml``).
 """
 
 from __future__ import annotations
@@ -147,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split-in", type=Path, required=True, help="the split to add the training items to")
     parser.add_argument("--split-out", type=Path, required=True)
     parser.add_argument(
+        "--drop", action="append", default=[], metavar="PREFIX", help="leave out the split's items so named"
+    )
+    parser.add_argument(
         "--mouth", type=Path, help="also prepare the mouth models' examples here (e.g. runs/ml-mouth-real)"
     )
     args = parser.parse_args(argv)
@@ -159,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"{len(made)} mouth examples in {args.mouth / 'examples'}")
     _log(f"{len(names)} real utterances in other languages in {time.perf_counter() - t0:.0f} s")
     doc = json.loads(args.split_in.read_text())
-    doc["train"] = [n for n in doc["train"] if not n.startswith(PREFIX)] + names
+    dropped = (PREFIX, *args.drop)
+    doc["train"] = [n for n in doc["train"] if not n.startswith(dropped)] + names
     args.split_out.write_text(json.dumps(doc, indent=0))
     return 0
 
