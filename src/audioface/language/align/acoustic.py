@@ -104,9 +104,10 @@ def load_live(language: str | None = None) -> LivePhoneModel:
 
 
 def _known_english(language: str | None) -> bool:
+    from audioface.language.pronounce import AUTO_LANGUAGE
     from audioface.language.pronounce.routes import ENGLISH, route
 
-    if not language or language == "auto":
+    if not language or language == AUTO_LANGUAGE:
         return False
     try:
         return route(language).pronunciations == ENGLISH
