@@ -212,10 +212,12 @@ def _serve(conn: Connection) -> None:
     """A worker's life: batches of calls in, their results out, until the pipe closes."""
     import signal
 
+    from audioface.language.align import acoustic
     from audioface.streaming import StreamAnimator
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops us
     StreamAnimator().run(np.zeros(1600, np.float32), 320)  # load the models before the first stream
+    acoustic.load_live("en")  # ... and English's live phone model, for streams told English words
     streams: dict[int, StreamAnimator] = {}
     while True:
         try:
