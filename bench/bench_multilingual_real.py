@@ -58,7 +58,6 @@ LABELS = {
     "stream-text": "--stream, told the words",
     "english": "transcript read as English (before)",
 }
-VOWEL_MANNER = "vowel"
 HEARD: list[str] = []  # the languages Whisper's segments named, since the last look (this process)
 
 
@@ -94,26 +93,11 @@ def cache_recognitions(folder: Path) -> None:
 # ---------------------------------------------------------------- the reference
 
 
-def reference_labels(track) -> list[dict]:
-    """The track's phones as IPA labels; a vowel carries its stress (ˈ, ˌ, or none for 0), so
-    the file marks stress everywhere and an unstressed ɐ/ʌ is not an open vowel (metrics.md)."""
-    from audioface.formats.phonesets import label_segment
-
-    out = []
-    for p in track.phones():
-        label = p.ipa or ("sil" if p.phone == "sil" else p.phone)
-        if p.ipa and p.stress in (1, 2) and label[0] not in "ˈˌ":
-            seg = label_segment(label)
-            if seg is not None and seg.manner == VOWEL_MANNER:
-                label = ("ˈ" if p.stress == 1 else "ˌ") + label
-        out.append({"phone": label, "start": round(p.start, 4), "end": round(p.end, 4)})
-    return out
-
-
 def reference(item: Item, sound, refs: Path):
     """The item's transcript aligned in its own language: (phones file, that animation or None
     where the file was already there)."""
     import audioface
+    from audioface.formats.phones import ipa_labels
 
     path = refs / f"{item.name}.phones.json"
     if path.is_file():
@@ -124,7 +108,7 @@ def reference(item: Item, sound, refs: Path):
         "language": item.language,
         "text": item.text,
         "words": words,
-        "phones": reference_labels(anim.track),
+        "phones": ipa_labels(anim.track),
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return path, anim
@@ -370,7 +354,8 @@ def main() -> None:
         "--limit", type=int, help="only the first N utterances, round-robin over the languages"
     )
     parser.add_argument(
-        "--held-out", action="store_true",
+        "--held-out",
+        action="store_true",
         help="only the speakers the phone models never heard (training/multilingual_real.py's split)",
     )
     parser.add_argument("--jobs", type=int, default=2)

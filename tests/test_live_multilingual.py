@@ -61,11 +61,13 @@ def test_the_multilingual_model_hears_unheard_speakers_of_other_languages_better
     models = acoustic.load_live("en"), acoustic.load_live(None)
     hits, frames = np.zeros(2), 0
     for item in items[:8]:
-        got = multilingual_real.timed_phones(item)
+        got = multilingual_real.aligned(item)
         if got is None:
             continue
-        mel = log_mel(got[0])
-        labels = _frame_labels(got[1], len(mel), models[0].index)
+        audio, track = got
+        mel = log_mel(audio.samples)
+        timeline = multilingual_real.arpabet_timeline(track, audio.duration)
+        labels = _frame_labels(timeline, len(mel), models[0].index)
         speech = labels != models[0].index["sil"]
         frames += int(speech.sum())
         hits += [int((m.log_posteriors(mel).argmax(axis=1) == labels)[speech].sum()) for m in models]
@@ -99,6 +101,7 @@ def test_a_stream_told_its_words_in_french_follows_them_nearly_everywhere():
 def test_phones_for_the_mouth_keep_their_ipa_and_stress():
     """The mouth's examples are made from IPA phone files (each segment's own shape): a French
     y stays y, not the UW the phone models hear, and a stressed vowel says so."""
+    from audioface.formats.phones import ipa_labels
     from audioface.track import Phone, PhoneTrack, Word
 
     phones = (
@@ -106,6 +109,6 @@ def test_phones_for_the_mouth_keep_their_ipa_and_stress():
         Phone("UW", 0.25, 0.4, 1, "y"),
         Phone("M", 0.4, 0.5, None, "m"),
     )
-    labels = multilingual_real.ipa_labels(PhoneTrack([Word("lume", 0.2, 0.5, phones)], 0.8, "transcript"))
+    labels = ipa_labels(PhoneTrack([Word("lume", 0.2, 0.5, phones)], 0.8, "transcript"))
     assert [x["phone"] for x in labels] == ["sil", "l", "ˈy", "m", "sil"]
     assert labels[2]["start"] == 0.25 and labels[-1]["end"] == 0.8

@@ -23,6 +23,23 @@ def to_phones_json(track: PhoneTrack) -> str:
     return json.dumps(track.to_dict(), indent=1) + "\n"
 
 
+def ipa_labels(track: PhoneTrack) -> list[dict]:
+    """The track's phones as IPA labels for a ``.phones.json`` read back with ``--phoneset ipa``:
+    a vowel carries its stress (ˈ, ˌ, or none for 0), so the file marks stress everywhere and an
+    unstressed ɐ/ʌ is not an open vowel (metrics.md); ARPAbet where nothing names the IPA."""
+    from audioface.formats.phonesets import label_segment
+
+    out = []
+    for p in track.phones():
+        label = p.ipa or p.phone
+        if p.ipa and p.stress in (1, 2) and label[0] not in "ˈˌ":
+            seg = label_segment(label)
+            if seg is not None and seg.is_vowel:
+                label = ("ˈ" if p.stress == 1 else "ˌ") + label
+        out.append({"phone": label, "start": round(p.start, 4), "end": round(p.end, 4)})
+    return out
+
+
 def to_textgrid(track: PhoneTrack) -> str:
     """Long-format TextGrid with a "words", a "phones" (ARPAbet) and an "ipa" tier; gaps become
     empty intervals."""

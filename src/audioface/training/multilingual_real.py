@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from audioface.audio.load import SAMPLE_RATE
 from audioface.audio.mel import log_mel
 from audioface.training.augment import AugmentConfig, augment
 from audioface.training.multilingual import Timeline, with_silence, write_example
@@ -76,27 +77,6 @@ def arpabet_timeline(track, duration: float) -> Timeline:
     return with_silence([(p.phone, p.start, p.end) for p in track.phones() if p.phone != "sil"], duration)
 
 
-def timed_phones(item) -> tuple[np.ndarray, Timeline] | None:
-    """(16 kHz samples, ARPAbet timeline) of :func:`aligned`, or None."""
-    got = aligned(item)
-    return None if got is None else (got[0].samples, arpabet_timeline(got[1], got[0].duration))
-
-
-def ipa_labels(track) -> list[dict]:
-    """The track's phones as IPA labels, a vowel's stress written on it (ˈ, ˌ): the phone files
-    :mod:`audioface.training.multilingual_mouth` makes the rules' targets from."""
-    from audioface.formats.phonesets import label_segment
-
-    out = []
-    for p in track.phones():
-        label = p.ipa or p.phone
-        seg = label_segment(label) if p.ipa else None
-        if seg is not None and seg.is_vowel and p.stress in (1, 2) and label[0] not in "ˈˌ":
-            label = ("ˈ" if p.stress == 1 else "ˌ") + label
-        out.append({"phone": label, "start": round(p.start, 4), "end": round(p.end, 4)})
-    return out
-
-
 def write_copies(work: Path, name: str, samples: np.ndarray, copies: int, seed: int) -> None:
     """``copies`` augmented versions of the clean example ``name`` (``NAME~k.npz``)."""
     rng = np.random.default_rng(seed)
@@ -128,8 +108,10 @@ def label(work: Path, corpus: Path = CORPUS, copies: int = 2, mouth: Path | None
 def write_mouth_item(folder: Path, name: str, samples: np.ndarray, track) -> None:
     import soundfile
 
+    from audioface.formats.phones import ipa_labels
+
     folder.mkdir(parents=True, exist_ok=True)
-    soundfile.write(folder / f"{name}.wav", samples, 16000, subtype="PCM_16")
+    soundfile.write(folder / f"{name}.wav", samples, SAMPLE_RATE, subtype="PCM_16")
     (folder / f"{name}.phones.json").write_text(json.dumps(ipa_labels(track), ensure_ascii=False))
 
 
