@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from audioface.evaluate.corpus import Item, find_items
+from audioface.training.multilingual_real import speaker_split
 from audioface.training.split import split
 
 ENGLISH = "en"
@@ -89,8 +90,7 @@ def material(english: Path, others: Path, limit: int, seed: int) -> tuple[list[I
     """(train, held out) items: English by the recipes' split, the others a fifth of speakers held."""
     en_train, en_held = split(find_items(english), 0.1, 0)
     random.Random(seed).shuffle(en_train)
-    foreign_items = [it for it in find_items(others) if (it.language or ENGLISH) != ENGLISH]
-    fo_train, fo_held = split(foreign_items, 0.2, seed)
+    fo_train, fo_held = speaker_split(others, seed)
     return en_train[:limit] + fo_train, en_held[: limit // 4] + fo_held
 
 
