@@ -47,7 +47,10 @@ class StreamAnimator:
     instead (:class:`OnlineAligner`); a model that takes late phone cues (the shipped stream
     model) is then also told each frame's phone as the aligner settles it. With neither, the
     frames are exactly the offline causal model's. ``language`` says how told words become
-    phones (a code, or ``auto``: their script says, else English)."""
+    phones (a code, or ``auto``: their script says, else English). ``whisper_ear``: the phone
+    loop also hears Whisper's encoder on the newest second of audio, where Whisper is installed
+    (:mod:`audioface.language.recognize.whisper_live`: better ears in every language, no more
+    look-ahead, about a third of a core per second of audio)."""
 
     def __init__(
         self,
@@ -58,6 +61,7 @@ class StreamAnimator:
         text: str | None = None,
         hear_phones: bool = True,
         language: str = AUTO_LANGUAGE,
+        whisper_ear: bool = True,
     ):
         self.fps = check_fps(fps)
         self.language = check_language(language)  # how told words become phones
@@ -82,7 +86,7 @@ class StreamAnimator:
         if hear_phones:
             from audioface.language.recognize.phone_loop import LivePhoneLoop
 
-            self._aligner = LivePhoneLoop(language=self.language)
+            self._aligner = LivePhoneLoop(language=self.language, whisper_ear=whisper_ear)
         if text:
             self.add_text(text)
         if sample_rate != SAMPLE_RATE:
@@ -166,7 +170,7 @@ class StreamAnimator:
                 heard = np.concatenate([heard, self._aligner_mel.finish()])
         self._mel_frames += len(heard)
         if self._aligner is not None:
-            self._aligner.push(heard)
+            self._aligner.push(heard, samples)
         self._recent = np.concatenate([self._recent, heard])[-RECENT:]  # for words that come later
         return mel
 

@@ -115,8 +115,14 @@ def _heard_phones(
         else None
     )
     piece_jobs = [
-        PieceJob(p, _slice(audio, p), t, aligner=aligner, whisper_heard=_frames(heard, p),
-                 language=rec.language or AUTO_LANGUAGE)
+        PieceJob(
+            p,
+            _slice(audio, p),
+            t,
+            aligner=aligner,
+            whisper_heard=_frames(heard, p),
+            language=rec.language or AUTO_LANGUAGE,
+        )
         for p, t in zip(pieces, piece_tokens, strict=True)
     ]
     results = _run(work, piece_jobs, jobs, progress)

@@ -26,6 +26,7 @@ import numpy as np
 from audioface.errors import AudioFaceError
 
 HEARING_COST = 3  # a stream hearing phones costs about three of the model's mouth alone
+EAR_COST = 9  # ... and with Whisper's ear (its encoder every 40 ms) about nine more
 INTERNAL = 1011  # close code: the server failed, not the client
 
 
@@ -55,6 +56,7 @@ class ComputePool:
             if not worker.alive:
                 self._workers[k] = _Worker(self._context)
         cost = HEARING_COST if options.get("hear_phones", True) else 1
+        cost += EAR_COST if options.get("hear_phones", True) and options.get("whisper_ear", True) else 0
         worker = min(self._workers, key=lambda w: w.load)
         stream = RemoteStream(worker, next(self._ids), cost)
         worker.load += cost

@@ -84,7 +84,8 @@ def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[dict, np
     hear = phones == "on" or (phones == "auto" and open_streams <= PHONES_UNTIL)
     language = check_language(params.get("language", AUTO_LANGUAGE))
     options = {"generator": live(name), "fps": fps, "sample_rate": rate, "gate": gate == "on",
-               "hear_phones": hear, "language": language}  # fmt: skip
+               "hear_phones": hear, "language": language,
+               "whisper_ear": open_streams <= EAR_UNTIL}  # fmt: skip
     return options, ENCODINGS[encoding]
 
 
@@ -94,6 +95,9 @@ def open_stream(params: dict[str, str], open_streams: int = 1) -> tuple[dict, np
 # streams of 20 s, p95 delay with the compute in 2 processes: the first 8 hearing them 134-135 ms,
 # the first 12 178 ms, the first 16 151 ms (the first 4: 132-135 ms, no better than 8)
 PHONES_UNTIL = 8
+# Whisper's ear in the phone loop (``StreamAnimator(whisper_ear=...)``) costs a stream about a
+# third of a core more: only the first streams get it
+EAR_UNTIL = 2
 
 
 MAX_PENDING_S = 2.0  # audio a stream may have waiting for compute before it stops reading

@@ -102,8 +102,10 @@ class OnlineAligner:
         grown[: len(self._delta) - 1] = self._delta[:-1]
         self._delta = grown
 
-    def push(self, mel: np.ndarray) -> int:
-        """Takes log-mel frames (100 per second); returns how many frames are now placed."""
+    def push(self, mel: np.ndarray, samples: np.ndarray | None = None) -> int:
+        """Takes log-mel frames (100 per second); returns how many frames are now placed.
+        ``samples`` (the audio of those frames, which the live phone loop's ear hears) is not
+        needed: the words say which phones come."""
         log_post, self._state = self.model.step(mel, self._state)
         drop = min(self._skip, len(log_post))
         self._skip -= drop

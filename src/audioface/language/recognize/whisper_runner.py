@@ -65,10 +65,21 @@ def log_mel(samples: np.ndarray, filters: np.ndarray) -> np.ndarray:
     x = np.pad(x, (N_FFT // 2, N_FFT // 2), mode="reflect")
     n = 1 + (len(x) - N_FFT) // HOP
     frames = np.lib.stride_tricks.as_strided(x, (n, N_FFT), (HOP * x.strides[0], x.strides[0]))
+    return scaled(log10_mel(frames[:-1], filters))
+
+
+def log10_mel(frames: np.ndarray, filters: np.ndarray) -> np.ndarray:
+    """(mels, n) log10 mel power of (n, N_FFT) frames of samples, each under a Hann window: a live
+    stream computes its new frames alone (:mod:`audioface.language.recognize.whisper_live`)."""
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
     spectrum = np.fft.rfft(frames * window, axis=-1).astype(np.complex64)
-    power = np.abs(spectrum[:-1].T) ** 2
-    log_spec = np.log10(np.maximum(filters @ power, 1e-10))
+    power = (np.abs(spectrum.T) ** 2).astype(np.float64)  # in float64 a frame's sum is the same
+    return np.log10(np.maximum(filters.astype(np.float64) @ power, 1e-10))  # however many are computed
+
+
+def scaled(log_spec: np.ndarray) -> np.ndarray:
+    """A window's log10 mel power as Whisper hears it: 80 dB below the window's loudest at most,
+    then brought near [-1, 1]."""
     log_spec = np.maximum(log_spec, log_spec.max() - 8.0)
     return ((log_spec + 4.0) / 4.0).astype(np.float32)
 
