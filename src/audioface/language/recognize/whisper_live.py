@@ -77,7 +77,10 @@ class LiveEar:
         new = max(0, (len(self._samples) - start - N_FFT) // HOP_SAMPLES + 1)
         if new:
             idx = start + np.arange(new)[:, None] * HOP_SAMPLES + np.arange(N_FFT)
-            self._mel = np.concatenate([self._mel, log10_mel(self._samples[idx], self.model.filters)], axis=1)
+            # one frame at a time: a float32 product's sums depend on how many columns it has, and
+            # the frames must not depend on how the audio was cut
+            mel = [log10_mel(frame[None], self.model.filters) for frame in self._samples[idx]]
+            self._mel = np.concatenate([self._mel, *mel], axis=1)
             keep = (have + new) * HOP_SAMPLES - self._s0  # the next frame's window starts there
             self._samples, self._s0 = self._samples[keep:], self._s0 + keep
         return have + new

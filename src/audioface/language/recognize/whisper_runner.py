@@ -73,8 +73,8 @@ def log10_mel(frames: np.ndarray, filters: np.ndarray) -> np.ndarray:
     stream computes its new frames alone (:mod:`audioface.language.recognize.whisper_live`)."""
     window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
     spectrum = np.fft.rfft(frames * window, axis=-1).astype(np.complex64)
-    power = (np.abs(spectrum.T) ** 2).astype(np.float64)  # in float64 a frame's sum is the same
-    return np.log10(np.maximum(filters.astype(np.float64) @ power, 1e-10))  # however many are computed
+    power = np.abs(spectrum.T) ** 2
+    return np.log10(np.maximum(filters @ power, 1e-10))
 
 
 def scaled(log_spec: np.ndarray) -> np.ndarray:
