@@ -55,8 +55,9 @@ class ComputePool:
         for k, worker in enumerate(self._workers):
             if not worker.alive:
                 self._workers[k] = _Worker(self._context)
-        cost = HEARING_COST if options.get("hear_phones", True) else 1
-        cost += EAR_COST if options.get("hear_phones", True) and options.get("whisper_ear", True) else 0
+        cost = 1
+        if options.get("hear_phones", True):
+            cost = HEARING_COST + (EAR_COST if options.get("whisper_ear", True) else 0)
         worker = min(self._workers, key=lambda w: w.load)
         stream = RemoteStream(worker, next(self._ids), cost)
         worker.load += cost

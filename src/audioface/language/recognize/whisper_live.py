@@ -2,7 +2,7 @@
 
 Whisper's encoder hears a whole window at once, both ways, so a live stream cannot have what a
 file gets (:func:`audioface.language.recognize.whisper_phones.hear`). It can have the next best:
-every ``HOP`` frames the newest ``WINDOW`` frames (2 s) are encoded as one short window, and the
+every ``HOP`` frames the newest ``WINDOW`` frames (1 s) are encoded as one short window, and the
 phone head's posteriors of the frames that have ``AHEAD`` frames of audio after them are handed
 on. The live phone loop hears them beside its own causal model's, and its frames settle no later
 than before: a frame's posterior comes at most ``HOP - 1 + AHEAD`` frames after its time, inside
@@ -10,10 +10,10 @@ the loop's own look-ahead (:data:`audioface.language.align.acoustic` live model:
 one frame later).
 
 Why: the live phone model is a small causal network that learnt from a few hours of speech; on
-held-out speakers of ten languages it names the mouth's class of 0.59 of the frames, the head on
-short live windows 0.60 and the two together 0.63 (the whole-file head: 0.64), see
-docs/learned-model.md. The price is CPU: one encoder pass of tiny.en per ``HOP`` (about 17 ms on
-the 2-core machine per 40 ms of audio).
+held-out speakers of multilingual-speech it names the mouth's class of 0.585 of the frames, the
+head on these live windows 0.552 and the two together 0.616 (the whole-file head: 0.637), see
+docs/learned-model.md. The price is CPU: one encoder pass of tiny.en per ``HOP`` (about 9 ms of
+one core per 40 ms of audio).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class LiveEar:
     def push(self, samples: np.ndarray) -> np.ndarray:
         """New 16 kHz samples; returns the posteriors of the frames that became ready."""
         frames = self._spectra(samples)
-        out = [np.zeros((0, len(self._order)), np.float32)]
+        out: list[np.ndarray] = [np.zeros((0, len(self._order)), np.float32)]
         while frames - self._encoded >= self.hop:  # at fixed frames, so any chunking hears the same
             end = self._encoded + self.hop
             out.append(self._hear(end, end - self.ahead))
@@ -65,14 +65,13 @@ class LiveEar:
     def finish(self, frames: int) -> np.ndarray:
         """The posteriors still owed up to ``frames`` (the stream's end, silence after it)."""
         owed = frames - self.done
-        have = self._mel_first + self._mel.shape[1]
-        self._spectra(np.zeros(max(0, frames - have) * HOP_SAMPLES + N_FFT, np.float32))
+        self._spectra(np.zeros(max(0, frames - self._with_spectra) * HOP_SAMPLES + N_FFT, np.float32))
         return whisper_phones.fit(self._hear(frames, frames), owed)
 
     def _spectra(self, samples: np.ndarray) -> int:
         """Takes new samples; returns how many frames have their spectrum (their window whole)."""
         self._samples = np.concatenate([self._samples, np.asarray(samples, np.float32)])
-        have = self._mel_first + self._mel.shape[1]
+        have = self._with_spectra
         start = have * HOP_SAMPLES - self._s0  # frame k's window: padded samples [160 k, 160 k + 400)
         new = max(0, (len(self._samples) - start - N_FFT) // HOP_SAMPLES + 1)
         if new:
@@ -84,6 +83,11 @@ class LiveEar:
             keep = (have + new) * HOP_SAMPLES - self._s0  # the next frame's window starts there
             self._samples, self._s0 = self._samples[keep:], self._s0 + keep
         return have + new
+
+    @property
+    def _with_spectra(self) -> int:
+        """Frames whose spectrum is computed."""
+        return self._mel_first + self._mel.shape[1]
 
     def _hear(self, frames: int, upto: int) -> np.ndarray:
         """Encodes the window ending at frame ``frames`` and hands on frames up to ``upto``."""

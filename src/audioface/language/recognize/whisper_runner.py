@@ -25,6 +25,7 @@ import numpy as np
 SAMPLE_RATE = 16000
 N_FFT = 400
 HOP = 160
+HANN = np.hanning(N_FFT + 1)[:-1].astype(np.float32)  # periodic, as torch.hann_window
 CHUNK_FRAMES = 3000  # 30 s: what the encoder hears at once
 TIME_PRECISION = 0.02  # s per timestamp token
 MAX_LENGTH = 448  # tokens per window, prompt included
@@ -71,8 +72,7 @@ def log_mel(samples: np.ndarray, filters: np.ndarray) -> np.ndarray:
 def log10_mel(frames: np.ndarray, filters: np.ndarray) -> np.ndarray:
     """(mels, n) log10 mel power of (n, N_FFT) frames of samples, each under a Hann window: a live
     stream computes its new frames alone (:mod:`audioface.language.recognize.whisper_live`)."""
-    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-    spectrum = np.fft.rfft(frames * window, axis=-1).astype(np.complex64)
+    spectrum = np.fft.rfft(frames * HANN, axis=-1).astype(np.complex64)
     power = np.abs(spectrum.T) ** 2
     return np.log10(np.maximum(filters @ power, 1e-10))
 
