@@ -58,7 +58,7 @@ def test_the_posteriors_do_not_depend_on_how_the_audio_was_cut():
 def test_the_live_loop_settles_no_frame_later_with_the_ear():
     samples = _hello()
     with_ear, without = LivePhoneLoop(), LivePhoneLoop(whisper_ear=False)
-    assert with_ear._ear is not None and without._ear is None
+    assert with_ear._ears.hears_whisper and not without._ears.hears_whisper
     mels = MelStream()
     for i in range(0, len(samples), 320):
         piece = samples[i : i + 320]
@@ -79,7 +79,7 @@ def _classes(phones: list[str]) -> np.ndarray:
 def test_with_the_ear_the_live_loop_hears_other_languages_better():
     """Mouth-class accuracy of the settled phones on speech frames (closure, tuck, rounding, open,
     other) against each transcript aligned in its own language, held-out speakers of five
-    languages (measured: 0.760 against 0.726 without the ear)."""
+    languages (measured: 0.759 against 0.726 without the ear)."""
     held = multilingual_real.held_out_names(CORPUS)
     items = [it for it in find_items(CORPUS) if it.name in held]
     items = [it for it in items if it.language != "fr"][:6] + [it for it in items if it.language == "fr"][:3]

@@ -21,13 +21,13 @@ from collections import deque
 
 import numpy as np
 
-from audioface.audio.mel import silence
 from audioface.errors import AudioFaceError
 from audioface.language.align import acoustic, forced
 from audioface.language.align.learned_aligner import variants
 from audioface.language.pronounce import AUTO_LANGUAGE, check_language, lookup, transcript
 from audioface.language.pronounce.choose import transcript_language
 from audioface.language.pronounce.lookup import ENGLISH
+from audioface.language.recognize.live_ears import LiveEars
 
 HISTORY = 300  # settled frames kept: how far back the phones can be read (3 s)
 LAG = 1  # frames of path past a frame before it settles: the live mouth's look-ahead leaves one
@@ -52,19 +52,21 @@ class OnlineAligner:
     """Phones of the given words, placed frame by frame as log-mel frames arrive."""
 
     def __init__(self, model: acoustic.LivePhoneModel | None = None, start: int = 0, history: int = HISTORY,
-                 lag: int = LAG, language: str = AUTO_LANGUAGE):  # fmt: skip
+                 lag: int = LAG, language: str = AUTO_LANGUAGE, whisper_ear: bool = False):  # fmt: skip
         """``start``: the stream's frame index of the first frame pushed (text that comes
         mid-stream starts an aligner on the recent audio, not on all of it); ``history``:
         how many settled frames can be read back; ``lag``: frames of path after a frame
         before it is settled; ``language``: how the words become phones (``auto``: the first
         text's script, else English) and which live phone model hears them (``auto``: English's;
-        a caller that has the text settles the language first, :func:`spoken_language`)."""
+        a caller that has the text settles the language first, :func:`spoken_language`);
+        ``whisper_ear``: hear Whisper's encoder beside the live model, as the live phone loop
+        does (:mod:`audioface.language.recognize.live_ears`; each push then needs its samples).
+        Off by default: told the words, it gained too little for its CPU (measured there)."""
         self.language = check_language(language)
         self.model = model or acoustic.load_live(ENGLISH if self.language == AUTO_LANGUAGE else self.language)
-        self._state = self.model.initial_state()
+        self._ears = LiveEars(self.model, whisper_ear)
         self._min_fit = float(self.model.side.get("min_fit", MIN_FIT))
-        self._skip = self.model.lookahead  # the first outputs belong to frames before the start
-        self._scores_offset = acoustic.PRIOR_SCALE * self.model.log_priors
+        self._scores_offset = acoustic.PRIOR_SCALE * self._ears.log_priors
         self.words: list[str] = []
         self._builder = forced.GraphBuilder(self.model.index)
         self._cls, self._word, self._phone, self._preds = self._builder.arrays()
@@ -103,18 +105,14 @@ class OnlineAligner:
         self._delta = grown
 
     def push(self, mel: np.ndarray, samples: np.ndarray | None = None) -> int:
-        """Takes log-mel frames (100 per second); returns how many frames are now placed.
-        ``samples`` (the audio of those frames, which the live phone loop's ear hears) is not
-        needed: the words say which phones come."""
-        log_post, self._state = self.model.step(mel, self._state)
-        drop = min(self._skip, len(log_post))
-        self._skip -= drop
-        self._advance(log_post[drop:])
+        """Takes log-mel frames (100 per second) and, where the aligner has Whisper's ear, the
+        16 kHz samples they came from; returns how many frames are now placed."""
+        self._advance(self._ears.push(mel, samples))
         return self.frames
 
     def finish(self) -> int:
         """The last frames, hearing silence after the end (as the whole-file model does)."""
-        self.push(silence(self.model.lookahead))
+        self._advance(self._ears.finish())
         self._decide(self.frames)
         return self.frames
 

@@ -16,10 +16,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from audioface.audio.mel import silence
 from audioface.language.align import acoustic
 from audioface.language.align.forced import FRAME, MIN_FRAMES, Graph, step, viterbi
-from audioface.language.recognize import whisper_live, whisper_phones
+from audioface.language.recognize import whisper_phones
+from audioface.language.recognize.live_ears import LiveEars
 
 # How much of the class prior to divide out of the posteriors. Alignment divides out less
 # (acoustic.PRIOR_SCALE): there the words already say which phones come. Free recognition needs
@@ -43,10 +43,7 @@ LIVE_SHARE = 0.5
 # on every third (40) a third 0.938, half 0.947, two thirds 0.950, 0.85 0.944, and half the
 # better on emur-ae and corpus/dev
 WHISPER_SHARE = 0.5
-# The same for the live loop: Whisper's encoder on the newest second (:mod:`whisper_live`) beside
-# the live phone model. Held-out speakers of multilingual-speech, stream: 0.851 with half, 0.850
-# with 0.7 (0.811 without the ear)
-LIVE_WHISPER_SHARE = 0.5
+# The live loop mixes its ears as :mod:`audioface.language.recognize.live_ears` decides.
 
 RawPhone = tuple[str, float, float]  # ARPAbet name (no stress), start s, end s
 
@@ -116,14 +113,8 @@ class LivePhoneLoop:
     def __init__(self, model: acoustic.LivePhoneModel | None = None, history: int = 300, lag: int = 1,
                  language: str | None = None, whisper_ear: bool = True):  # fmt: skip
         self.model = model or acoustic.load_live(language)
-        self._state = self.model.initial_state()
-        self._skip = self.model.lookahead  # the first outputs belong to frames before the start
-        self._offset = PRIOR_SCALE * self.model.log_priors
-        heard_too = whisper_ear and whisper_live.available()
-        self._ear = whisper_live.LiveEar(self.model.phones) if heard_too else None
-        self._ear_offset = PRIOR_SCALE * self._ear.log_priors if self._ear is not None else 0.0
-        self._live = np.zeros((0, len(self.model.phones)), np.float32)  # scores not yet in the recursion
-        self._heard = np.zeros((0, len(self.model.phones)), np.float32)  # the ear's, likewise
+        self._ears = LiveEars(self.model, whisper_ear)
+        self._offset = PRIOR_SCALE * self._ears.log_priors
         self._graph = loop_graph(len(self.model.phones))
         # settled a frame behind, the path takes short-lived guesses a whole-file pass would
         # not, and each guess of a P/B/M seals the lips: those frames score a little lower
@@ -143,39 +134,19 @@ class LivePhoneLoop:
     def push(self, mel: np.ndarray, samples: np.ndarray | None = None) -> int:
         """Takes log-mel frames (100 per second) and, where the loop has Whisper's ear, the 16 kHz
         samples they came from; returns how many frames are now placed."""
-        self._hear_live(mel)
-        if self._ear is not None and samples is not None:
-            self._heard = np.concatenate([self._heard, self._ear.push(samples) - self._ear_offset])
-        self._run()
+        self._run(self._ears.push(mel, samples))
         return self.frames
 
     def finish(self) -> int:
         """The last frames, hearing silence after the end."""
-        self._hear_live(silence(self.model.lookahead))
-        if self._ear is not None:
-            owed = self._ear.finish(self.frames + len(self._live)) - self._ear_offset
-            self._heard = np.concatenate([self._heard, owed])
-        self._run()
+        self._run(self._ears.finish())
         self._settle(self.frames)
         return self.frames
 
-    def _hear_live(self, mel: np.ndarray) -> None:
-        """The live model's scores of new frames, queued for the recursion."""
-        log_post, self._state = self.model.step(mel, self._state)
-        drop = min(self._skip, len(log_post))
-        self._skip -= drop
-        self._live = np.concatenate([self._live, log_post[drop:] - self._offset])
-
-    def _run(self) -> None:
-        """The recursion over every frame both ears have heard."""
-        n = len(self._live) if self._ear is None else min(len(self._live), len(self._heard))
-        rows = self._live[:n]
-        if self._ear is not None:
-            rows = (1 - LIVE_WHISPER_SHARE) * rows + LIVE_WHISPER_SHARE * self._heard[:n]
-            self._heard = self._heard[n:]
-        self._live = self._live[n:]
+    def _run(self, log_post: np.ndarray) -> None:
+        """The recursion over frames both ears have heard."""
         g, states = self._graph, np.arange(len(self._graph.cls))
-        for row in rows:
+        for row in log_post - self._offset:
             if self.frames == 0:
                 self._delta[g.initial] = row[g.cls[g.initial]] + self._bias[g.initial]
                 self._back.append(np.zeros(len(states), np.int64))
