@@ -72,7 +72,7 @@ def ways(names: list[str], models: Path | None) -> list[Way]:
     for name in names:
         if name == "rules":
             out.append(Way("rules + transcript", "rules"))
-        elif name in ("whisper", "words", "phonetic"):
+        elif name in ("auto", "whisper", "words", "phonetic"):
             out.append(Way(f"learned, {name}", "learned", name))
         for tag, learned, stream in sets:
             if name == "learned":

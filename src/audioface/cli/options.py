@@ -32,7 +32,9 @@ def add_language_options(p) -> None:
         default=DEFAULT_ASR,
         help="without a transcript, who hears the words (then aligned for phone timings): auto (default) is "
         "whisper (Whisper on the CPU, bundled: tiny.en for English, base for other languages, "
-        "or --asr-model DIR), openai (an OpenAI-compatible endpoint: --asr-url, key in $AUDIOFACE_ASR_KEY), "
+        "or --asr-model DIR; without --language, a clip with under 1.5 s of speech whose words Whisper "
+        "is unsure of is heard as phones), openai (an OpenAI-compatible endpoint: --asr-url, key in "
+        "$AUDIOFACE_ASR_KEY), "
         "words (pocketsphinx); or phonetic: recognise phones directly, no words (the learned phone model)",
     )
     p.add_argument(

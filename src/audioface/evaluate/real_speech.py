@@ -25,8 +25,9 @@ from audioface.track import RefPhone
 
 # with the transcript, on the audio alone, live in chunks (hearing phones, the model's mouth
 # alone, or told the words ahead as a voice agent's TTS would be), or with words heard by a
-# recogniser
-HOW = ("transcript", "audio", "live", "live-alone", "live-text", "whisper", "words", "phonetic")
+# recogniser (``auto``: the default's choice, Whisper's words or, on a short clip it is unsure of,
+# the phones heard)
+HOW = ("transcript", "audio", "live", "live-alone", "live-text", "auto", "whisper", "words", "phonetic")
 
 
 @dataclass(frozen=True)

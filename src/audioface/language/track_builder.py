@@ -35,6 +35,7 @@ from audioface.language.recognize.recognizers import (
     DEFAULT_ASR,
     Recognizer,
     choose,
+    doubted,
     hears_text,
     recognize_segments,
 )
@@ -83,6 +84,9 @@ def build_track(
         return PhoneTrack([], audio.duration, "none")
     if tokens is None and hears_text(rec):
         segments = recognize_segments(audio, activity, rec)
+        if doubted(rec, activity, segments):  # a short clip's words Whisper was unsure of: its phones
+            phonetic = replace(rec, mode="phonetic")
+            return _with_ipa(_heard_phones(audio, activity, phonetic, aligner, jobs, progress))
         heard = next((s.language for s in segments if s.language), None)
         spoken = _route_code(heard) if heard and setting == AUTO_LANGUAGE else spoken
         tokens, times = _heard_tokens(segments, activity, spoken)

@@ -2,7 +2,7 @@
 
 | mode | what |
 |---|---|
-| ``auto`` (default) | ``whisper`` |
+| ``auto`` (default) | ``whisper``; a short clip's words it is unsure of give way to ``phonetic`` |
 | ``whisper`` | Whisper on the CPU (tiny.en for English, base for the rest; or ``model``: a folder) |
 | ``openai`` | an OpenAI-compatible endpoint at ``url`` (``model`` = its model name) |
 | ``words`` | pocketsphinx word recognition |
@@ -21,11 +21,20 @@ from audioface.audio.activity import Activity
 from audioface.audio.load import Audio
 from audioface.errors import AudioFaceError
 from audioface.language.recognize import openai_asr, whisper, whisper_language
-from audioface.language.recognize.segments import Segment, keep_real
+from audioface.language.recognize.segments import Segment, keep_real, mean_logprob
 
 ASR_MODES = ("auto", "whisper", "openai", "words", "phonetic")
 DEFAULT_ASR = "auto"
 TEXT_MODELS = ("whisper", "openai")  # recognisers whose text is aligned like a transcript
+# With ``auto`` and no language given, a clip with under SHORT_SPEECH_S of speech (the activity
+# detection's regions together) whose words Whisper was not sure of (mean log-probability per
+# token under SURE_LOGPROB, or no words) is heard as phones instead: on a word or two Whisper often
+# cannot tell the language, and tiny.en invents English ("allume" -> "I will"). Held-out real
+# speech (bench/bench_short_clips.py), events shown of those scored: words cut out of utterances
+# (155 clips in 7 languages) 241 with Whisper's words, 264 with the phones heard, 267 this way;
+# whole recordings with under 1.5 s of speech (32) 178, 166, 181 (-0.7: 178, -0.9: 181)
+SHORT_SPEECH_S = 1.5
+SURE_LOGPROB = -0.8
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class Recognizer:
     # the language spoken, an ISO 639-1 code ("en", "fr", "zh"); None: the recogniser detects it.
     # Whisper: English is heard by tiny.en, any other language by base (whisper_language.py)
     language: str | None = None
+    doubts_short: bool = False  # ``auto`` chose Whisper: a short clip's unsure words give way (doubted)
 
 
 def check_asr(asr: str) -> str:
@@ -60,7 +70,7 @@ def choose(
     check_asr(rec.mode)
     rec = replace(rec, language=whisper_language.check_language(rec.language))
     if rec.mode == "auto":
-        rec = replace(rec, mode="whisper")
+        rec = replace(rec, mode="whisper", doubts_short=True)
     if rec.mode == "whisper":
         if not whisper.available():
             raise AudioFaceError(f"Whisper's models are missing: {whisper.REINSTALL}", "asr")
@@ -71,6 +81,18 @@ def choose(
             raise AudioFaceError("the openai recogniser needs the endpoint's URL", "asr_url")
         openai_asr.endpoint(rec.url)
     return rec
+
+
+def doubted(rec: Recognizer, activity: Activity, segments: list[Segment]) -> bool:
+    """Whether the phones heard are to replace the words a recogniser wrote: where ``auto``
+    chose Whisper and no language is given, on a clip with under :data:`SHORT_SPEECH_S` of speech
+    whose words Whisper was not sure of (a language given, or Whisper asked for by name, keeps
+    the words; so does a longer file, whose words outscore its phones: BENCHMARKS.md)."""
+    if not rec.doubts_short or rec.language is not None:
+        return False
+    speech = sum(end - start for start, end in activity.regions())
+    sure = mean_logprob(segments)
+    return speech < SHORT_SPEECH_S and (sure is None or sure < SURE_LOGPROB)
 
 
 def hears_text(rec: Recognizer) -> bool:

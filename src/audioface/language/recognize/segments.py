@@ -39,6 +39,14 @@ class Segment:
     language: str | None = None
 
 
+def mean_logprob(segments: list[Segment]) -> float | None:
+    """The recogniser's log-probability per token over the segments with words, each weighted
+    by its length: how sure it was of what it wrote (None where it wrote nothing it scored)."""
+    weights = [(s.end - s.start, s.avg_logprob) for s in segments if s.text and s.avg_logprob is not None]
+    total = sum(w for w, _ in weights)
+    return sum(w * lp for w, lp in weights) / total if total > 0 else None
+
+
 def keep_real(segments: list[Segment], activity: Activity) -> list[Segment]:
     """The segments that are speech, each with looped phrases cut back."""
     kept = []

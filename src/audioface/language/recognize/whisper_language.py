@@ -33,7 +33,7 @@ import numpy as np
 from audioface.audio.load import SAMPLE_RATE
 from audioface.errors import AudioFaceError
 from audioface.language.pronounce.routes import has_route
-from audioface.language.recognize.segments import LOOP_RATIO, Segment, cut_loops
+from audioface.language.recognize.segments import LOOP_RATIO, Segment, cut_loops, mean_logprob
 
 ENGLISH = "en"
 # tiny.en's mean log-probability per token, weighted by each segment's length, from which its
@@ -77,11 +77,8 @@ def sounds_english(segments: list[Segment], threshold: float = ENGLISH_LOGPROB) 
     Japanese and Mandarin), often with a confident log-probability."""
     if any(loops(s) for s in segments if s.text):
         return False
-    weights = [(s.end - s.start, s.avg_logprob) for s in segments if s.text and s.avg_logprob is not None]
-    total = sum(w for w, _ in weights)
-    if total <= 0:
-        return True
-    return sum(w * lp for w, lp in weights) / total >= threshold
+    sure = mean_logprob(segments)
+    return sure is None or sure >= threshold
 
 
 def loops(segment: Segment) -> bool:
