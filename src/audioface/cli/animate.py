@@ -138,8 +138,10 @@ def _report(anim, output: str, had_text: bool, spec, live: str | None = None) ->
         what = "the stream generator, held to the words' phones as they were aligned live"
     elif live == "heard":
         what = "the stream generator, held to the phones heard live"
-    elif spec.audio_only or anim.track.source == "phonetic":
-        what = spec.describe() if spec.audio_only else "the phones heard, no words"
+    elif spec.audio_only:
+        what = spec.describe()
+    elif anim.track.source == "phonetic":
+        what = "the phones heard, no words"
     else:
         what = f"{len(words)} word{'' if len(words) == 1 else 's'} from {anim.track.source}"
     print(f"audioface: wrote {output} ({anim.n_frames} frames at {anim.fps:g} fps, {what})", file=sys.stderr)

@@ -52,19 +52,18 @@ class OnlineAligner:
     """Phones of the given words, placed frame by frame as log-mel frames arrive."""
 
     def __init__(self, model: acoustic.LivePhoneModel | None = None, start: int = 0, history: int = HISTORY,
-                 lag: int = LAG, language: str = AUTO_LANGUAGE, whisper_ear: bool = False):  # fmt: skip
+                 lag: int = LAG, language: str = AUTO_LANGUAGE):  # fmt: skip
         """``start``: the stream's frame index of the first frame pushed (text that comes
         mid-stream starts an aligner on the recent audio, not on all of it); ``history``:
         how many settled frames can be read back; ``lag``: frames of path after a frame
         before it is settled; ``language``: how the words become phones (``auto``: the first
         text's script, else English) and which live phone model hears them (``auto``: English's;
-        a caller that has the text settles the language first, :func:`spoken_language`);
-        ``whisper_ear``: hear Whisper's encoder beside the live model, as the live phone loop
-        does (:mod:`audioface.language.recognize.live_ears`; each push then needs its samples).
-        Off by default: told the words, it gained too little for its CPU (measured there)."""
+        a caller that has the text settles the language first, :func:`spoken_language`). It hears
+        the live model alone (:mod:`audioface.language.recognize.live_ears`, without Whisper's ear:
+        told the words, the ear gained too little for its CPU, as measured there)."""
         self.language = check_language(language)
         self.model = model or acoustic.load_live(ENGLISH if self.language == AUTO_LANGUAGE else self.language)
-        self._ears = LiveEars(self.model, whisper_ear)
+        self._ears = LiveEars(self.model, whisper_ear=False)
         self._min_fit = float(self.model.side.get("min_fit", MIN_FIT))
         self._scores_offset = acoustic.PRIOR_SCALE * self._ears.log_priors
         self.words: list[str] = []
@@ -105,8 +104,9 @@ class OnlineAligner:
         self._delta = grown
 
     def push(self, mel: np.ndarray, samples: np.ndarray | None = None) -> int:
-        """Takes log-mel frames (100 per second) and, where the aligner has Whisper's ear, the
-        16 kHz samples they came from; returns how many frames are now placed."""
+        """Takes log-mel frames (100 per second); returns how many frames are now placed.
+        ``samples`` (the audio of those frames, which the live phone loop's ear hears) is not
+        needed: the stream feeds either kind of aligner the same way."""
         self._advance(self._ears.push(mel, samples))
         return self.frames
 

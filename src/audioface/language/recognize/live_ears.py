@@ -32,12 +32,12 @@ class LiveEars:
     hear Whisper's encoder too where it is installed (the caller then gives each push its
     samples)."""
 
-    def __init__(self, model: acoustic.LivePhoneModel, whisper_ear: bool = True, share: float = EAR_SHARE):
+    def __init__(self, model: acoustic.LivePhoneModel, whisper_ear: bool = True):
         self.model = model
         self._state = model.initial_state()
         self._skip = model.lookahead  # the first outputs belong to frames before the start
         self._ear = whisper_live.LiveEar(model.phones) if whisper_ear and whisper_live.available() else None
-        self.share = share if self._ear is not None else 0.0
+        self.share = EAR_SHARE if self._ear is not None else 0.0
         ear_priors = self._ear.log_priors if self._ear is not None else 0.0
         self.log_priors = (1 - self.share) * model.log_priors + self.share * ear_priors
         width = len(model.phones)
