@@ -2,6 +2,8 @@
 wrote for a word or two, the phones heard animate the clip instead (``recognizers.doubted``);
 a language given, Whisper named, a longer file or words it was sure of keep the words."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import SHARED
@@ -12,6 +14,7 @@ from audioface.language.recognize.recognizers import SHORT_SPEECH_S, SURE_LOGPRO
 from audioface.language.recognize.segments import Segment, mean_logprob
 
 CORPUS = SHARED / "multilingual-speech"
+FILES = Path(__file__).parent / "files"
 needs_corpus = pytest.mark.skipif(
     not (CORPUS / "manifest.tsv").is_file(), reason="multilingual-speech is not in ../shared"
 )
@@ -66,3 +69,18 @@ def test_a_one_word_command_whisper_is_sure_of_keeps_its_word():
     sound = load_audio(CORPUS / "fr" / "speech_to_phrase_tests" / "s2p_fr_041.flac")
     words = [w.word.lower() for w in audioface.animate(sound, jobs=1).track.words]
     assert words == ["suivant"], words
+
+
+def test_speech_whisper_keeps_no_words_of_is_animated_from_its_phones():
+    """espeak-ng's robotic Catalan (tools/make_wordless_speech.py), 1.8 s of speech: every segment
+    Whisper writes for it is dropped as invented. The phones heard animate it; before, the track
+    was empty and the face stayed at rest on a whole sentence."""
+    from audioface.language.recognize.recognizers import recognize_segments
+
+    sound = load_audio(FILES / "catalan_espeak.wav")
+    activity = detect_activity(sound)
+    assert sum(b - a for a, b in activity.regions()) > SHORT_SPEECH_S  # not the short-clip rule
+    assert recognize_segments(sound, activity, choose()) == []  # no words kept
+    anim = audioface.animate(sound, jobs=1)
+    assert anim.track.source == "phonetic" and len(anim.track.phones()) > 10
+    assert anim.weights[:, anim.names.index("jawOpen")].max() > 0.2

@@ -84,14 +84,14 @@ def build_track(
         return PhoneTrack([], audio.duration, "none")
     if tokens is None and hears_text(rec):
         segments = recognize_segments(audio, activity, rec)
-        if doubted(rec, activity, segments):  # a short clip's words Whisper was unsure of: its phones
-            phonetic = replace(rec, mode="phonetic")
-            return _with_ipa(_heard_phones(audio, activity, phonetic, aligner, jobs, progress))
         heard = next((s.language for s in segments if s.language), None)
         spoken = _route_code(heard) if heard and setting == AUTO_LANGUAGE else spoken
         tokens, times = _heard_tokens(segments, activity, spoken)
-        if not tokens:
-            return PhoneTrack([], audio.duration, "none")
+        # speech with no words kept (all invented, or none written), or a short clip's words
+        # Whisper was unsure of: the phones heard, not a face at rest or invented words
+        if not tokens or doubted(rec, activity, segments):
+            phonetic = replace(rec, mode="phonetic")
+            return _with_ipa(_heard_phones(audio, activity, phonetic, aligner, jobs, progress))
         with lookup.speaking(spoken):
             track = _align_tokens(audio, activity, tokens, times, jobs, progress, False, aligner)
             return _relabel(_with_ipa(track), rec.mode)
