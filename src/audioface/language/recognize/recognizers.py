@@ -31,8 +31,8 @@ TEXT_MODELS = ("whisper", "openai")  # recognisers whose text is aligned like a 
 # token under SURE_LOGPROB, or no words) is heard as phones instead: on a word or two Whisper often
 # cannot tell the language, and tiny.en invents English ("allume" -> "I will"). Held-out real
 # speech (bench/bench_short_clips.py), events shown of those scored: words cut out of utterances
-# (161 clips in 7 languages) 274 with Whisper's words, 294 with the phones heard, 298 this way;
-# whole recordings with under 1.5 s of speech (32) 178, 166, 181 (-0.7: 178, -0.9: 181)
+# (161 clips in 7 languages) 288 with Whisper's words, 293 with the phones heard, 301 this way;
+# whole recordings with under 1.5 s of speech (30) 166, 152, 166 (-0.7: 163, -0.9: 166)
 SHORT_SPEECH_S = 1.5
 SURE_LOGPROB = -0.8
 
