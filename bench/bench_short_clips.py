@@ -9,7 +9,7 @@ languages (``../shared/data/multilingual-speech``, references as ``bench_multili
 makes them: each transcript aligned in its own language):
 
 - ``cut``: every word of 0.3 s or more of the held-out speakers' utterances, cut out with 0.15 s
-  on each side (the reference phones inside it);
+  on each side (``--margin``; the reference phones inside it);
 - ``whole``: every recording of the corpus with under 1.5 s of speech (one-word commands), whole.
 
 For each clip: events shown (metrics.md) with Whisper's words (``--asr whisper``), with the
@@ -17,6 +17,7 @@ phones heard (``--asr phonetic``) and the default; and the rule's threshold swep
 own log-probability, so the figures in ``recognizers.py`` can be checked and re-chosen.
 
     python3 bench/bench_short_clips.py [--refs runs/multilingual-real/refs] [--jobs 2] [--limit N]
+        [--margin 0.15]
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ MIN_WORD = 0.3  # s: shorter words are not cut out alone
 WHOLE_UNDER = 1.5  # s of speech under which a whole recording is a short clip
 
 
-def clips(item, refs: Path, held: bool) -> list[tuple[str, np.ndarray, list]]:
+def clips(item, refs: Path, held: bool, margin: float = MARGIN) -> list[tuple[str, np.ndarray, list]]:
     """(kind, samples, reference phones) of one item's short clips (``held``: its speaker is
-    held out, so its words are cut out too)."""
+    held out, so its words are cut out too, with ``margin`` seconds kept on each side)."""
     from audioface.audio import detect_activity, load_audio
     from audioface.formats.phones import read_phones
 
@@ -55,7 +56,7 @@ def clips(item, refs: Path, held: bool) -> list[tuple[str, np.ndarray, list]]:
         for w in json.loads(path.read_text(encoding="utf-8"))["words"]:
             if w["end"] - w["start"] < MIN_WORD:
                 continue
-            a, b = max(0.0, w["start"] - MARGIN), min(sound.duration, w["end"] + MARGIN)
+            a, b = max(0.0, w["start"] - margin), min(sound.duration, w["end"] + margin)
             inside = [p for p in ref if p.end > w["start"] and p.start < w["end"]]
             phones = [replace(p, start=max(p.start, a) - a, end=min(p.end, b) - a) for p in inside]
             out.append(("cut", sound.samples[int(a * 16000) : int(b * 16000)], phones))
@@ -70,9 +71,9 @@ def measure(job) -> list[dict]:
     from audioface.language.recognize import whisper
     from audioface.language.recognize.segments import mean_logprob
 
-    item, refs, held = job
+    item, refs, held, margin = job
     rows = []
-    for kind, samples, phones in clips(item, refs, held):
+    for kind, samples, phones in clips(item, refs, held, margin):
         row = {"item": item.name, "language": item.language, "kind": kind}
         for way, asr in WAYS.items():
             anim = audioface.animate(samples, None, sample_rate=16000, jobs=1, asr=asr)
@@ -109,13 +110,20 @@ def main() -> None:
     parser.add_argument("--refs", type=Path, default=Path("runs/multilingual-real/refs"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, help="only the first N items that have short clips")
+    parser.add_argument(
+        "--margin", type=float, default=MARGIN, help="seconds kept on each side of a cut word"
+    )
     args = parser.parse_args()
     from audioface.evaluate.corpus import find_items
     from audioface.training.multilingual_real import held_out_names
 
     args.refs.mkdir(parents=True, exist_ok=True)
     held = held_out_names()
-    jobs = [(it, args.refs, it.name in held) for it in find_items(DATA) if (it.language or "en") != "en"]
+    jobs = [
+        (it, args.refs, it.name in held, args.margin)
+        for it in find_items(DATA)
+        if (it.language or "en") != "en"
+    ]
     with mp.get_context("spawn").Pool(args.jobs) as pool:
         rows = [r for rs in pool.imap(measure, jobs[: args.limit] if args.limit else jobs) for r in rs]
     report(rows)
