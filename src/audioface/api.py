@@ -16,7 +16,6 @@ import numpy as np
 from audioface.animation import Animation
 from audioface.audio import Activity, Audio, detect_activity, load_audio
 from audioface.audio.load import DEFAULT_MAX_DURATION
-from audioface.audio.pitch import pitch_track
 from audioface.errors import AudioFaceError
 from audioface.frames import check_fps
 from audioface.language import (
@@ -178,7 +177,7 @@ def assemble_face(
 ) -> Animation:
     """The whole face around a mouth (the rules' from the track when ``mouth`` is None),
     with the prosody the rest of the face needs: shared by files and the live path."""
-    f0 = pitch_track(sound) if (face.brows or face.head) else None
+    f0 = activity.pitch if (face.brows or face.head) else None  # detect_activity's track
     prosody = Prosody(activity.loudness, activity.speech, f0, activity.hop)
     weights, rotations = animate_face(track, fps, prosody, face, mouth, moods)
     return Animation(weights=weights, fps=float(fps), track=track, source=sound.source, rotations=rotations)

@@ -31,12 +31,15 @@ SYLLABLE_FRAMES = 50  # a quiet voiced run this short (10 ms frames) counts with
 
 @dataclass(frozen=True)
 class Activity:
-    """Per-10-ms-frame energy (dBFS), loudness in [0, 1], and a speech mask."""
+    """Per-10-ms-frame energy (dBFS), loudness in [0, 1], and a speech mask; ``pitch``: the F0
+    track (Hz, NaN where unvoiced) the detection heard voicing by, which the face's prosody reads
+    too (None where no detection ran)."""
 
     db: np.ndarray
     loudness: np.ndarray
     speech: np.ndarray
     hop: float = HOP_SECONDS
+    pitch: np.ndarray | None = None
 
     @property
     def has_speech(self) -> bool:
@@ -55,6 +58,7 @@ def detect_activity(audio: Audio) -> Activity:
     Steady noise has a flat envelope, so nothing rises above floor + margin and it
     is treated as no speech; speech swings by 20-40 dB between syllables and pauses.
     """
+    from audioface.audio.pitch import pitch_track
     from audioface.filters import maximum_filter1d, minimum_filter1d
 
     hop = int(round(HOP_SECONDS * audio.sample_rate))
@@ -71,29 +75,34 @@ def detect_activity(audio: Audio) -> Activity:
     threshold = max(floor + 12.0, peak - 35.0, -55.0)
     speech = db > threshold
     # Fill short gaps inside words (stop closures) and drop isolated clicks.
-    speech = minimum_filter1d(maximum_filter1d(speech, 7), 7)
+    speech = _close_gaps(speech)
     speech = maximum_filter1d(minimum_filter1d(speech, 5), 5)
+    pitch = pitch_track(audio)  # voicing decides where loudness cannot, either way below
     if peak - floor < 15.0:  # no loudness dynamics: steady noise, silence, or a voiced run
-        run = voiced_run(audio, db)
+        run = voiced_run(audio, db, pitch[: len(db)])
         speech = run if run is not None else np.zeros_like(speech)
         threshold = min(threshold, floor)
     else:
-        quiet = quiet_voicing(audio, db, speech, peak - 35.0)
+        quiet = quiet_voicing(audio, db, pitch[: len(db)], speech, peak - 35.0)
         if quiet is not None:  # a clip cut without pauses: its quietest 10% were speech, not a floor
-            speech = minimum_filter1d(maximum_filter1d(speech | quiet, 7), 7)
+            speech = _close_gaps(speech | quiet)
             threshold = min(threshold, float(db[quiet].min()))
 
     loud = np.clip((db - threshold) / max(peak - threshold, 1e-6), 0.0, 1.0)
-    return Activity(db=db, loudness=loud.astype(np.float32), speech=speech)
+    return Activity(db=db, loudness=loud.astype(np.float32), speech=speech, pitch=pitch)
 
 
-def voiced_run(audio: Audio, db: np.ndarray) -> np.ndarray | None:
-    """The speech mask of a recording that is voice without pauses, or None where it is not
-    voice (a hum, a fan, steady noise, silence). See VOICED_SHARE and the lines after it."""
-    from audioface.audio.pitch import pitch_track
+def _close_gaps(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with gaps of up to 60 ms filled: a stop's closure inside a word is speech."""
     from audioface.filters import maximum_filter1d, minimum_filter1d
 
-    f0 = pitch_track(audio)[: len(db)]
+    return minimum_filter1d(maximum_filter1d(mask, 7), 7)
+
+
+def voiced_run(audio: Audio, db: np.ndarray, f0: np.ndarray) -> np.ndarray | None:
+    """The speech mask of a recording that is voice without pauses, or None where it is not
+    voice (a hum, a fan, steady noise, silence); ``f0``: its pitch track, frame for frame with
+    ``db``. See VOICED_SHARE and the lines after it."""
     audible = db[: len(f0)] > -55.0
     voiced = audible & np.isfinite(f0)
     if audible.sum() < 10 or voiced.sum() < VOICED_SHARE * audible.sum():
@@ -104,19 +113,19 @@ def voiced_run(audio: Audio, db: np.ndarray) -> np.ndarray | None:
         return None
     mask = np.zeros(len(db), bool)
     mask[: len(voiced)] = voiced
-    return minimum_filter1d(maximum_filter1d(mask, 7), 7)
+    return _close_gaps(mask)
 
 
-def quiet_voicing(audio: Audio, db: np.ndarray, speech: np.ndarray, lowest: float) -> np.ndarray | None:
+def quiet_voicing(
+    audio: Audio, db: np.ndarray, track: np.ndarray, speech: np.ndarray, lowest: float
+) -> np.ndarray | None:
     """Voiced frames the loudness rule left out, where they are voice: a clip cut tight around
     speech has no pause to measure a floor in, so its quieter vowels fall under floor + 12 dB
     (held-out real speech trimmed to its first and last phone: 0.59 of its speech frames found).
     Kept are runs of voiced frames above ``lowest`` dB, not at a hum's one pitch, that are
-    syllable-short or whose pitch moves, where their energy is in the speech band."""
-    from audioface.audio.pitch import pitch_track
-
+    syllable-short or whose pitch moves (its range at least :data:`MIN_PITCH_SPREAD`), where
+    their energy is in the speech band; ``track``: the pitch track, frame for frame with ``db``."""
     f0 = np.full(len(db), np.nan)
-    track = pitch_track(audio)[: len(db)]
     f0[: len(track)] = track
     candidate = np.isfinite(f0) & ~speech & (db > lowest)
     candidate &= ~_at_level_pitch(f0, candidate)
