@@ -40,6 +40,29 @@ def speech() -> tuple[np.ndarray, int]:
     return data, rate
 
 
+# the mouth's classes of ARPAbet phones: closure, tuck, rounding, open; everything else 4
+MOUTH_GROUPS = {"P": 0, "B": 0, "M": 0, "F": 1, "V": 1, "UW": 2, "UH": 2, "OW": 2, "AO": 2, "OY": 2, "W": 2,
+                "AA": 3, "AE": 3, "AH": 3, "AW": 3, "AY": 3}  # fmt: skip
+
+
+def held_out_aligned(others: int, french: int):
+    """(audio, track) of held-out speakers' utterances of multilingual-speech, each transcript
+    aligned in its own language: the first ``others`` not French, then ``french`` French ones
+    (those whose words all align)."""
+    from audioface.evaluate.corpus import find_items
+    from audioface.training import multilingual_real
+
+    corpus = SHARED / "multilingual-speech"
+    held = multilingual_real.held_out_names(corpus)
+    items = [it for it in find_items(corpus) if it.name in held]
+    french_items = [it for it in items if it.language == "fr"]
+    items = [it for it in items if it.language != "fr"][:others] + french_items[:french]
+    for item in items:
+        got = multilingual_real.aligned(item)
+        if got is not None:
+            yield got
+
+
 def copy_corpus(tmp_path: Path, names: list[str]) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()

@@ -182,6 +182,18 @@ def test_the_whisper_phone_head_trains_on_real_speech_and_exports(tmp_path):
     post = head.log_posteriors(encoded)
     assert post.shape == (50, len(side["phones"]))
     assert np.allclose(np.exp(post).sum(axis=1), 1.0, atol=1e-4)
+    # the live ear's head, retuned from it on the same items' live passes (their labels cached)
+    from audioface.training import whisper_live_head
+
+    live = tmp_path / "live"
+    args = ["--data", str(folder), "--cache", str(out / "cache"), "--init", str(out / "whisper-phones.onnx"),
+            "--out", str(live), "--epochs", "1", "-j", "1"]  # fmt: skip
+    assert whisper_live_head.main(args) == 0
+    side = json.loads((live / "whisper-phones-live.json").read_text())
+    assert side["train_items"] == 18 and side["held_out_items"] == 2 and side["history"][0]["frames"] > 100
+    assert side["held_out"]["nll"] < np.log(len(side["phones"]))
+    post = whisper_phones.PhoneHead(live / "whisper-phones-live.onnx").log_posteriors(encoded)
+    assert post.shape == (50, len(side["phones"]))
 
 
 @needs_real

@@ -58,7 +58,8 @@ class HeadConfig:
     lr: float = 2e-3
     dropout: float = 0.3
     holdout: float = 0.1
-    seed: int = 0
+    seed: int = 0  # the speaker split and the samples of the data
+    restart: int = 0  # the initial weights and the order of the examples
     threads: int = 2
 
 
@@ -190,6 +191,37 @@ def prepare_synthetic(
     return names
 
 
+def real_other_sources(work: Path) -> dict[str, Path]:
+    """The real speech in other languages that :mod:`audioface.training.multilingual_real` timed
+    into ``work`` (its ``mreal-`` examples: the training speakers of ``multilingual-speech``
+    only): each example's name and the recording it came from."""
+    from audioface.training.multilingual_real import CORPUS, PREFIX
+
+    audio = {PREFIX + it.name: it.audio for it in find_items(CORPUS)}
+    named = (p.name.removesuffix(".phones.json") for p in (work / "data").glob(f"{PREFIX}*.phones.json"))
+    return {n: audio[n] for n in sorted(named) if n in audio}
+
+
+def prepare_real_other(
+    work: Path, cache: Path, encoder: str = "tiny.en", min_frames: int | None = None
+) -> list[str]:
+    """Labels (the language stage's timings) and encoder frames of :func:`real_other_sources`;
+    the names made."""
+    from audioface.audio import load_audio
+
+    sources = real_other_sources(work)
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in sources:
+        path = cache / f"{name}.labels.npy"
+        if not path.exists():
+            doc = json.loads((work / "data" / f"{name}.phones.json").read_text())
+            np.save(path, synthetic_labels([(d["phone"], d["start"], d["end"]) for d in doc]))
+    encode_all(
+        [(n, lambda a=a: load_audio(a).samples) for n, a in sources.items()], cache, encoder, min_frames
+    )
+    return list(sources)
+
+
 def _load(name: str, cache: Path, suffix: str = "encoded") -> tuple[np.ndarray, np.ndarray]:
     x = np.load(cache / f"{name}.{suffix}.npy").astype(np.float32)
     y = np.load(cache / f"{name}.labels.npy")
@@ -238,7 +270,7 @@ def train(
 ) -> Path:  # fmt: skip
     """Train on the items' training speakers (and the ``extra`` prepared names), report on the
     held-out speakers, export the head."""
-    torch.manual_seed(cfg.seed)
+    torch.manual_seed(cfg.seed + cfg.restart)
     torch.set_num_threads(cfg.threads)
     train_items, held_items = chosen(items, cfg, train_limit)
     suffix = encoded_name(encoder, min_frames)
@@ -250,7 +282,7 @@ def train(
     steps = cfg.epochs * -(-len(train_set) // cfg.batch)
     opt = torch.optim.AdamW(model.parameters(), cfg.lr, weight_decay=1e-2)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=max(steps, 1))
-    rng = np.random.default_rng(cfg.seed)
+    rng = np.random.default_rng(cfg.seed + cfg.restart)
     history = []
     for epoch in range(cfg.epochs):
         t0 = time.time()
@@ -289,7 +321,7 @@ def export(model: Head, side: dict, out: Path, width: int = ENCODED) -> Path:
     return path
 
 
-def _extra_names(work: Path, limit: int | None, seed: int) -> list[str]:
+def extra_names(work: Path, limit: int | None, seed: int) -> list[str]:
     """The synthetic training names of ``work/split.json`` (its real English ones left out)."""
     names = [n for n in json.loads((work / "split.json").read_text())["train"] if not n.startswith("real-")]
     if limit is not None and limit < len(names):
@@ -311,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="corpus folder")
     parser.add_argument("--out", type=Path, default=Path("runs/whisper-phones"))
     parser.add_argument("--epochs", type=int, default=HeadConfig.epochs)
+    parser.add_argument("--restart", type=int, default=HeadConfig.restart,
+                        help="another start: initial weights and order change, not the data")  # fmt: skip
     parser.add_argument("--limit", type=int, help="only the first N items (a quick look)")
     parser.add_argument("-j", "--jobs", type=int, help="label worker processes (default: one per core)")
     parser.add_argument("--encoder", choices=sorted(ENCODERS), default="tiny.en", help="whose encoder")
@@ -321,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra", type=Path, help="also the synthetic training items of this "
                         "training/multilingual.py work folder (its specs.json and split.json)")  # fmt: skip
     parser.add_argument("--extra-limit", type=int, help="a seeded sample of N of those")
+    parser.add_argument("--real-other", type=Path, help="also the real speech in other languages timed "
+                        "into this work folder by training/multilingual_real.py")  # fmt: skip
+    parser.add_argument("--real-other-repeat", type=int, default=1, help="times each of those is heard "
+                        "per epoch (they are few)")  # fmt: skip
     args = parser.parse_args(argv)
     from audioface.errors import AudioFaceError
     from audioface.language.recognize import whisper
@@ -335,12 +373,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audioface: error: {exc}", file=sys.stderr)
         return 2
     items = sorted(items, key=lambda it: it.name)[: args.limit] if args.limit else items
-    cfg = HeadConfig(epochs=args.epochs)
+    cfg = HeadConfig(epochs=args.epochs, restart=args.restart)
     cache = args.cache or args.out / "cache"
     train_items, held_items = chosen(items, cfg, args.train_limit)
     prepare([*train_items, *held_items], cache, args.jobs, args.encoder, args.min_frames)
-    extra = _extra_names(args.extra, args.extra_limit, cfg.seed) if args.extra else []
+    extra = extra_names(args.extra, args.extra_limit, cfg.seed) if args.extra else []
     extra = prepare_synthetic(args.extra, extra, cache, args.encoder, args.min_frames) if extra else []
+    if args.real_other:
+        real = prepare_real_other(args.real_other, cache, args.encoder, args.min_frames)
+        extra = [*extra, *real * args.real_other_repeat]
     path = train(items, cache, args.out, cfg, extra, args.encoder, args.min_frames, args.train_limit)
     _log(f"wrote {path}")
     return 0

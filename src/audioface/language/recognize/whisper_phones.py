@@ -34,10 +34,13 @@ from audioface.language.recognize import whisper
 
 WINDOW_FRAMES = 3000  # log-mel frames (10 ms) the encoder takes at once: 30 s
 MODEL = "whisper-phones.onnx"
+# the same head retuned for the live ear's frames, heard with 30-60 ms of audio after them
+# (:mod:`audioface.training.whisper_live_head`)
+LIVE_MODEL = "whisper-phones-live.onnx"
 
 
-def model_path() -> Path:
-    return Path(str(resources.files("audioface.models") / MODEL))
+def model_path(name: str = MODEL) -> Path:
+    return Path(str(resources.files("audioface.models") / name))
 
 
 def available() -> bool:
@@ -63,6 +66,13 @@ class PhoneHead(acoustic.PhoneModel):
 def load(path: str | None = None) -> PhoneHead:
     """The shipped head (``whisper-phones.onnx`` with its phone names and priors beside it)."""
     return PhoneHead(Path(path) if path else model_path())
+
+
+def load_live() -> PhoneHead:
+    """The head the live ear reads its window's newest frames with: the live one where it is
+    shipped, else the whole-file one."""
+    live = model_path(LIVE_MODEL)
+    return load(str(live)) if live.is_file() else load()
 
 
 def encode(samples: np.ndarray, model=None, min_frames: int | None = None) -> np.ndarray:
