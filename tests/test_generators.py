@@ -75,7 +75,9 @@ def test_live_cues_are_the_phone_settled_a_fixed_delay_back_without_hindsight():
 
 def test_shipped_models_are_small_and_described():
     total = sum(p.stat().st_size for p in MODELS.iterdir() if p.suffix in (".onnx", ".pt"))
-    assert total <= 24 * 2**20  # eight networks of about 3 MB (two live phone models: English, multilingual)
+    # nine networks of about 3 MB (two live phone models: English, multilingual; two Whisper phone
+    # heads: whole files, the live ear)
+    assert total <= 27 * 2**20
     learned, stream = OnnxGenerator("learned"), OnnxGenerator("stream")
     assert learned.info.phones and not learned.info.cue_delay
     # the live model is told each frame's phone once the live aligner has settled it, no later

@@ -20,6 +20,10 @@ NO_SPEECH_PROB = 0.6
 SILENT_LOGPROB = -1.0
 LOW_LOGPROB = -1.6  # below this a segment is a guess whatever the no-speech figure says
 LOOP_RATIO = 2.4  # gzip compression ratio above which Whisper itself calls a segment a loop
+# ... and above which the segment is nothing but a loop, however sure of speech the model is:
+# espeak-ng's robotic Catalan (tests/files/catalan_espeak.wav) heard by base as Italian,
+# "e se non è stata scelta, se non è stata scelta, ..." (17.2, no-speech 0.32)
+LOOP_ONLY_RATIO = 8.0
 MIN_SPEECH_SHARE = 0.15  # share of a segment's time the speech detector must call speech
 MAX_REPEATS = 2  # a phrase said more often than this in a row is a loop: kept this many times
 
@@ -66,8 +70,9 @@ def invented(seg: Segment, activity: Activity) -> bool:
     # a loop the model itself doubts is speech: told a language, it chants a phrase over a silent
     # take, sure of every word ("det är en av det här är en av ...", compression 23.5)
     chanted = no_speech and (seg.compression_ratio or 0.0) > LOOP_RATIO
+    looped = (seg.compression_ratio or 0.0) > LOOP_ONLY_RATIO
     guessed = seg.avg_logprob is not None and seg.avg_logprob < LOW_LOGPROB
-    return silent or chanted or guessed or speech_share(seg, activity) < MIN_SPEECH_SHARE
+    return silent or chanted or looped or guessed or speech_share(seg, activity) < MIN_SPEECH_SHARE
 
 
 def speech_share(seg: Segment, activity: Activity) -> float:
