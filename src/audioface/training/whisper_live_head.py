@@ -37,6 +37,7 @@ from audioface.training.whisper_phones import IGNORE, Head, HeadConfig, export
 
 CROP = 16  # encoder frames kept of each pass: the head's reach (6 frames) and the frames handed on
 SLOTS = 4  # frames one pass hands on at most (the ear's HOP)
+SILENCE = PHONES.index("sil")  # the class of frames past the labels' end
 
 
 class _Keeper:
@@ -73,7 +74,7 @@ def live_edges(samples: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.
         out = hear(frames, upto)
         n, new = keeper.lengths[-1], range(done, ear.done)
         pos = [(f - start) // 2 - (n - CROP) for f in new]
-        cls = [int(labels[f // 2]) if f // 2 < len(labels) else PHONES.index("sil") for f in new]
+        cls = [int(labels[f // 2]) if f // 2 < len(labels) else SILENCE for f in new]
         slots.append((n, pos, cls))
         return out
 
@@ -93,18 +94,21 @@ def live_edges(samples: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.
 def sources(data: Path, extra: Path | None, extra_limit: int | None, train_limit: int | None,
             real_other: Path | None) -> tuple[list[tuple], list[tuple]]:  # fmt: skip
     """(training, held-out) ``(kind, name, where)`` of the whole-file head's recipe: the same
-    real English speakers, synthetic items and real speech in other languages."""
+    real English speakers (kind ``real``), synthetic items (``synthetic``) and real speech in
+    other languages (``real-other``)."""
     from audioface.evaluate.corpus import find_items
     from audioface.training import whisper_phones as wp
 
     items = [it for it in find_items(data) if it.text]
-    train_items, held_items = wp.chosen(items, HeadConfig(), train_limit)
+    cfg = HeadConfig()
+    train_items, held_items = wp.chosen(items, cfg, train_limit)
     train = [("real", it.name, str(it.audio)) for it in train_items]
     if extra is not None:
         specs = {s["name"]: s for s in json.loads((extra / "specs.json").read_text())}
-        train += [("synthetic", n, specs[n]) for n in wp.extra_names(extra, extra_limit, 0) if n in specs]
+        names = wp.extra_names(extra, extra_limit, cfg.seed)
+        train += [("synthetic", n, specs[n]) for n in names if n in specs]
     if real_other is not None:
-        train += [("real", n, str(a)) for n, a in wp.real_other_sources(real_other).items()]
+        train += [("real-other", n, str(a)) for n, a in wp.real_other_sources(real_other).items()]
     return train, [("real", it.name, str(it.audio)) for it in held_items]
 
 
@@ -198,11 +202,7 @@ def train(train_names: list[str], held_names: list[str], cache: Path, init: Path
             "history": history, "init": init.name, "live_edge": {"crop": CROP, "slots": SLOTS},
             "config": {"epochs": epochs, "lr": lr, "batch": batch, "seed": seed}}  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    path = export(model, side, out)
-    live = path.with_name(LIVE_MODEL)
-    path.rename(live)
-    path.with_suffix(".json").rename(live.with_suffix(".json"))
-    return live
+    return export(model, side, out, name=LIVE_MODEL)
 
 
 def _log(msg: str) -> None:
@@ -238,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     parallel_map(_capture_job, [(s, args.cache) for s in [*train_src, *held_src]], args.jobs)
     _log(f"live edges: {len(train_src) + len(held_src)} items in {time.time() - t0:.0f} s")
-    repeat = {n for kind, n, _ in train_src if n.startswith("mreal-")}
-    names = [n for _, n, _ in train_src for _ in range(args.real_other_repeat if n in repeat else 1)]
+    repeats = {"real-other": args.real_other_repeat}
+    names = [n for kind, n, _ in train_src for _ in range(repeats.get(kind, 1))]
     path = train(names, [n for _, n, _ in held_src], args.cache, args.init, args.out, args.epochs, args.lr)
     _log(f"wrote {path}")
     return 0

@@ -39,6 +39,7 @@ import torch
 from torch import nn
 
 from audioface.evaluate.corpus import Item, find_items
+from audioface.language.recognize.whisper_phones import MODEL
 from audioface.motion.learned.cues import PHONE_INDEX, PHONES
 from audioface.parallel import parallel_map
 from audioface.training.split import split
@@ -309,10 +310,11 @@ def train(
     return export(model, side, out, ENCODERS[encoder])
 
 
-def export(model: Head, side: dict, out: Path, width: int = ENCODED) -> Path:
-    """``whisper-phones.onnx`` and its side file (phone names, priors, config, held-out figures)."""
+def export(model: Head, side: dict, out: Path, width: int = ENCODED, name: str = MODEL) -> Path:
+    """``name`` (``whisper-phones.onnx``) and its side file (phone names, priors, config, held-out
+    figures)."""
     model.eval()
-    path = out / "whisper-phones.onnx"
+    path = out / name
     torch.onnx.export(model, (torch.zeros(1, 100, width),), str(path), input_names=["encoded"],
                       output_names=["log_posteriors"],
                       dynamic_axes={"encoded": {1: "frames"}, "log_posteriors": {1: "frames"}},

@@ -62,7 +62,7 @@ class PhoneHead(acoustic.PhoneModel):
         return self.session.run(None, {"encoded": encoded[None].astype(np.float32)})[0][0]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)  # the whole-file head and the live ear's: one process may read both in turn
 def load(path: str | None = None) -> PhoneHead:
     """The shipped head (``whisper-phones.onnx`` with its phone names and priors beside it)."""
     return PhoneHead(Path(path) if path else model_path())
