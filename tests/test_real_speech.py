@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import REAL
+from conftest import REAL, SHARED
 
 from audioface.evaluate import score_lipsync
 from audioface.evaluate.corpus import Item, find_items
@@ -20,6 +20,7 @@ from audioface.training.data import ESTIMATED_WEIGHT, alignment_weight, prepare_
 from audioface.training.split import split
 from audioface.training.train import train
 
+MULTILINGUAL = SHARED / "multilingual-speech"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real-english is not here")
 BILABIAL = {"P", "B", "M"}
 
@@ -161,6 +162,43 @@ def _whisper_ready() -> bool:
 
 
 needs_whisper = pytest.mark.skipif(not _whisper_ready(), reason="Whisper's models are not installed")
+
+
+def test_a_speed_copy_says_the_same_faster_and_higher():
+    from audioface.training.whisper_phones import speeded, speeds_arg
+
+    tone = np.sin(2 * np.pi * 200 * np.arange(16000) / 16000).astype(np.float32)
+    fast = speeded(tone, 1.1)
+    assert abs(len(fast) - 16000 / 1.1) <= 1  # 1.1 times as fast: 1/1.1 as long
+    assert abs(np.argmax(np.abs(np.fft.rfft(fast))) * 16000 / len(fast) - 220) < 2  # and 1.1 times as high
+    assert speeded(tone, 1.0) is tone
+    assert speeds_arg("0.9,1.1") == (1.0, 0.9, 1.1) and speeds_arg("1") == (1.0,)
+    for bad in ("fast", "3"):
+        with pytest.raises(Exception, match="speed"):
+            speeds_arg(bad)
+
+
+@needs_whisper
+@pytest.mark.skipif(not MULTILINGUAL.is_dir(), reason="../shared/data/multilingual-speech is not here")
+def test_the_real_speech_in_other_languages_is_heard_at_each_speed_with_its_timings_moved(tmp_path):
+    from audioface.training.multilingual_real import PREFIX
+    from audioface.training.whisper_phones import PHONE_INDEX, encoded_name, prepare_real_other
+
+    item = sorted(find_items(MULTILINGUAL), key=lambda it: it.name)[0]
+    work = tmp_path / "work"
+    (work / "data").mkdir(parents=True)
+    timed = [("sil", 0.0, 0.5), ("AA", 0.5, 1.0), ("sil", 1.0, 1.5)]
+    doc = [{"phone": p, "start": a, "end": b} for p, a, b in timed]
+    (work / "data" / f"{PREFIX}{item.name}.phones.json").write_text(json.dumps(doc))
+    cache = tmp_path / "cache"
+    names = prepare_real_other(work, cache, min_frames=1000, speeds=(1.0, 0.8))
+    assert names == [f"{PREFIX}{item.name}", f"{PREFIX}{item.name}@0.8"]
+    labels = [np.load(cache / f"{n}.labels.npy") for n in names]
+    vowel = [np.flatnonzero(y == PHONE_INDEX["AA"]) for y in labels]
+    assert (vowel[0][0], vowel[0][-1]) == (25, 49)  # 0.5-1.0 s at 50 frames a second
+    assert (vowel[1][0], vowel[1][-1]) == (31, 62)  # 0.625-1.25 s: the copy is slower
+    frames = [len(np.load(cache / f"{n}.{encoded_name(min_frames=1000)}.npy")) for n in names]
+    assert abs(frames[1] - frames[0] / 0.8) <= 2  # the encoder heard the longer recording
 
 
 @needs_real

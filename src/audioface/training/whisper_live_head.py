@@ -33,7 +33,7 @@ from torch import nn
 from audioface.language.recognize.whisper_phones import LIVE_MODEL
 from audioface.motion.learned.cues import PHONES
 from audioface.parallel import parallel_map
-from audioface.training.whisper_phones import IGNORE, Head, HeadConfig, export
+from audioface.training.whisper_phones import IGNORE, Head, HeadConfig, export, speeds_arg
 
 CROP = 16  # encoder frames kept of each pass: the head's reach (6 frames) and the frames handed on
 SLOTS = 4  # frames one pass hands on at most (the ear's HOP)
@@ -92,10 +92,10 @@ def live_edges(samples: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def sources(data: Path, extra: Path | None, extra_limit: int | None, train_limit: int | None,
-            real_other: Path | None) -> tuple[list[tuple], list[tuple]]:  # fmt: skip
+            real_other: Path | None, speeds: tuple[float, ...] = (1.0,)) -> tuple[list, list]:  # fmt: skip
     """(training, held-out) ``(kind, name, where)`` of the whole-file head's recipe: the same
     real English speakers (kind ``real``), synthetic items (``synthetic``) and real speech in
-    other languages (``real-other``)."""
+    other languages (``real-other``, at each of ``speeds``: where is the recording and speed)."""
     from audioface.evaluate.corpus import find_items
     from audioface.training import whisper_phones as wp
 
@@ -108,7 +108,8 @@ def sources(data: Path, extra: Path | None, extra_limit: int | None, train_limit
         names = wp.extra_names(extra, extra_limit, cfg.seed)
         train += [("synthetic", n, specs[n]) for n in names if n in specs]
     if real_other is not None:
-        train += [("real-other", n, str(a)) for n, a in wp.real_other_sources(real_other).items()]
+        others = wp.real_other_sources(real_other, speeds)
+        train += [("real-other", n, (str(a), v)) for n, (a, v) in others.items()]
     return train, [("real", it.name, str(it.audio)) for it in held_items]
 
 
@@ -117,13 +118,14 @@ def _capture_job(job: tuple[tuple, Path]) -> None:
     path = cache / f"{name}.live.npz"
     if path.exists():
         return
+    from audioface.audio import load_audio
+    from audioface.training.whisper_phones import speeded, synthetic_audio
+
     if kind == "synthetic":
-        from audioface.training.whisper_phones import synthetic_audio
-
         samples = synthetic_audio(where)[0]
+    elif kind == "real-other":
+        samples = speeded(load_audio(where[0]).samples, where[1])
     else:
-        from audioface.audio import load_audio
-
         samples = load_audio(where).samples
     crops, positions, classes = live_edges(samples, np.load(cache / f"{name}.labels.npy"))
     np.savez(path, crops=crops, positions=positions, classes=classes)
@@ -221,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-limit", type=int, default=400)
     parser.add_argument("--real-other", type=Path, help="training/multilingual_real.py's work folder")
     parser.add_argument("--real-other-repeat", type=int, default=1, help="times each of those is heard")
+    parser.add_argument("--real-other-speeds", type=speeds_arg, default=(1.0,), help="and at these speeds")
     parser.add_argument("--cache", type=Path, required=True, help="the whole-file head's caches (labels)")
     parser.add_argument("--init", type=Path, required=True, help="the whole-file head to start from (.onnx)")
     parser.add_argument("--epochs", type=int, default=3)
@@ -228,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("runs/whisper-phones-live"))
     parser.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
     args = parser.parse_args(argv)
-    train_src, held_src = sources(args.data, args.extra, args.extra_limit, args.train_limit, args.real_other)
+    train_src, held_src = sources(
+        args.data, args.extra, args.extra_limit, args.train_limit, args.real_other, args.real_other_speeds
+    )
     unlabelled = [n for _, n, _ in [*train_src, *held_src] if not (args.cache / f"{n}.labels.npy").is_file()]
     if unlabelled:
         first = unlabelled[0]

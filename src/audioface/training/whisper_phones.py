@@ -22,6 +22,11 @@ utterances::
     python -m audioface.training.whisper_phones --data ../shared/data/real-english --encoder base \
         --min-frames 1000 --extra runs/multilingual --extra-limit 600 --train-limit 400 \
         --cache runs/phone-heads/cache --out runs/phone-heads/h-base
+
+The shipped head (``models/whisper-phones.toml``) also hears the real speech in other languages of
+the training speakers (``--real-other``); ``--real-other-speeds 0.9,1.1`` hears it again at other
+speeds, new voices for the few speakers there are (tried: within the spread of retraining, so out
+of the recipe; docs/learned-model.md).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -192,34 +198,53 @@ def prepare_synthetic(
     return names
 
 
-def real_other_sources(work: Path) -> dict[str, Path]:
+def speeded(samples: np.ndarray, speed: float) -> np.ndarray:
+    """The recording played ``speed`` times as fast, pitch and formants moved with it (a tape
+    run fast or slow): the same words in a new voice, for the few real speakers of other
+    languages the head can hear (only 3 real French utterances among the training speakers)."""
+    from scipy.signal import resample_poly
+
+    if speed == 1.0:
+        return samples
+    ratio = Fraction(1 / speed).limit_denominator(40)
+    return resample_poly(samples, ratio.numerator, ratio.denominator).astype(np.float32)
+
+
+def real_other_sources(work: Path, speeds: tuple[float, ...] = (1.0,)) -> dict[str, tuple[Path, float]]:
     """The real speech in other languages that :mod:`audioface.training.multilingual_real` timed
     into ``work`` (its ``mreal-`` examples: the training speakers of ``multilingual-speech``
-    only): each example's name and the recording it came from."""
+    only), once at each of ``speeds``: each copy's name (``NAME@0.9`` away from 1) and the
+    recording and speed it comes from."""
     from audioface.training.multilingual_real import CORPUS, PREFIX
 
     audio = {PREFIX + it.name: it.audio for it in find_items(CORPUS)}
     named = (p.name.removesuffix(".phones.json") for p in (work / "data").glob(f"{PREFIX}*.phones.json"))
-    return {n: audio[n] for n in sorted(named) if n in audio}
+    return {
+        (n if speed == 1.0 else f"{n}@{speed:g}"): (audio[n], speed)
+        for n in sorted(named)
+        if n in audio
+        for speed in speeds
+    }
 
 
 def prepare_real_other(
-    work: Path, cache: Path, encoder: str = "tiny.en", min_frames: int | None = None
-) -> list[str]:
-    """Labels (the language stage's timings) and encoder frames of :func:`real_other_sources`;
-    the names made."""
+    work: Path, cache: Path, encoder: str = "tiny.en", min_frames: int | None = None,
+    speeds: tuple[float, ...] = (1.0,),
+) -> list[str]:  # fmt: skip
+    """Labels (the language stage's timings, moved with the speed) and encoder frames of
+    :func:`real_other_sources`; the names made."""
     from audioface.audio import load_audio
 
-    sources = real_other_sources(work)
+    sources = real_other_sources(work, speeds)
     cache.mkdir(parents=True, exist_ok=True)
-    for name in sources:
+    for name, (_, speed) in sources.items():
         path = cache / f"{name}.labels.npy"
         if not path.exists():
-            doc = json.loads((work / "data" / f"{name}.phones.json").read_text())
-            np.save(path, synthetic_labels([(d["phone"], d["start"], d["end"]) for d in doc]))
-    encode_all(
-        [(n, lambda a=a: load_audio(a).samples) for n, a in sources.items()], cache, encoder, min_frames
-    )
+            doc = json.loads((work / "data" / f"{name.split('@')[0]}.phones.json").read_text())
+            timed = [(d["phone"], d["start"] / speed, d["end"] / speed) for d in doc]
+            np.save(path, synthetic_labels(timed))
+    jobs = [(n, lambda a=a, s=s: speeded(load_audio(a).samples, s)) for n, (a, s) in sources.items()]
+    encode_all(jobs, cache, encoder, min_frames)
     return list(sources)
 
 
@@ -332,6 +357,17 @@ def extra_names(work: Path, limit: int | None, seed: int) -> list[str]:
     return names
 
 
+def speeds_arg(text: str) -> tuple[float, ...]:
+    """``--real-other-speeds``: the recording as it is, and at each speed listed."""
+    try:
+        speeds = [float(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of speeds: {text!r}") from None
+    if any(not 0.5 <= v <= 2.0 for v in speeds):
+        raise argparse.ArgumentTypeError(f"speeds from 0.5 to 2.0: {text!r}")
+    return tuple(dict.fromkeys([1.0, *speeds]))
+
+
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -361,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
                         "into this work folder by training/multilingual_real.py")  # fmt: skip
     parser.add_argument("--real-other-repeat", type=int, default=1, help="times each of those is heard "
                         "per epoch (they are few)")  # fmt: skip
+    parser.add_argument("--real-other-speeds", type=speeds_arg, default=(1.0,), help="hear each of "
+                        "those at these speeds too (0.9,1.1: resampled, the pitch moves)")  # fmt: skip
     args = parser.parse_args(argv)
     from audioface.errors import AudioFaceError
     from audioface.language.recognize import whisper
@@ -382,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     extra = extra_names(args.extra, args.extra_limit, cfg.seed) if args.extra else []
     extra = prepare_synthetic(args.extra, extra, cache, args.encoder, args.min_frames) if extra else []
     if args.real_other:
-        real = prepare_real_other(args.real_other, cache, args.encoder, args.min_frames)
+        speeds = args.real_other_speeds
+        real = prepare_real_other(args.real_other, cache, args.encoder, args.min_frames, speeds)
         extra = [*extra, *real * args.real_other_repeat]
     path = train(items, cache, args.out, cfg, extra, args.encoder, args.min_frames, args.train_limit)
     _log(f"wrote {path}")
