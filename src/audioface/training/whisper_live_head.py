@@ -95,7 +95,7 @@ def sources(data: Path, extra: Path | None, extra_limit: int | None, train_limit
             real_other: Path | None, speeds: tuple[float, ...] = (1.0,)) -> tuple[list, list]:  # fmt: skip
     """(training, held-out) ``(kind, name, where)`` of the whole-file head's recipe: the same
     real English speakers (kind ``real``), synthetic items (``synthetic``) and real speech in
-    other languages (``real-other``, at each of ``speeds``: where is the recording and speed)."""
+    other languages (``real-other``, at each of ``speeds``: where is its ``RealCopy``)."""
     from audioface.evaluate.corpus import find_items
     from audioface.training import whisper_phones as wp
 
@@ -108,8 +108,7 @@ def sources(data: Path, extra: Path | None, extra_limit: int | None, train_limit
         names = wp.extra_names(extra, extra_limit, cfg.seed)
         train += [("synthetic", n, specs[n]) for n in names if n in specs]
     if real_other is not None:
-        others = wp.real_other_sources(real_other, speeds)
-        train += [("real-other", n, (str(a), v)) for n, (a, v) in others.items()]
+        train += [("real-other", n, copy) for n, copy in wp.real_other_sources(real_other, speeds).items()]
     return train, [("real", it.name, str(it.audio)) for it in held_items]
 
 
@@ -119,12 +118,12 @@ def _capture_job(job: tuple[tuple, Path]) -> None:
     if path.exists():
         return
     from audioface.audio import load_audio
-    from audioface.training.whisper_phones import speeded, synthetic_audio
+    from audioface.training.whisper_phones import synthetic_audio
 
     if kind == "synthetic":
         samples = synthetic_audio(where)[0]
     elif kind == "real-other":
-        samples = speeded(load_audio(where[0]).samples, where[1])
+        samples = where.samples()
     else:
         samples = load_audio(where).samples
     crops, positions, classes = live_edges(samples, np.load(cache / f"{name}.labels.npy"))

@@ -39,6 +39,7 @@ import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -210,18 +211,36 @@ def speeded(samples: np.ndarray, speed: float) -> np.ndarray:
     return resample_poly(samples, ratio.numerator, ratio.denominator).astype(np.float32)
 
 
-def real_other_sources(work: Path, speeds: tuple[float, ...] = (1.0,)) -> dict[str, tuple[Path, float]]:
+class RealCopy(NamedTuple):
+    """One copy of a real utterance in another language: its recording, the speed it is heard
+    at, and the language stage's timings of it (at speed 1)."""
+
+    audio: Path
+    speed: float
+    timings: Path
+
+    def samples(self) -> np.ndarray:
+        from audioface.audio import load_audio
+
+        return speeded(load_audio(self.audio).samples, self.speed)
+
+    def labels(self) -> np.ndarray:
+        """One class per 20 ms frame, the timings moved with the speed."""
+        doc = json.loads(self.timings.read_text())
+        return synthetic_labels([(d["phone"], d["start"] / self.speed, d["end"] / self.speed) for d in doc])
+
+
+def real_other_sources(work: Path, speeds: tuple[float, ...] = (1.0,)) -> dict[str, RealCopy]:
     """The real speech in other languages that :mod:`audioface.training.multilingual_real` timed
     into ``work`` (its ``mreal-`` examples: the training speakers of ``multilingual-speech``
-    only), once at each of ``speeds``: each copy's name (``NAME@0.9`` away from 1) and the
-    recording and speed it comes from."""
+    only), once at each of ``speeds``: each copy by its name (``NAME@0.9`` away from 1)."""
     from audioface.training.multilingual_real import CORPUS, PREFIX
 
     audio = {PREFIX + it.name: it.audio for it in find_items(CORPUS)}
-    named = (p.name.removesuffix(".phones.json") for p in (work / "data").glob(f"{PREFIX}*.phones.json"))
+    timed = {p.name.removesuffix(".phones.json"): p for p in (work / "data").glob(f"{PREFIX}*.phones.json")}
     return {
-        (n if speed == 1.0 else f"{n}@{speed:g}"): (audio[n], speed)
-        for n in sorted(named)
+        (n if speed == 1.0 else f"{n}@{speed:g}"): RealCopy(audio[n], speed, timed[n])
+        for n in sorted(timed)
         if n in audio
         for speed in speeds
     }
@@ -231,20 +250,14 @@ def prepare_real_other(
     work: Path, cache: Path, encoder: str = "tiny.en", min_frames: int | None = None,
     speeds: tuple[float, ...] = (1.0,),
 ) -> list[str]:  # fmt: skip
-    """Labels (the language stage's timings, moved with the speed) and encoder frames of
-    :func:`real_other_sources`; the names made."""
-    from audioface.audio import load_audio
-
+    """Labels and encoder frames of :func:`real_other_sources`; the names made."""
     sources = real_other_sources(work, speeds)
     cache.mkdir(parents=True, exist_ok=True)
-    for name, (_, speed) in sources.items():
+    for name, copy in sources.items():
         path = cache / f"{name}.labels.npy"
         if not path.exists():
-            doc = json.loads((work / "data" / f"{name.split('@')[0]}.phones.json").read_text())
-            timed = [(d["phone"], d["start"] / speed, d["end"] / speed) for d in doc]
-            np.save(path, synthetic_labels(timed))
-    jobs = [(n, lambda a=a, s=s: speeded(load_audio(a).samples, s)) for n, (a, s) in sources.items()]
-    encode_all(jobs, cache, encoder, min_frames)
+            np.save(path, copy.labels())
+    encode_all([(n, copy.samples) for n, copy in sources.items()], cache, encoder, min_frames)
     return list(sources)
 
 
